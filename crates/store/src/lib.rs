@@ -1,1 +1,25 @@
-//! placeholder
+//! Storage of Leefwijk: one [`Store`] over SQLite (embedded default) or PostgreSQL
+//! (production), with the same SQL text for both where possible and versioned,
+//! forward-only migrations per backend with the same numbers.
+
+mod areas;
+mod db;
+pub mod testing;
+
+pub use areas::{AreaRecord, ImportRecord, ShapeRecord};
+pub use db::{Backend, Store};
+
+/// Storage failures. Callers map these to their own errors; none carries personal data.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("unsupported database URL '{0}': use sqlite://PATH or postgres://…")]
+    UnsupportedUrl(String),
+    #[error("stored data is inconsistent: {0}")]
+    Corrupt(String),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

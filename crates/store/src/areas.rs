@@ -1,0 +1,353 @@
+//! Repository for areas, their figures and boundaries. Public CBS data, no personal data:
+//! these functions need no access handle.
+
+use crate::{Result, Store, StoreError};
+use leefwijk_domain::geometry::Shape;
+use leefwijk_domain::{Area, AreaCode, AreaKind, Figures, MissingMarker};
+use sqlx::{Any, Row, Transaction};
+use std::collections::BTreeMap;
+
+/// One area as stored.
+pub type AreaRecord = Area;
+
+/// A simplified boundary of one area.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShapeRecord {
+    pub code: AreaCode,
+    pub shape: Shape,
+}
+
+/// What an import did, kept for the record and shown to administrators.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportRecord {
+    pub id: String,
+    pub kind: String,
+    pub source: String,
+    pub year: i32,
+    pub rows: i64,
+    pub finished_at_ms: i64,
+}
+
+/// Rows per multi-row INSERT: well under SQLite's and PostgreSQL's parameter limits.
+const CHUNK: usize = 500;
+
+fn placeholders(rows: usize, cols: usize) -> String {
+    let mut s = String::with_capacity(rows * cols * 5);
+    for r in 0..rows {
+        if r > 0 {
+            s.push(',');
+        }
+        s.push('(');
+        for c in 0..cols {
+            if c > 0 {
+                s.push(',');
+            }
+            s.push('$');
+            s.push_str(&(r * cols + c + 1).to_string());
+        }
+        s.push(')');
+    }
+    s
+}
+
+fn parse_code(raw: &str) -> Result<AreaCode> {
+    AreaCode::parse(raw).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+impl Store {
+    /// Replaces everything of one year (areas and figures) in one transaction: a
+    /// re-import of a year leaves no stale areas behind, and a failure leaves the old
+    /// year intact.
+    pub async fn replace_year(
+        &self,
+        year: i32,
+        areas: &[Area],
+        figures: &BTreeMap<AreaCode, Figures>,
+        import: &ImportRecord,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        let y = i64::from(year);
+        sqlx::query("DELETE FROM area_figures WHERE year = $1").bind(y).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM areas WHERE year = $1").bind(y).execute(&mut *tx).await?;
+        for chunk in areas.chunks(CHUNK) {
+            let sql = format!(
+                "INSERT INTO areas (year, code, kind, name, parent_code, municipality_code) VALUES {}",
+                placeholders(chunk.len(), 6)
+            );
+            let mut q = sqlx::query(&sql);
+            for a in chunk {
+                q = q
+                    .bind(y)
+                    .bind(a.code.as_str().to_string())
+                    .bind(a.kind.as_str())
+                    .bind(a.name.clone())
+                    .bind(a.parent.as_ref().map(|c| c.as_str().to_string()))
+                    .bind(a.municipality.as_ref().map(|c| c.as_str().to_string()));
+            }
+            q.execute(&mut *tx).await?;
+        }
+        let rows: Vec<(&AreaCode, &str, Option<f64>, Option<&'static str>)> = figures
+            .iter()
+            .flat_map(|(code, f)| {
+                f.values
+                    .iter()
+                    .map(move |(k, v)| (code, k.as_str(), Some(*v), None))
+                    .chain(f.missing.iter().map(move |(k, m)| (code, k.as_str(), None, Some(m.as_str()))))
+            })
+            .collect();
+        for chunk in rows.chunks(CHUNK) {
+            let sql = format!(
+                "INSERT INTO area_figures (year, code, indicator, value, missing) VALUES {}",
+                placeholders(chunk.len(), 5)
+            );
+            let mut q = sqlx::query(&sql);
+            for (code, key, value, missing) in chunk {
+                q = q.bind(y).bind(code.as_str().to_string()).bind(key.to_string()).bind(*value).bind(*missing);
+            }
+            q.execute(&mut *tx).await?;
+        }
+        record_import(&mut tx, import).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Replaces the boundaries of the given areas of one year, in one transaction.
+    pub async fn replace_shapes(&self, year: i32, shapes: &[ShapeRecord], import: &ImportRecord) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        let y = i64::from(year);
+        for chunk in shapes.chunks(100) {
+            let sql = format!("DELETE FROM area_shapes WHERE year = $1 AND code IN ({})", {
+                (0..chunk.len()).map(|i| format!("${}", i + 2)).collect::<Vec<_>>().join(",")
+            });
+            let mut q = sqlx::query(&sql).bind(y);
+            for s in chunk {
+                q = q.bind(s.code.as_str().to_string());
+            }
+            q.execute(&mut *tx).await?;
+            let sql = format!(
+                "INSERT INTO area_shapes (year, code, kind, parent_code, shape, points) VALUES {}",
+                placeholders(chunk.len(), 6)
+            );
+            let mut q = sqlx::query(&sql);
+            for s in chunk {
+                let json = serde_json::to_string(&s.shape).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                q = q
+                    .bind(y)
+                    .bind(s.code.as_str().to_string())
+                    .bind(s.code.kind().as_str())
+                    .bind(s.code.parent().map(String::from))
+                    .bind(json)
+                    .bind(s.shape.point_count() as i64);
+            }
+            q.execute(&mut *tx).await?;
+        }
+        record_import(&mut tx, import).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Years with figures, newest first.
+    pub async fn years(&self) -> Result<Vec<i32>> {
+        let rows = sqlx::query("SELECT DISTINCT year FROM areas ORDER BY year DESC").fetch_all(&self.pool).await?;
+        rows.iter().map(|r| Ok(i32::try_from(r.try_get::<i64, _>(0)?).unwrap_or_default())).collect()
+    }
+
+    /// All areas and figures of one year.
+    pub async fn load_year(&self, year: i32) -> Result<(Vec<Area>, BTreeMap<AreaCode, Figures>)> {
+        let y = i64::from(year);
+        let rows = sqlx::query("SELECT code, kind, name, parent_code, municipality_code FROM areas WHERE year = $1 ORDER BY code")
+            .bind(y)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut areas = Vec::with_capacity(rows.len());
+        for r in rows {
+            let code = parse_code(&r.try_get::<String, _>(0)?)?;
+            let kind: String = r.try_get(1)?;
+            let kind = AreaKind::from_cbs_label(&kind).ok_or_else(|| StoreError::Corrupt(format!("area kind '{kind}'")))?;
+            let parent: Option<String> = r.try_get(3)?;
+            let municipality: Option<String> = r.try_get(4)?;
+            areas.push(Area {
+                code,
+                year,
+                kind,
+                name: r.try_get(2)?,
+                parent: parent.as_deref().map(parse_code).transpose()?,
+                municipality: municipality.as_deref().map(parse_code).transpose()?,
+            });
+        }
+        // Collations differ between backends; order by code the same way everywhere.
+        areas.sort_by(|a, b| a.code.cmp(&b.code));
+        let rows = sqlx::query("SELECT code, indicator, value, missing FROM area_figures WHERE year = $1")
+            .bind(y)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut figures: BTreeMap<AreaCode, Figures> = BTreeMap::new();
+        for r in rows {
+            let code = parse_code(&r.try_get::<String, _>(0)?)?;
+            let key: String = r.try_get(1)?;
+            let value: Option<f64> = r.try_get(2)?;
+            let missing: Option<String> = r.try_get(3)?;
+            let f = figures.entry(code).or_default();
+            match (value, missing.as_deref().and_then(MissingMarker::parse)) {
+                (Some(v), _) => f.set(&key, v),
+                (None, Some(m)) => f.mark_missing(&key, m),
+                (None, None) => return Err(StoreError::Corrupt(format!("figure {key} has neither value nor marker"))),
+            }
+        }
+        Ok((areas, figures))
+    }
+
+    /// Boundaries of the children of `parent` of the given kind, for a map.
+    pub async fn shapes_within(&self, year: i32, parent: &AreaCode, kind: AreaKind) -> Result<Vec<ShapeRecord>> {
+        // Buurten are found by municipality prefix so a municipality map can show them.
+        let prefix = format!("{}{}%", kind.prefix(), &parent.as_str()[2..]);
+        let rows = sqlx::query("SELECT code, shape FROM area_shapes WHERE year = $1 AND kind = $2 AND code LIKE $3 ORDER BY code")
+            .bind(i64::from(year))
+            .bind(kind.as_str())
+            .bind(prefix)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(decode_shape).collect()
+    }
+
+    /// The boundary of one area, if imported.
+    pub async fn shape(&self, year: i32, code: &AreaCode) -> Result<Option<ShapeRecord>> {
+        let row = sqlx::query("SELECT code, shape FROM area_shapes WHERE year = $1 AND code = $2")
+            .bind(i64::from(year))
+            .bind(code.as_str().to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(decode_shape).transpose()
+    }
+
+    /// Years that have boundaries, newest first.
+    pub async fn shape_years(&self) -> Result<Vec<i32>> {
+        let rows = sqlx::query("SELECT DISTINCT year FROM area_shapes ORDER BY year DESC").fetch_all(&self.pool).await?;
+        rows.iter().map(|r| Ok(i32::try_from(r.try_get::<i64, _>(0)?).unwrap_or_default())).collect()
+    }
+
+    /// The most recent imports, newest first.
+    pub async fn imports(&self, limit: i64) -> Result<Vec<ImportRecord>> {
+        let rows = sqlx::query("SELECT id, kind, source, year, rows, finished_at FROM imports ORDER BY finished_at DESC, id DESC LIMIT $1")
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ImportRecord {
+                    id: r.try_get(0)?,
+                    kind: r.try_get(1)?,
+                    source: r.try_get(2)?,
+                    year: i32::try_from(r.try_get::<i64, _>(3)?).unwrap_or_default(),
+                    rows: r.try_get(4)?,
+                    finished_at_ms: r.try_get(5)?,
+                })
+            })
+            .collect()
+    }
+}
+
+fn decode_shape(r: &sqlx::any::AnyRow) -> Result<ShapeRecord> {
+    let code = parse_code(&r.try_get::<String, _>(0)?)?;
+    let json: String = r.try_get(1)?;
+    let shape = serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(format!("shape of {code}: {e}")))?;
+    Ok(ShapeRecord { code, shape })
+}
+
+async fn record_import(tx: &mut Transaction<'_, Any>, import: &ImportRecord) -> Result<()> {
+    sqlx::query("INSERT INTO imports (id, kind, source, year, rows, finished_at) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(import.id.clone())
+        .bind(import.kind.clone())
+        .bind(import.source.clone())
+        .bind(i64::from(import.year))
+        .bind(import.rows)
+        .bind(import.finished_at_ms)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{backend_urls, fresh_store};
+
+    fn sample() -> (Vec<Area>, BTreeMap<AreaCode, Figures>) {
+        let codes = ["GM9901", "WK990101", "BU99010101", "BU99010102"];
+        let areas: Vec<Area> = codes
+            .iter()
+            .map(|c| Area::new(AreaCode::parse(c).expect("valid"), 2024, format!("Naam {c}")))
+            .collect();
+        let mut figures = BTreeMap::new();
+        for (i, a) in areas.iter().enumerate() {
+            let mut f = Figures::default();
+            f.set("population", 1000.0 + i as f64);
+            f.mark_missing("pct_low_income_households", MissingMarker::Secret);
+            figures.insert(a.code.clone(), f);
+        }
+        (areas, figures)
+    }
+
+    fn import(id: &str) -> ImportRecord {
+        ImportRecord { id: id.into(), kind: "cbs-kwb".into(), source: "test.csv".into(), year: 2024, rows: 4, finished_at_ms: 1 }
+    }
+
+    #[tokio::test]
+    async fn year_round_trips_and_reimport_replaces() {
+        for url in backend_urls() {
+            let store = fresh_store(&url).await.expect("store");
+            let (areas, figures) = sample();
+            store.replace_year(2024, &areas, &figures, &import("a")).await.expect("first import");
+            let (loaded, loaded_figures) = store.load_year(2024).await.expect("load");
+            let mut expected = areas.clone();
+            expected.sort_by(|a, b| a.code.cmp(&b.code));
+            assert_eq!(loaded, expected, "{url}");
+            assert_eq!(loaded_figures, figures, "{url}");
+            // A secret value is stored as missing, never as zero.
+            let bu = AreaCode::parse("BU99010101").expect("valid");
+            assert_eq!(loaded_figures[&bu].get("pct_low_income_households"), None);
+            assert_eq!(loaded_figures[&bu].missing["pct_low_income_households"], MissingMarker::Secret);
+
+            // Re-importing the year with fewer areas leaves none of the old ones.
+            store.replace_year(2024, &areas[..2], &BTreeMap::new(), &import("b")).await.expect("second import");
+            let (loaded, loaded_figures) = store.load_year(2024).await.expect("load");
+            assert_eq!(loaded.len(), 2);
+            assert!(loaded_figures.is_empty());
+            assert_eq!(store.years().await.expect("years"), vec![2024]);
+            assert_eq!(store.imports(10).await.expect("imports").len(), 2);
+        }
+    }
+
+    #[tokio::test]
+    async fn failed_import_keeps_the_previous_year() {
+        for url in backend_urls() {
+            let store = fresh_store(&url).await.expect("store");
+            let (areas, figures) = sample();
+            store.replace_year(2024, &areas, &figures, &import("a")).await.expect("import");
+            // Same import id violates the primary key at the very end of the transaction.
+            let err = store.replace_year(2024, &areas[..1], &BTreeMap::new(), &import("a")).await;
+            assert!(err.is_err());
+            let (loaded, _) = store.load_year(2024).await.expect("load");
+            assert_eq!(loaded.len(), 4, "{url}: rolled back");
+        }
+    }
+
+    #[tokio::test]
+    async fn shapes_round_trip_by_parent() {
+        for url in backend_urls() {
+            let store = fresh_store(&url).await.expect("store");
+            let square = vec![vec![vec![[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0]]]];
+            let shapes: Vec<ShapeRecord> = ["WK990101", "WK990102", "WK990201"]
+                .iter()
+                .map(|c| ShapeRecord { code: AreaCode::parse(c).expect("valid"), shape: Shape { polygons: square.clone() } })
+                .collect();
+            store.replace_shapes(2024, &shapes, &import("s")).await.expect("shapes");
+            let gm = AreaCode::parse("GM9901").expect("valid");
+            let within = store.shapes_within(2024, &gm, AreaKind::Wijk).await.expect("within");
+            assert_eq!(within.len(), 2, "{url}");
+            assert_eq!(within[0].shape.polygons, square);
+            assert!(store.shape(2024, &shapes[2].code).await.expect("one").is_some());
+            assert_eq!(store.shape_years().await.expect("years"), vec![2024]);
+        }
+    }
+}

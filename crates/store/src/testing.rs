@@ -1,0 +1,53 @@
+//! Shared fixtures for tests of every crate: a fresh, migrated store per test, on SQLite
+//! and, when `LEEFWIJK_TEST_POSTGRES_URL` is set, on PostgreSQL too.
+
+use crate::{Result, Store};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// The environment variable naming the PostgreSQL server tests use.
+pub const POSTGRES_ENV: &str = "LEEFWIJK_TEST_POSTGRES_URL";
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+fn unique_suffix() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    format!("{}_{}_{}", std::process::id(), nanos % 1_000_000_000, COUNTER.fetch_add(1, Ordering::Relaxed))
+}
+
+/// A database URL for each backend under test: always SQLite; PostgreSQL when configured.
+/// With `CI=true` a missing PostgreSQL URL is an error, so CI cannot silently skip it.
+pub fn backend_urls() -> Vec<String> {
+    let mut urls = vec!["sqlite".to_string()];
+    match std::env::var(POSTGRES_ENV) {
+        Ok(url) if !url.is_empty() => urls.push(url),
+        _ if std::env::var("CI").as_deref() == Ok("true") => {
+            panic!("CI=true but {POSTGRES_ENV} is not set: the PostgreSQL run would be skipped")
+        }
+        _ => {}
+    }
+    urls
+}
+
+/// A fresh, migrated store: a new SQLite file in the temp dir, or a new PostgreSQL schema.
+pub async fn fresh_store(backend_url: &str) -> Result<Store> {
+    let suffix = unique_suffix();
+    if backend_url == "sqlite" {
+        let dir = std::env::temp_dir().join("leefwijk-tests");
+        std::fs::create_dir_all(&dir).map_err(|e| crate::StoreError::Corrupt(e.to_string()))?;
+        let path = dir.join(format!("t_{suffix}.db"));
+        let store = Store::connect(&format!("sqlite://{}", path.display())).await?;
+        store.migrate().await?;
+        return Ok(store);
+    }
+    let schema = format!("t_{suffix}");
+    let admin = Store::connect(backend_url).await?;
+    sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&admin.pool).await?;
+    admin.close().await;
+    let sep = if backend_url.contains('?') { '&' } else { '?' };
+    let store = Store::connect(&format!("{backend_url}{sep}options=-c%20search_path%3D{schema}")).await?;
+    store.migrate().await?;
+    Ok(store)
+}
