@@ -8,7 +8,7 @@ pub const PALETTE: [&str; 5] = ["#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#25
 /// Fill for areas without a value.
 pub const MISSING_FILL: &str = "#e0e0e0";
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Class {
     pub lower: f64,
     pub upper: f64,

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 /// The unit a value is expressed in; drives formatting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Unit {
     Count,
@@ -45,7 +45,7 @@ impl Unit {
 }
 
 /// Base figures come from a source file; derived ones are computed by [`crate::derive`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Origin {
     Base,

@@ -53,7 +53,7 @@ impl Default for PressureConfig {
 }
 
 /// How one indicator pushes an area's score.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Driver {
     pub indicator: String,
     pub value: f64,

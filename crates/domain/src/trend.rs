@@ -4,7 +4,7 @@
 use crate::figures::Figures;
 use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Comparability {
     /// Same code, boundaries unchanged (CBS change code 1 or none given).
@@ -15,7 +15,7 @@ pub enum Comparability {
     MissingInYear,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct TrendValue {
     pub indicator: String,
     pub from: f64,
@@ -23,7 +23,7 @@ pub struct TrendValue {
     pub change: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Trend {
     pub from_year: i32,
     pub to_year: i32,

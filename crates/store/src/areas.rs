@@ -226,6 +226,12 @@ impl Store {
         rows.iter().map(|r| Ok(i32::try_from(r.try_get::<i64, _>(0)?).unwrap_or_default())).collect()
     }
 
+    /// Changes whenever an import finishes: lets caches in other processes notice.
+    pub async fn data_version(&self) -> Result<(i64, i64)> {
+        let row = sqlx::query("SELECT COUNT(*), COALESCE(MAX(finished_at), 0) FROM imports").fetch_one(&self.pool).await?;
+        Ok((row.try_get(0)?, row.try_get(1)?))
+    }
+
     /// The most recent imports, newest first.
     pub async fn imports(&self, limit: i64) -> Result<Vec<ImportRecord>> {
         let rows = sqlx::query("SELECT id, kind, source, year, rows, finished_at FROM imports ORDER BY finished_at DESC, id DESC LIMIT $1")

@@ -1,0 +1,592 @@
+//! The neighbourhood monitor (wijkbeeld): one year's figures of every area with derived
+//! indicators, pressure index, ranks and comparable areas, computed once per year and
+//! cached. Imports in another process bump the store's data version; the cache notices
+//! within a few seconds.
+
+use crate::AppError;
+use leefwijk_domain::choropleth::{class_of, quantile_classes, Class, MISSING_FILL};
+use leefwijk_domain::geometry::{BBox, Projection};
+use leefwijk_domain::indicators::{indicator, IndicatorDef, Origin, Unit};
+use leefwijk_domain::pressure::{comparable_areas, score_areas, z_scores, Driver, PressureConfig, PressureScore};
+use leefwijk_domain::trend::{trend, Trend};
+use leefwijk_domain::{derive, Area, AreaCode, AreaKind, Figures, MissingMarker, CATALOGUE};
+use leefwijk_store::Store;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::RwLock;
+use utoipa::ToSchema;
+
+/// Attribution required by the CC BY 4.0 licence of CBS open data.
+pub const SOURCE_ATTRIBUTION: &str = "Bron: CBS";
+
+type ZScores = BTreeMap<AreaCode, BTreeMap<String, (f64, f64)>>;
+
+/// Everything the monitor knows of one year.
+#[derive(Debug)]
+pub struct YearView {
+    pub year: i32,
+    pub areas: BTreeMap<AreaCode, Area>,
+    pub children: BTreeMap<AreaCode, Vec<AreaCode>>,
+    /// Base and derived figures, including `pressure_index`.
+    pub figures: BTreeMap<AreaCode, Figures>,
+    pub pressure: BTreeMap<AreaCode, PressureScore>,
+    z: BTreeMap<AreaKind, ZScores>,
+}
+
+impl YearView {
+    pub fn build(year: i32, areas: Vec<Area>, base: BTreeMap<AreaCode, Figures>, config: &PressureConfig) -> YearView {
+        let mut figures: BTreeMap<AreaCode, Figures> =
+            areas.iter().map(|a| (a.code.clone(), derive(base.get(&a.code).unwrap_or(&Figures::default())))).collect();
+        let mut pressure = BTreeMap::new();
+        let mut z = BTreeMap::new();
+        for kind in [AreaKind::Gemeente, AreaKind::Wijk, AreaKind::Buurt] {
+            let of_kind: Vec<(AreaCode, &Figures)> =
+                figures.iter().filter(|(c, _)| c.kind() == kind).map(|(c, f)| (c.clone(), f)).collect();
+            pressure.extend(score_areas(&of_kind, config));
+            z.insert(kind, z_scores(&of_kind, config));
+        }
+        for (code, score) in &pressure {
+            if let (Some(s), Some(f)) = (score.score, figures.get_mut(code)) {
+                f.set("pressure_index", s);
+            }
+        }
+        let mut children: BTreeMap<AreaCode, Vec<AreaCode>> = BTreeMap::new();
+        for a in &areas {
+            if let Some(p) = &a.parent {
+                children.entry(p.clone()).or_default().push(a.code.clone());
+            }
+        }
+        YearView { year, areas: areas.into_iter().map(|a| (a.code.clone(), a)).collect(), children, figures, pressure, z }
+    }
+
+    pub fn area(&self, code: &AreaCode) -> Result<&Area, AppError> {
+        self.areas.get(code).ok_or_else(|| AppError::NotFound(format!("area {code} in {}", self.year)))
+    }
+
+    pub fn value(&self, code: &AreaCode, key: &str) -> Option<f64> {
+        self.figures.get(code).and_then(|f| f.get(key))
+    }
+
+    fn name(&self, code: &AreaCode) -> String {
+        self.areas.get(code).map(|a| a.name.clone()).unwrap_or_else(|| code.to_string())
+    }
+
+    fn area_ref(&self, code: &AreaCode) -> AreaRef {
+        AreaRef { code: code.to_string(), name: self.name(code), kind: code.kind() }
+    }
+
+    pub fn summary(&self, code: &AreaCode) -> AreaSummary {
+        let area = self.areas.get(code);
+        let score = self.pressure.get(code);
+        AreaSummary {
+            code: code.to_string(),
+            name: self.name(code),
+            kind: code.kind(),
+            municipality: code.municipality().filter(|m| m != code).map(|m| self.area_ref(&m)),
+            parent: area.and_then(|a| a.parent.clone()).map(|p| p.to_string()),
+            population: self.value(code, "population"),
+            pressure_index: score.and_then(|s| s.score),
+            focus: score.map(|s| s.focus).unwrap_or(false),
+        }
+    }
+
+    /// Areas of the same kind within `within` (any ancestor), or nationally.
+    fn members<'a>(&'a self, kind: AreaKind, within: Option<&'a AreaCode>) -> impl Iterator<Item = &'a AreaCode> + 'a {
+        self.areas.keys().filter(move |c| c.kind() == kind && within.map(|w| is_within(c, w)).unwrap_or(true))
+    }
+}
+
+/// True when `code` lies in `ancestor` (by CBS code nesting) or is it.
+pub fn is_within(code: &AreaCode, ancestor: &AreaCode) -> bool {
+    match ancestor.kind() {
+        AreaKind::Land => true,
+        AreaKind::Gemeente => code.municipality().as_ref() == Some(ancestor),
+        AreaKind::Wijk => code == ancestor || code.parent().as_ref() == Some(ancestor),
+        AreaKind::Buurt => code == ancestor,
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AreaRef {
+    pub code: String,
+    pub name: String,
+    pub kind: AreaKind,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AreaSummary {
+    pub code: String,
+    pub name: String,
+    pub kind: AreaKind,
+    pub municipality: Option<AreaRef>,
+    pub parent: Option<String>,
+    pub population: Option<f64>,
+    pub pressure_index: Option<f64>,
+    pub focus: bool,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct IndicatorValue {
+    pub key: String,
+    pub name_nl: String,
+    pub name_en: String,
+    pub unit: Unit,
+    pub origin: Origin,
+    pub value: Option<f64>,
+    /// Why the value is missing, when the source withheld it.
+    pub missing: Option<MissingMarker>,
+    /// The same indicator for the Netherlands as a whole, when known.
+    pub national: Option<f64>,
+    pub higher_is_better: Option<bool>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PressureView {
+    pub score: Option<f64>,
+    pub rank: Option<usize>,
+    pub ranked_of: usize,
+    pub rank_in_municipality: Option<usize>,
+    pub ranked_in_municipality_of: usize,
+    pub focus: bool,
+    pub drivers: Vec<Driver>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ComparableArea {
+    pub area: AreaSummary,
+    /// Root-mean-square distance over the standardised indicators (0 = identical).
+    pub distance: f64,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AreaDetail {
+    pub year: i32,
+    pub years: Vec<i32>,
+    pub area: AreaSummary,
+    pub ancestors: Vec<AreaRef>,
+    pub indicators: Vec<IndicatorValue>,
+    pub pressure: Option<PressureView>,
+    pub children: Vec<AreaSummary>,
+    pub comparable: Vec<ComparableArea>,
+    pub trend: Option<Trend>,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RankingRow {
+    pub rank: usize,
+    pub code: String,
+    pub name: String,
+    pub municipality: Option<String>,
+    pub value: f64,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Ranking {
+    pub year: i32,
+    pub indicator: String,
+    pub kind: AreaKind,
+    pub within: Option<AreaRef>,
+    /// Areas of the kind without a value for the indicator (not ranked).
+    pub without_value: usize,
+    pub rows: Vec<RankingRow>,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SocialShareRow {
+    pub code: String,
+    pub name: String,
+    pub housing_stock: Option<f64>,
+    pub social_share: Option<f64>,
+    pub social_homes: Option<f64>,
+    pub gap_to_30: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SocialShare {
+    pub year: i32,
+    pub target_percent: f64,
+    pub municipalities: Vec<SocialShareRow>,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MapArea {
+    pub code: String,
+    pub name: String,
+    pub value: Option<f64>,
+    pub class: Option<usize>,
+    pub fill: String,
+    /// SVG path data in the map's view box; empty when no boundary is known.
+    pub path: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MapView {
+    pub year: i32,
+    pub indicator: String,
+    pub kind: AreaKind,
+    pub width: f64,
+    pub height: f64,
+    pub classes: Vec<Class>,
+    pub areas: Vec<MapArea>,
+    pub has_shapes: bool,
+}
+
+struct Cache {
+    version: Option<(i64, i64)>,
+    checked: Option<Instant>,
+    years: Vec<i32>,
+    views: BTreeMap<i32, Arc<YearView>>,
+}
+
+/// How often the cache asks the store whether data changed.
+const VERSION_CHECK_EVERY: Duration = Duration::from_secs(2);
+
+pub struct Monitor {
+    store: Store,
+    config: PressureConfig,
+    cache: RwLock<Cache>,
+}
+
+impl Monitor {
+    pub fn new(store: Store, config: PressureConfig) -> Monitor {
+        Monitor {
+            store,
+            config,
+            cache: RwLock::new(Cache { version: None, checked: None, years: Vec::new(), views: BTreeMap::new() }),
+        }
+    }
+
+    pub fn config(&self) -> &PressureConfig {
+        &self.config
+    }
+
+    async fn refresh(&self) -> Result<(), AppError> {
+        {
+            let cache = self.cache.read().await;
+            if cache.checked.map(|c| c.elapsed() < VERSION_CHECK_EVERY).unwrap_or(false) {
+                return Ok(());
+            }
+        }
+        let version = self.store.data_version().await?;
+        let mut cache = self.cache.write().await;
+        if cache.version != Some(version) {
+            cache.views.clear();
+            cache.years = self.store.years().await?;
+            cache.version = Some(version);
+        }
+        cache.checked = Some(Instant::now());
+        Ok(())
+    }
+
+    /// Forgets cached years at once (after an import in this process).
+    pub async fn invalidate(&self) {
+        let mut cache = self.cache.write().await;
+        cache.checked = None;
+        cache.version = None;
+    }
+
+    /// Years with figures, newest first.
+    pub async fn years(&self) -> Result<Vec<i32>, AppError> {
+        self.refresh().await?;
+        Ok(self.cache.read().await.years.clone())
+    }
+
+    /// The view of a year (the newest when `None`).
+    pub async fn view(&self, year: Option<i32>) -> Result<Arc<YearView>, AppError> {
+        self.refresh().await?;
+        let year = match year {
+            Some(y) => y,
+            None => *self.cache.read().await.years.first().ok_or(AppError::NoData)?,
+        };
+        if let Some(v) = self.cache.read().await.views.get(&year) {
+            return Ok(v.clone());
+        }
+        if !self.cache.read().await.years.contains(&year) {
+            return Err(AppError::NotFound(format!("figures for {year}")));
+        }
+        let (areas, figures) = self.store.load_year(year).await?;
+        let config = self.config.clone();
+        let view = tokio::task::spawn_blocking(move || YearView::build(year, areas, figures, &config))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let view = Arc::new(view);
+        self.cache.write().await.views.insert(year, view.clone());
+        Ok(view)
+    }
+
+    /// Areas matching a name or code fragment, optionally by kind and parent.
+    pub async fn search(
+        &self,
+        q: Option<&str>,
+        kind: Option<AreaKind>,
+        parent: Option<&AreaCode>,
+        year: Option<i32>,
+        limit: usize,
+    ) -> Result<(i32, Vec<AreaSummary>), AppError> {
+        let view = self.view(year).await?;
+        let needle = q.map(|q| q.trim().to_lowercase()).filter(|q| !q.is_empty());
+        let mut hits: Vec<(u8, &Area)> = view
+            .areas
+            .values()
+            .filter(|a| kind.map(|k| a.kind == k).unwrap_or(true))
+            .filter(|a| parent.map(|p| a.parent.as_ref() == Some(p) || (p.kind() == AreaKind::Gemeente && a.municipality.as_ref() == Some(p) && a.code != *p)).unwrap_or(true))
+            .filter_map(|a| match &needle {
+                None => Some((0, a)),
+                Some(n) => {
+                    let name = a.name.to_lowercase();
+                    let code = a.code.as_str().to_lowercase();
+                    if name == *n || code == *n {
+                        Some((0, a))
+                    } else if name.starts_with(n.as_str()) {
+                        Some((1, a))
+                    } else if name.contains(n.as_str()) || code.starts_with(n.as_str()) {
+                        Some((2, a))
+                    } else {
+                        None
+                    }
+                }
+            })
+            .collect();
+        // Exact and prefix matches first, then by level (gemeente before buurt), then name.
+        hits.sort_by(|(ra, a), (rb, b)| ra.cmp(rb).then(a.kind.cmp(&b.kind)).then_with(|| a.name.cmp(&b.name)));
+        Ok((view.year, hits.into_iter().take(limit).map(|(_, a)| view.summary(&a.code)).collect()))
+    }
+
+    /// Everything about one area.
+    pub async fn area(&self, code: &AreaCode, year: Option<i32>) -> Result<AreaDetail, AppError> {
+        let view = self.view(year).await?;
+        let area = view.area(code)?;
+        let years = self.years().await?;
+        let national_code = AreaCode::parse("NL00").ok();
+        let national = national_code.as_ref().and_then(|n| view.figures.get(n));
+        let own = view.figures.get(code).cloned().unwrap_or_default();
+        let indicators = CATALOGUE
+            .iter()
+            .filter(|d| own.get(d.key).is_some() || own.missing.contains_key(d.key))
+            .map(|d| IndicatorValue {
+                key: d.key.to_string(),
+                name_nl: d.name_nl.to_string(),
+                name_en: d.name_en.to_string(),
+                unit: d.unit,
+                origin: d.origin,
+                value: own.get(d.key),
+                missing: own.missing.get(d.key).copied(),
+                national: national.filter(|_| code.kind() != AreaKind::Land).and_then(|n| n.get(d.key)),
+                higher_is_better: d.higher_is_better,
+            })
+            .collect();
+        let mut ancestors = Vec::new();
+        let mut cursor = area.parent.clone();
+        while let Some(p) = cursor {
+            cursor = view.areas.get(&p).and_then(|a| a.parent.clone());
+            if view.areas.contains_key(&p) {
+                ancestors.push(view.area_ref(&p));
+            }
+        }
+        ancestors.reverse();
+        let pressure = view.pressure.get(code).map(|s| PressureView {
+            score: s.score,
+            rank: s.rank,
+            ranked_of: s.ranked_of,
+            rank_in_municipality: s.rank_in_municipality,
+            ranked_in_municipality_of: s.ranked_in_municipality_of,
+            focus: s.focus,
+            drivers: s.drivers.clone(),
+        });
+        let children = view.children.get(code).map(|c| c.iter().map(|c| view.summary(c)).collect()).unwrap_or_default();
+        let comparable = view
+            .z
+            .get(&code.kind())
+            .map(|z| comparable_areas(code, z, 5))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(c, distance)| ComparableArea { area: view.summary(&c), distance })
+            .collect();
+        // Trend against the nearest earlier year that has figures.
+        let trend = match years.iter().copied().filter(|y| *y < view.year).max() {
+            Some(prev) => {
+                let earlier = self.view(Some(prev)).await?;
+                Some(trend(prev, earlier.figures.get(code), view.year, view.figures.get(code)))
+            }
+            None => None,
+        };
+        Ok(AreaDetail {
+            year: view.year,
+            years,
+            area: view.summary(code),
+            ancestors,
+            indicators,
+            pressure,
+            children,
+            comparable,
+            trend,
+            source: SOURCE_ATTRIBUTION.to_string(),
+        })
+    }
+
+    /// Areas of a kind ranked by an indicator, highest value first.
+    pub async fn ranking(
+        &self,
+        indicator_key: &str,
+        kind: AreaKind,
+        within: Option<&AreaCode>,
+        year: Option<i32>,
+    ) -> Result<Ranking, AppError> {
+        let def = known_indicator(indicator_key)?;
+        let view = self.view(year).await?;
+        let within_ref = match within {
+            Some(w) => Some(view.area_ref(view.area(w).map(|a| &a.code)?)),
+            None => None,
+        };
+        let mut with_value: Vec<(&AreaCode, f64)> = Vec::new();
+        let mut without_value = 0;
+        for code in view.members(kind, within) {
+            match view.value(code, def.key) {
+                Some(v) => with_value.push((code, v)),
+                None => without_value += 1,
+            }
+        }
+        with_value.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        let rows = with_value
+            .into_iter()
+            .enumerate()
+            .map(|(i, (code, value))| RankingRow {
+                rank: i + 1,
+                code: code.to_string(),
+                name: view.name(code),
+                municipality: code.municipality().filter(|m| m != code).map(|m| view.name(&m)),
+                value,
+            })
+            .collect();
+        Ok(Ranking {
+            year: view.year,
+            indicator: def.key.to_string(),
+            kind,
+            within: within_ref,
+            without_value,
+            rows,
+            source: SOURCE_ATTRIBUTION.to_string(),
+        })
+    }
+
+    /// Every municipality's housing stock, social share and gap to 30%.
+    pub async fn social_share(&self, year: Option<i32>) -> Result<SocialShare, AppError> {
+        let view = self.view(year).await?;
+        let municipalities = view
+            .members(AreaKind::Gemeente, None)
+            .map(|code| SocialShareRow {
+                code: code.to_string(),
+                name: view.name(code),
+                housing_stock: view.value(code, "housing_stock"),
+                social_share: view.value(code, "social_share"),
+                social_homes: view.value(code, "social_homes"),
+                gap_to_30: view.value(code, "social_gap_30"),
+            })
+            .collect();
+        Ok(SocialShare {
+            year: view.year,
+            target_percent: leefwijk_domain::figures::SOCIAL_TARGET_SHARE * 100.0,
+            municipalities,
+            source: SOURCE_ATTRIBUTION.to_string(),
+        })
+    }
+
+    /// Focus areas: the highest-pressure areas of the configured level nationally.
+    pub async fn focus_areas(&self, year: Option<i32>) -> Result<(i32, Vec<(usize, AreaSummary, Vec<Driver>)>), AppError> {
+        let view = self.view(year).await?;
+        let mut rows: Vec<(usize, AreaSummary, Vec<Driver>)> = view
+            .pressure
+            .iter()
+            .filter(|(_, s)| s.focus)
+            .filter_map(|(c, s)| Some((s.rank?, view.summary(c), s.drivers.clone())))
+            .collect();
+        rows.sort_by_key(|(rank, _, _)| *rank);
+        Ok((view.year, rows))
+    }
+
+    /// A choropleth of the children (`kind`) of an area for one indicator.
+    pub async fn map(&self, parent: &AreaCode, kind: AreaKind, indicator_key: &str, year: Option<i32>, width: f64) -> Result<MapView, AppError> {
+        let def = known_indicator(indicator_key)?;
+        let view = self.view(year).await?;
+        view.area(parent)?;
+        let members: Vec<&AreaCode> = view.members(kind, Some(parent)).collect();
+        let values: Vec<f64> = members.iter().filter_map(|c| view.value(c, def.key)).collect();
+        let classes = quantile_classes(&values);
+        let shapes = self.store.shapes_within(view.year, parent, kind).await?;
+        let shapes: BTreeMap<&AreaCode, &leefwijk_domain::geometry::Shape> =
+            shapes.iter().filter(|s| is_within(&s.code, parent)).map(|s| (&s.code, &s.shape)).collect();
+        let bbox = shapes.values().filter_map(|s| s.bbox()).reduce(BBox::union);
+        let projection = bbox.map(|b| Projection::fit(b, width));
+        let areas = members
+            .iter()
+            .map(|code| {
+                let value = view.value(code, def.key);
+                let class = value.and_then(|v| class_of(&classes, v));
+                MapArea {
+                    code: code.to_string(),
+                    name: view.name(code),
+                    value,
+                    class,
+                    fill: class.map(|c| classes[c].colour).unwrap_or(MISSING_FILL).to_string(),
+                    path: match (projection, shapes.get(code)) {
+                        (Some(p), Some(s)) => p.path(s),
+                        _ => String::new(),
+                    },
+                }
+            })
+            .collect();
+        Ok(MapView {
+            year: view.year,
+            indicator: def.key.to_string(),
+            kind,
+            width,
+            height: projection.map(|p| p.height).unwrap_or(0.0),
+            classes,
+            areas,
+            has_shapes: projection.is_some(),
+        })
+    }
+
+    /// The boundary of one area with its figures, as a GeoJSON Feature.
+    pub async fn geojson(&self, code: &AreaCode, year: Option<i32>) -> Result<serde_json::Value, AppError> {
+        let view = self.view(year).await?;
+        let area = view.area(code)?;
+        let shape_years = self.store.shape_years().await?;
+        // Boundaries may be of another year than the figures: take the same or nearest earlier.
+        let shape_year = shape_years.iter().copied().filter(|y| *y <= view.year).max().or_else(|| shape_years.iter().copied().min());
+        let shape = match shape_year {
+            Some(y) => self.store.shape(y, code).await?,
+            None => None,
+        };
+        let geometry = shape.map(|s| {
+            serde_json::json!({"type": "MultiPolygon", "coordinates": s.shape.polygons})
+        });
+        let mut properties = serde_json::Map::new();
+        properties.insert("code".into(), code.to_string().into());
+        properties.insert("name".into(), area.name.clone().into());
+        properties.insert("kind".into(), code.kind().as_str().into());
+        properties.insert("year".into(), view.year.into());
+        properties.insert("source".into(), SOURCE_ATTRIBUTION.into());
+        if let Some(f) = view.figures.get(code) {
+            for (k, v) in &f.values {
+                properties.insert(k.clone(), (*v).into());
+            }
+        }
+        Ok(serde_json::json!({"type": "Feature", "id": code.to_string(), "geometry": geometry, "properties": properties}))
+    }
+}
+
+/// Looks an indicator up, or says which ones exist.
+pub fn known_indicator(key: &str) -> Result<&'static IndicatorDef, AppError> {
+    indicator(key).ok_or_else(|| {
+        AppError::BadRequest(format!(
+            "unknown indicator '{key}'; known indicators: {}",
+            CATALOGUE.iter().map(|d| d.key).collect::<Vec<_>>().join(", ")
+        ))
+    })
+}

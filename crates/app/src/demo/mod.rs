@@ -1,0 +1,34 @@
+//! The built-in demo: clearly fictional data, generated deterministically, so the first
+//! README command shows every capability working on a machine without any real files.
+//! Every capability adds its part here.
+
+mod areas;
+
+use crate::AppError;
+use leefwijk_store::Store;
+
+pub use areas::{demo_boundaries, demo_years, DEMO_MUNICIPALITY};
+
+/// What loading the demo did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DemoOutcome {
+    Loaded { years: Vec<i32>, areas: usize },
+    /// The database already holds figures; the demo never overwrites them.
+    SkippedExistingData,
+}
+
+/// Loads the demo into an empty database.
+pub async fn load(store: &Store) -> Result<DemoOutcome, AppError> {
+    if !store.years().await?.is_empty() {
+        return Ok(DemoOutcome::SkippedExistingData);
+    }
+    let mut years = Vec::new();
+    let mut count = 0;
+    for parsed in demo_years() {
+        crate::areas::store_kwb(store, &parsed, "demo (fictief)").await?;
+        crate::areas::store_boundaries(store, parsed.year, &demo_boundaries(), "demo (fictief)").await?;
+        years.push(parsed.year);
+        count = parsed.areas.len();
+    }
+    Ok(DemoOutcome::Loaded { years, areas: count })
+}
