@@ -1,1 +1,27 @@
-//! placeholder
+//! HTTP layer of Leefwijk: the JSON API under `/api/v1` (OpenAPI, problem+json, CSV for
+//! every table) and the server-rendered pages (askama, NL Design System CSS, no
+//! JavaScript needed). Handlers talk to `leefwijk_app` only, never to storage.
+
+pub mod api;
+mod assets;
+mod middleware;
+mod negotiate;
+pub mod pages;
+mod problem;
+
+use axum::Router;
+use leefwijk_app::App;
+
+pub use middleware::REQUEST_ID_HEADER;
+pub use problem::Problem;
+
+/// The whole web application.
+pub fn router(app: App) -> Router {
+    Router::new()
+        .merge(pages::routes())
+        .merge(assets::routes())
+        .nest("/api/v1", api::routes())
+        .fallback(pages::not_found)
+        .with_state(app)
+        .layer(axum::middleware::from_fn(middleware::request_context))
+}

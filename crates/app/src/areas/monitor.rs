@@ -222,6 +222,9 @@ pub struct MapArea {
     pub fill: String,
     /// SVG path data in the map's view box; empty when no boundary is known.
     pub path: String,
+    /// Where to put the area's label: the centre of its bounding box in the view box.
+    pub label_x: f64,
+    pub label_y: f64,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -527,7 +530,13 @@ impl Monitor {
             .map(|code| {
                 let value = view.value(code, def.key);
                 let class = value.and_then(|v| class_of(&classes, v));
+                let (label_x, label_y) = match (projection, shapes.get(code).and_then(|s| s.bbox())) {
+                    (Some(p), Some(b)) => p.project(&[(b.min_x + b.max_x) / 2.0, (b.min_y + b.max_y) / 2.0]),
+                    _ => (0.0, 0.0),
+                };
                 MapArea {
+                    label_x,
+                    label_y,
                     code: code.to_string(),
                     name: view.name(code),
                     value,

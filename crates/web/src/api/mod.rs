@@ -1,0 +1,69 @@
+//! The JSON API, version 1. Every route is documented in the OpenAPI document served at
+//! `/api/v1/openapi.json` and committed as `docs/openapi.json`.
+
+mod areas;
+
+use crate::Problem;
+use axum::routing::get;
+use axum::Router;
+use leefwijk_app::App;
+use utoipa::OpenApi;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Leefwijk API",
+        description = "Open API of Leefwijk, the shared workplace for the area-based approach (gebiedsgerichte wijkaanpak). Figures: Bron: CBS (CC BY 4.0). Errors are application/problem+json. Every table is also available as CSV: add `.csv` to the path or send `Accept: text/csv`.",
+        license(name = "EUPL-1.2", identifier = "EUPL-1.2"),
+        version = "1"
+    ),
+    servers((url = "/", description = "this server")),
+    paths(
+        areas::list_areas,
+        areas::get_area,
+        areas::get_area_geojson,
+        areas::rankings,
+        areas::social_share,
+        areas::focus_areas,
+        areas::indicators,
+        health,
+    ),
+    components(schemas(Problem)),
+    tags((name = "areas", description = "Areas and the neighbourhood monitor (wijkbeeld)"), (name = "housing", description = "Housing and the 30% social-rent target"), (name = "system", description = "Operations"))
+)]
+pub struct ApiDoc;
+
+/// The OpenAPI document as pretty JSON (what `docs/openapi.json` holds).
+pub fn openapi_json() -> String {
+    ApiDoc::openapi().to_pretty_json().unwrap_or_default()
+}
+
+/// Liveness and database reachability.
+#[utoipa::path(get, path = "/api/v1/health", tag = "system",
+    responses((status = 200, description = "The service and its database answer", body = serde_json::Value),
+              (status = 503, description = "The database does not answer", body = Problem, content_type = "application/problem+json")))]
+async fn health(axum::extract::State(app): axum::extract::State<App>) -> Result<axum::Json<serde_json::Value>, Problem> {
+    app.store.ping().await.map_err(|e| Problem::from(leefwijk_app::AppError::Store(e)))?;
+    Ok(axum::Json(serde_json::json!({"status": "ok", "database": app.store.backend().name()})))
+}
+
+async fn openapi() -> impl axum::response::IntoResponse {
+    ([(axum::http::header::CONTENT_TYPE, "application/json")], openapi_json())
+}
+
+async fn api_not_found(uri: axum::http::Uri) -> Problem {
+    Problem::not_found(format!("There is no API resource at {}. See /api/v1/openapi.json for what exists.", uri.path()))
+}
+
+async fn method_not_allowed() -> Problem {
+    Problem::new(axum::http::StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "This resource is read-only here: use GET.")
+}
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/openapi.json", get(openapi))
+        .route("/health", get(health))
+        .merge(areas::routes())
+        .fallback(api_not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+}

@@ -1,0 +1,25 @@
+//! Static assets, compiled into the binary so one file runs anywhere.
+
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use leefwijk_app::App;
+
+const APP_CSS: &str = include_str!("../assets/app.css");
+const UTRECHT_HTML_CSS: &str = include_str!("../assets/vendor/utrecht-html.css");
+const VOORBEELD_THEME_CSS: &str = include_str!("../assets/vendor/voorbeeld-theme.css");
+
+fn css(body: &'static str) -> Response {
+    let mut r = body.into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8"));
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    r
+}
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/assets/app.css", get(|| async { css(APP_CSS) }))
+        .route("/assets/vendor/utrecht-html.css", get(|| async { css(UTRECHT_HTML_CSS) }))
+        .route("/assets/vendor/voorbeeld-theme.css", get(|| async { css(VOORBEELD_THEME_CSS) }))
+}

@@ -1,0 +1,189 @@
+//! Server-rendered pages: Dutch first with an English switch, NL Design System look,
+//! usable without JavaScript and on a phone.
+
+mod areas;
+
+use crate::middleware::current_request_id;
+use askama::Template;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::Router;
+use leefwijk_app::{App, AppError};
+use leefwijk_domain::indicators::{format_value, Unit};
+use leefwijk_domain::{Lang, MissingMarker};
+
+pub fn routes() -> Router<App> {
+    areas::routes()
+}
+
+/// What every page needs: the language and the links to switch it.
+#[derive(Debug, Clone)]
+pub struct PageCtx {
+    pub lang: Lang,
+    /// The current path and query without `lang`, for the language switch.
+    pub here: String,
+}
+
+impl PageCtx {
+    pub fn t<'a>(&self, nl: &'a str, en: &'a str) -> &'a str {
+        self.lang.t(nl, en)
+    }
+
+    pub fn lang_code(&self) -> &'static str {
+        self.lang.code()
+    }
+
+    pub fn switch_href(&self) -> String {
+        let other = match self.lang {
+            Lang::Nl => "en",
+            Lang::En => "nl",
+        };
+        let sep = if self.here.contains('?') { '&' } else { '?' };
+        format!("{}{sep}lang={other}", self.here)
+    }
+
+    pub fn switch_label(&self) -> &'static str {
+        match self.lang {
+            Lang::Nl => "English",
+            Lang::En => "Nederlands",
+        }
+    }
+
+    pub fn switch_lang(&self) -> &'static str {
+        match self.lang {
+            Lang::Nl => "en",
+            Lang::En => "nl",
+        }
+    }
+
+    /// A value in its unit, or the CBS symbol for a missing value.
+    pub fn value(&self, value: Option<f64>, unit: Unit) -> String {
+        match value {
+            Some(v) => {
+                let s = format_value(v, unit, self.lang);
+                match unit.symbol() {
+                    "" => s,
+                    "%" => format!("{s}%"),
+                    sym => format!("{s} {sym}"),
+                }
+            }
+            None => "·".to_string(),
+        }
+    }
+
+    pub fn missing_note(&self, marker: Option<MissingMarker>) -> String {
+        match marker {
+            Some(MissingMarker::Secret) => self.t("geheim (CBS, kleine aantallen)", "secret (CBS, small numbers)").into(),
+            Some(MissingMarker::Unknown) => self.t("onbekend of onbetrouwbaar (CBS)", "unknown or unreliable (CBS)").into(),
+            None => self.t("geen gegevens", "no data").into(),
+        }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for PageCtx {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or_default();
+        let from_query = query.split('&').find_map(|kv| kv.strip_prefix("lang=")).and_then(Lang::parse);
+        let from_cookie = parts
+            .headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .find_map(|c| c.trim().strip_prefix("lang=").and_then(Lang::parse));
+        let rest: Vec<&str> = query.split('&').filter(|kv| !kv.is_empty() && !kv.starts_with("lang=")).collect();
+        let here = if rest.is_empty() {
+            parts.uri.path().to_string()
+        } else {
+            format!("{}?{}", parts.uri.path(), rest.join("&"))
+        };
+        Ok(PageCtx { lang: from_query.or(from_cookie).unwrap_or_default(), here })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    ctx: PageCtx,
+    status: u16,
+    title: String,
+    message: String,
+    request_id: String,
+}
+
+/// An error shown as a page, with the request id to quote.
+pub struct PageError {
+    pub ctx: PageCtx,
+    pub status: StatusCode,
+    pub message: String,
+}
+
+impl PageError {
+    pub fn from_app(ctx: &PageCtx, e: AppError) -> PageError {
+        let (status, message) = match &e {
+            AppError::NotFound(what) => (StatusCode::NOT_FOUND, format!("{}: {what}", ctx.t("Niet gevonden", "Not found"))),
+            AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, m.clone()),
+            AppError::NoData => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                ctx.t(
+                    "Er zijn nog geen cijfers geïmporteerd. Start met --demo of importeer CBS-cijfers met `leefwijk import cbs-kwb BESTAND`.",
+                    "No figures have been imported yet. Start with --demo or import CBS figures with `leefwijk import cbs-kwb FILE`.",
+                )
+                .to_string(),
+            ),
+            _ => {
+                tracing::error!(error = %e, "page failed");
+                (StatusCode::INTERNAL_SERVER_ERROR, ctx.t("Er ging iets mis aan onze kant.", "Something went wrong on our side.").to_string())
+            }
+        };
+        PageError { ctx: ctx.clone(), status, message }
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let title = match self.status {
+            StatusCode::NOT_FOUND => self.ctx.t("Pagina niet gevonden", "Page not found"),
+            StatusCode::BAD_REQUEST => self.ctx.t("Ongeldige aanvraag", "Invalid request"),
+            StatusCode::SERVICE_UNAVAILABLE => self.ctx.t("Nog geen gegevens", "No data yet"),
+            _ => self.ctx.t("Er ging iets mis", "Something went wrong"),
+        }
+        .to_string();
+        let page = ErrorPage {
+            status: self.status.as_u16(),
+            title,
+            message: self.message,
+            request_id: current_request_id().unwrap_or_default(),
+            ctx: self.ctx,
+        };
+        match page.render() {
+            Ok(html) => (self.status, Html(html)).into_response(),
+            Err(_) => (self.status, "error").into_response(),
+        }
+    }
+}
+
+/// Renders a template or an error page.
+pub fn render<T: Template>(ctx: &PageCtx, page: &T) -> Response {
+    match page.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => PageError::from_app(ctx, AppError::Internal(e.to_string())).into_response(),
+    }
+}
+
+/// Fallback for unknown paths: problem+json under /api, a page elsewhere.
+pub async fn not_found(ctx: PageCtx, uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        return crate::Problem::not_found(format!("There is no API resource at {}.", uri.path())).into_response();
+    }
+    PageError {
+        message: format!("{} {}", ctx.t("Er is geen pagina op", "There is no page at"), uri.path()),
+        status: StatusCode::NOT_FOUND,
+        ctx,
+    }
+    .into_response()
+}
