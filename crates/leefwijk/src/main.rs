@@ -1,1 +1,249 @@
-fn main() {}
+//! `leefwijk`: the one binary. Subcommands: serve, migrate, import, demo, openapi, bench.
+
+mod bench;
+mod config;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use config::FileConfig;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use leefwijk_app::areas::{import_boundaries, import_kwb};
+use leefwijk_app::App;
+use leefwijk_store::Store;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+#[derive(Parser)]
+#[command(name = "leefwijk", version, about = "Leefwijk: the shared workplace for the gebiedsgerichte wijkaanpak")]
+struct Cli {
+    /// Configuration file (default: ./leefwijk.toml when present).
+    #[arg(long, global = true, env = "LEEFWIJK_CONFIG")]
+    config: Option<PathBuf>,
+    /// Data directory for the embedded database and keys.
+    #[arg(long, global = true, env = "LEEFWIJK_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// Database URL: sqlite://PATH or postgres://USER@HOST/DB (default: SQLite in the data directory).
+    #[arg(long, global = true, env = "LEEFWIJK_DATABASE_URL")]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Runs the web application and API.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "LEEFWIJK_LISTEN")]
+        listen: Option<String>,
+        /// Loads the fictional demo data into an empty database first.
+        #[arg(long, env = "LEEFWIJK_DEMO")]
+        demo: bool,
+    },
+    /// Applies database migrations and exits.
+    Migrate,
+    /// Imports open data.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Loads the fictional demo data into an empty database.
+    Demo,
+    /// Prints the OpenAPI document.
+    Openapi,
+    /// Benchmarks, reported as ratios against a baseline measured in the same run.
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// CBS "Kerncijfers wijken en buurten": StatLine/OData CSV or PDOK wijkenbuurten GeoJSON.
+    CbsKwb {
+        file: PathBuf,
+        /// Year of the figures (default: from the file name).
+        #[arg(long)]
+        year: Option<i32>,
+    },
+    /// Area boundaries from GeoJSON (PDOK wijkenbuurten); simplified on import.
+    Boundaries {
+        file: PathBuf,
+        /// Year of the boundaries (default: from the file name).
+        #[arg(long)]
+        year: Option<i32>,
+    },
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+}
+
+struct Settings {
+    file: FileConfig,
+    database_url: String,
+}
+
+fn settings(cli: &Cli) -> Result<Settings> {
+    let file = FileConfig::load(cli.config.as_deref())?;
+    let data_dir = cli.data_dir.clone().or_else(|| file.data_dir.clone()).unwrap_or_else(|| PathBuf::from("leefwijk-data"));
+    let database_url = config::database_url(cli.database_url.clone().or_else(|| file.database_url.clone()), &data_dir)?;
+    Ok(Settings { file, database_url })
+}
+
+async fn open_store(url: &str) -> Result<Store> {
+    let store = Store::connect(url).await.with_context(|| format!("connecting to the {} database", backend_name(url)))?;
+    store.migrate().await.context("applying migrations")?;
+    Ok(store)
+}
+
+/// Names the backend without echoing credentials from the URL.
+fn backend_name(url: &str) -> &'static str {
+    if url.starts_with("postgres") {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    }
+}
+
+fn progress_bar(total: u64, what: &str) -> ProgressBar {
+    let bar = ProgressBar::new(total);
+    if std::io::stderr().is_terminal() {
+        bar.set_draw_target(ProgressDrawTarget::stderr());
+        if let Ok(style) = ProgressStyle::with_template("{msg} [{bar:40}] {bytes}/{total_bytes} ({eta})") {
+            bar.set_style(style.progress_chars("=> "));
+        }
+    } else {
+        bar.set_draw_target(ProgressDrawTarget::hidden());
+    }
+    bar.set_message(what.to_string());
+    bar
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+async fn import(store: &Store, command: ImportCommand) -> Result<()> {
+    match command {
+        ImportCommand::CbsKwb { file, year } => {
+            let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let bar = progress_bar(bytes.len() as u64, "CBS kerncijfers");
+            let parsed = import_kwb::parse_kwb(&bytes, &file_name(&file), year, &|pos| bar.set_position(pos))
+                .with_context(|| format!("{} was not imported; nothing changed", file.display()))?;
+            bar.finish_and_clear();
+            let summary = leefwijk_app::areas::store_kwb(store, &parsed, &file_name(&file)).await?;
+            println!(
+                "Imported {} for {}: {} municipalities, {} districts (wijken), {} neighbourhoods (buurten); {} areas in all.",
+                file_name(&file),
+                summary.year,
+                summary.municipalities,
+                summary.districts,
+                summary.neighbourhoods,
+                summary.rows
+            );
+            if !summary.ignored_columns.is_empty() {
+                println!("Columns without an indicator (not imported): {}", summary.ignored_columns.join(", "));
+            }
+        }
+        ImportCommand::Boundaries { file, year } => {
+            let year = year
+                .or_else(|| import_kwb::year_from_file_name(&file_name(&file)))
+                .context("the year of the boundaries is unknown: pass --year")?;
+            let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+            let bar = progress_bar(text.len() as u64, "Grenzen");
+            let parsed = import_boundaries::parse_boundaries(&text, &|pos| bar.set_position(pos))
+                .with_context(|| format!("{} was not imported; nothing changed", file.display()))?;
+            bar.finish_and_clear();
+            let n = leefwijk_app::areas::store_boundaries(store, year, &parsed, &file_name(&file)).await?;
+            println!(
+                "Imported {n} boundaries for {year}, simplified from {} to {} points.",
+                parsed.points_before, parsed.points_after
+            );
+        }
+    }
+    Ok(())
+}
+
+async fn load_demo(store: &Store) -> Result<()> {
+    match leefwijk_app::demo::load(store).await? {
+        leefwijk_app::demo::DemoOutcome::Loaded { years, areas } => {
+            println!("Demo data loaded: {areas} fictional areas for {years:?}.");
+        }
+        leefwijk_app::demo::DemoOutcome::SkippedExistingData => {
+            println!("Demo data not loaded: the database already holds figures, and the demo never overwrites them.");
+        }
+    }
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}
+
+async fn serve(settings: Settings, listen: Option<String>, demo: bool) -> Result<()> {
+    let store = open_store(&settings.database_url).await?;
+    if demo {
+        load_demo(&store).await?;
+    }
+    let listen = listen.or(settings.file.listen.clone()).unwrap_or_else(|| "127.0.0.1:8080".to_string());
+    let app = App::new(store.clone(), settings.file.pressure.clone());
+    let listener = tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("listening on {listen}"))?;
+    let addr = listener.local_addr()?;
+    println!("Leefwijk runs on http://{addr}/ ({} database). Stop with Ctrl+C.", store.backend().name());
+    tracing::info!(%addr, backend = store.backend().name(), "serving");
+    axum::serve(listener, leefwijk_web::router(app)).with_graceful_shutdown(shutdown_signal()).await?;
+    store.close().await;
+    Ok(())
+}
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    init_tracing();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async move {
+        match cli.command {
+            Command::Openapi => {
+                println!("{}", leefwijk_web::api::openapi_json());
+                Ok(())
+            }
+            Command::Serve { ref listen, demo } => {
+                let listen = listen.clone();
+                serve(settings(&cli)?, listen, demo).await
+            }
+            Command::Migrate => {
+                open_store(&settings(&cli)?.database_url).await?;
+                println!("Migrations applied.");
+                Ok(())
+            }
+            Command::Demo => load_demo(&open_store(&settings(&cli)?.database_url).await?).await,
+            Command::Import(ref _c) => {
+                let store = open_store(&settings(&cli)?.database_url).await?;
+                match cli.command {
+                    Command::Import(command) => import(&store, command).await,
+                    _ => Ok(()),
+                }
+            }
+            Command::Bench(ref _b) => match cli.command {
+                Command::Bench(b) => bench::run(b).await,
+                _ => Ok(()),
+            },
+        }
+    })
+}

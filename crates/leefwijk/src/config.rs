@@ -1,0 +1,70 @@
+//! Configuration: defaults → leefwijk.toml → LEEFWIJK_* environment → command-line flags.
+
+use anyhow::{Context, Result};
+use leefwijk_domain::pressure::PressureConfig;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// Settings read from the optional TOML file.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FileConfig {
+    pub listen: Option<String>,
+    pub data_dir: Option<PathBuf>,
+    pub database_url: Option<String>,
+    pub pressure: PressureConfig,
+}
+
+impl FileConfig {
+    /// Reads `path`, or `./leefwijk.toml` when it exists, or the defaults.
+    pub fn load(path: Option<&Path>) -> Result<FileConfig> {
+        let path = match path {
+            Some(p) => p.to_path_buf(),
+            None => {
+                let default = PathBuf::from("leefwijk.toml");
+                if !default.exists() {
+                    return Ok(FileConfig::default());
+                }
+                default
+            }
+        };
+        let text = std::fs::read_to_string(&path).with_context(|| format!("reading config {}", path.display()))?;
+        let config: FileConfig = toml::from_str(&text).with_context(|| format!("config {} is invalid", path.display()))?;
+        for w in &config.pressure.weights {
+            if leefwijk_domain::indicators::indicator(&w.indicator).is_none() {
+                anyhow::bail!("config {}: pressure weight for unknown indicator '{}'", path.display(), w.indicator);
+            }
+        }
+        Ok(config)
+    }
+}
+
+/// The database URL: explicit, or an SQLite file in the data directory (created).
+pub fn database_url(explicit: Option<String>, data_dir: &Path) -> Result<String> {
+    if let Some(url) = explicit.filter(|u| !u.trim().is_empty()) {
+        return Ok(url);
+    }
+    std::fs::create_dir_all(data_dir).with_context(|| format!("creating data directory {}", data_dir.display()))?;
+    Ok(format!("sqlite://{}", data_dir.join("leefwijk.db").display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_pressure_weights_from_toml() {
+        let dir = std::env::temp_dir().join(format!("leefwijk-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("leefwijk.toml");
+        std::fs::write(&path, "listen = \"127.0.0.1:9999\"\n[pressure]\nfocus_top_n = 50\nweights = [{ indicator = \"low_income_share\", weight = 2.0 }]\n").expect("write");
+        let config = FileConfig::load(Some(&path)).expect("valid");
+        assert_eq!(config.listen.as_deref(), Some("127.0.0.1:9999"));
+        assert_eq!(config.pressure.focus_top_n, 50);
+        assert_eq!(config.pressure.weights.len(), 1);
+        std::fs::write(&path, "[pressure]\nweights = [{ indicator = \"nonsense\", weight = 2.0 }]\n").expect("write");
+        assert!(FileConfig::load(Some(&path)).is_err());
+        std::fs::write(&path, "lissen = 1\n").expect("write");
+        assert!(FileConfig::load(Some(&path)).is_err(), "typos are errors");
+    }
+}
