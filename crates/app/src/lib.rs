@@ -51,3 +51,25 @@ impl App {
         App { monitor: Arc::new(areas::monitor::Monitor::new(store.clone(), pressure)), store }
     }
 }
+
+/// Shared fixtures for tests of this and higher crates.
+pub mod testing {
+    use super::App;
+    use leefwijk_domain::pressure::PressureConfig;
+
+    /// The database URLs of the backends under test (SQLite, plus PostgreSQL when configured).
+    pub use leefwijk_store::testing::backend_urls;
+
+    /// A fresh store on the backend, with the demo loaded, wrapped as an App.
+    pub async fn demo_app(backend_url: &str) -> App {
+        let store = leefwijk_store::testing::fresh_store(backend_url).await.unwrap_or_else(|e| panic!("test store on {backend_url}: {e}"));
+        crate::demo::load(&store).await.unwrap_or_else(|e| panic!("demo on {backend_url}: {e}"));
+        App::new(store, PressureConfig::default())
+    }
+
+    /// A fresh, empty store wrapped as an App.
+    pub async fn empty_app(backend_url: &str) -> App {
+        let store = leefwijk_store::testing::fresh_store(backend_url).await.unwrap_or_else(|e| panic!("test store on {backend_url}: {e}"));
+        App::new(store, PressureConfig::default())
+    }
+}

@@ -86,23 +86,36 @@ impl Store {
             }
             q.execute(&mut *tx).await?;
         }
-        let rows: Vec<(&AreaCode, &str, Option<f64>, Option<&'static str>)> = figures
+        // Present values and withheld ones go in separate statements so that no f64 is
+        // ever bound as NULL: sqlx 0.8's Any driver declares a NULL double as FLOAT4 on
+        // PostgreSQL, and a cached statement then rejects the next real FLOAT8 value.
+        let values: Vec<(&AreaCode, &str, f64)> = figures
             .iter()
-            .flat_map(|(code, f)| {
-                f.values
-                    .iter()
-                    .map(move |(k, v)| (code, k.as_str(), Some(*v), None))
-                    .chain(f.missing.iter().map(move |(k, m)| (code, k.as_str(), None, Some(m.as_str()))))
-            })
+            .flat_map(|(code, f)| f.values.iter().map(move |(k, v)| (code, k.as_str(), *v)))
             .collect();
-        for chunk in rows.chunks(CHUNK) {
+        for chunk in values.chunks(CHUNK) {
             let sql = format!(
-                "INSERT INTO area_figures (year, code, indicator, value, missing) VALUES {}",
-                placeholders(chunk.len(), 5)
+                "INSERT INTO area_figures (year, code, indicator, value) VALUES {}",
+                placeholders(chunk.len(), 4)
             );
             let mut q = sqlx::query(&sql);
-            for (code, key, value, missing) in chunk {
-                q = q.bind(y).bind(code.as_str().to_string()).bind(key.to_string()).bind(*value).bind(*missing);
+            for (code, key, value) in chunk {
+                q = q.bind(y).bind(code.as_str().to_string()).bind(key.to_string()).bind(*value);
+            }
+            q.execute(&mut *tx).await?;
+        }
+        let withheld: Vec<(&AreaCode, &str, &'static str)> = figures
+            .iter()
+            .flat_map(|(code, f)| f.missing.iter().map(move |(k, m)| (code, k.as_str(), m.as_str())))
+            .collect();
+        for chunk in withheld.chunks(CHUNK) {
+            let sql = format!(
+                "INSERT INTO area_figures (year, code, indicator, missing) VALUES {}",
+                placeholders(chunk.len(), 4)
+            );
+            let mut q = sqlx::query(&sql);
+            for (code, key, marker) in chunk {
+                q = q.bind(y).bind(code.as_str().to_string()).bind(key.to_string()).bind(*marker);
             }
             q.execute(&mut *tx).await?;
         }
@@ -321,6 +334,24 @@ mod tests {
             assert!(loaded_figures.is_empty());
             assert_eq!(store.years().await.expect("years"), vec![2024]);
             assert_eq!(store.imports(10).await.expect("imports").len(), 2);
+        }
+    }
+
+    #[tokio::test]
+    async fn withheld_and_present_values_can_swap_between_imports() {
+        // Regression: a NULL bound where a later import binds a real value made
+        // PostgreSQL reject the cached statement ("incorrect binary data format").
+        for url in backend_urls() {
+            let store = fresh_store(&url).await.expect("store");
+            let (areas, mut figures) = sample();
+            store.replace_year(2024, &areas, &figures, &import("a")).await.expect("first");
+            for f in figures.values_mut() {
+                f.set("pct_low_income_households", 12.5);
+                f.mark_missing("population", MissingMarker::Unknown);
+            }
+            store.replace_year(2024, &areas, &figures, &import("b")).await.expect("second");
+            let (_, loaded) = store.load_year(2024).await.expect("load");
+            assert_eq!(loaded, figures, "{url}");
         }
     }
 

@@ -51,7 +51,7 @@ async fn openapi() -> impl axum::response::IntoResponse {
     ([(axum::http::header::CONTENT_TYPE, "application/json")], openapi_json())
 }
 
-async fn api_not_found(uri: axum::http::Uri) -> Problem {
+async fn api_not_found(axum::extract::OriginalUri(uri): axum::extract::OriginalUri) -> Problem {
     Problem::not_found(format!("There is no API resource at {}. See /api/v1/openapi.json for what exists.", uri.path()))
 }
 

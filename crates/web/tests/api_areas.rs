@@ -1,0 +1,300 @@
+//! API tests of the neighbourhood monitor, on SQLite and (when configured) PostgreSQL.
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use axum::Router;
+use leefwijk_app::testing::{backend_urls, demo_app, empty_app};
+use serde_json::Value;
+use tower::ServiceExt;
+
+struct Reply {
+    status: StatusCode,
+    content_type: String,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+impl Reply {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    fn assert_problem(&self, status: StatusCode, detail_contains: &str) {
+        assert_eq!(self.status, status, "{}", self.body);
+        assert_eq!(self.content_type, "application/problem+json", "{}", self.body);
+        let p = self.json();
+        assert_eq!(p["status"], status.as_u16());
+        assert!(p["detail"].as_str().unwrap_or_default().contains(detail_contains), "detail {:?} lacks {detail_contains:?}", p["detail"]);
+        assert!(p["request_id"].as_str().map(|s| !s.is_empty()).unwrap_or(false), "request id missing: {}", self.body);
+        assert!(p["code"].is_string() && p["type"].is_string() && p["title"].is_string());
+    }
+}
+
+async fn call(router: &Router, method: Method, uri: &str, accept: Option<&str>) -> Reply {
+    let mut req = Request::builder().method(method).uri(uri);
+    if let Some(a) = accept {
+        req = req.header(header::ACCEPT, a);
+    }
+    let response = router.clone().oneshot(req.body(Body::empty()).expect("request")).await.expect("response");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    let bytes = axum::body::to_bytes(response.into_body(), 50 * 1024 * 1024).await.expect("body");
+    Reply { status, content_type, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+}
+
+async fn get(router: &Router, uri: &str) -> Reply {
+    call(router, Method::GET, uri, None).await
+}
+
+fn csv_rows(body: &str) -> Vec<Vec<String>> {
+    let mut reader = csv::Reader::from_reader(body.as_bytes());
+    let mut rows = vec![reader.headers().expect("header").iter().map(String::from).collect()];
+    rows.extend(reader.records().map(|r| r.expect("row").iter().map(String::from).collect()));
+    rows
+}
+
+async fn routers() -> Vec<(String, Router)> {
+    let mut out = Vec::new();
+    for url in backend_urls() {
+        let name = if url == "sqlite" { "sqlite".to_string() } else { "postgres".to_string() };
+        out.push((name, leefwijk_web::router(demo_app(&url).await)));
+    }
+    out
+}
+
+#[tokio::test]
+async fn area_search_filters_by_name_kind_and_parent() {
+    for (db, r) in routers().await {
+        let reply = get(&r, "/api/v1/areas?q=centrum").await;
+        assert_eq!(reply.status, StatusCode::OK, "{db}");
+        let body = reply.json();
+        assert_eq!(body["year"], 2024, "{db}: newest year by default");
+        assert_eq!(body["areas"][0]["code"], "WK990101", "{db}");
+        assert_eq!(body["areas"][0]["municipality"]["code"], "GM9901");
+        assert_eq!(body["source"], "Bron: CBS");
+
+        let body = get(&r, "/api/v1/areas?kind=wijk&parent=GM9901").await.json();
+        assert_eq!(body["count"], 6, "{db}");
+        let body = get(&r, "/api/v1/areas?kind=buurt&parent=GM9901&limit=1000").await.json();
+        assert_eq!(body["count"], 24, "{db}: a municipality lists its buurten too");
+        let body = get(&r, "/api/v1/areas?kind=gemeente&year=2023").await.json();
+        assert_eq!(body["count"], 4, "{db}");
+        assert_eq!(body["year"], 2023);
+        let body = get(&r, "/api/v1/areas?q=GM990").await.json();
+        assert_eq!(body["count"], 4, "{db}: code prefix search");
+
+        get(&r, "/api/v1/areas?kind=provincie").await.assert_problem(StatusCode::BAD_REQUEST, "kind 'provincie'");
+        get(&r, "/api/v1/areas?limit=0").await.assert_problem(StatusCode::BAD_REQUEST, "limit '0'");
+        get(&r, "/api/v1/areas?year=twintig").await.assert_problem(StatusCode::BAD_REQUEST, "year 'twintig'");
+        get(&r, "/api/v1/areas?year=2019").await.assert_problem(StatusCode::NOT_FOUND, "2019");
+        get(&r, "/api/v1/areas?parent=GM1").await.assert_problem(StatusCode::BAD_REQUEST, "parent");
+        call(&r, Method::GET, "/api/v1/areas", Some("application/xml")).await.assert_problem(StatusCode::NOT_ACCEPTABLE, "text/csv");
+
+        let csv = get(&r, "/api/v1/areas.csv?kind=wijk&parent=GM9901").await;
+        assert_eq!(csv.content_type, "text/csv; charset=utf-8");
+        let rows = csv_rows(&csv.body);
+        assert_eq!(rows[0][0], "code");
+        assert_eq!(rows.len(), 7, "{db}: header plus six wijken");
+        let accept_csv = call(&r, Method::GET, "/api/v1/areas?kind=wijk&parent=GM9901", Some("text/csv")).await;
+        assert_eq!(accept_csv.body, csv.body);
+    }
+}
+
+#[tokio::test]
+async fn area_detail_has_figures_rank_drivers_children_comparables_and_trend() {
+    for (db, r) in routers().await {
+        let reply = get(&r, "/api/v1/areas/GM9901").await;
+        assert_eq!(reply.status, StatusCode::OK, "{db}: {}", reply.body);
+        let a = reply.json();
+        assert_eq!(a["area"]["name"], "Wijkerveen (fictief)");
+        assert_eq!(a["children"].as_array().map(Vec::len), Some(6), "{db}");
+        assert_eq!(a["ancestors"][0]["code"], "NL00");
+        assert_eq!(a["years"], serde_json::json!([2024, 2023]));
+        let indicator = |key: &str| a["indicators"].as_array().and_then(|v| v.iter().find(|i| i["key"] == key).cloned()).unwrap_or(Value::Null);
+        let stock = indicator("housing_stock")["value"].as_f64().expect("stock");
+        let share = indicator("social_share")["value"].as_f64().expect("share");
+        let gap = indicator("social_gap_30")["value"].as_f64().expect("gap");
+        let social = (share / 100.0 * stock).round();
+        assert_eq!(gap, leefwijk_domain::figures::social_gap(stock, social, 0.30), "{db}");
+        assert!(indicator("population")["national"].as_f64().is_some(), "{db}: national reference");
+        assert_eq!(a["pressure"]["ranked_of"], 4, "{db}: four municipalities");
+        assert!(a["pressure"]["drivers"].as_array().map(|d| !d.is_empty()).unwrap_or(false));
+        assert_eq!(a["trend"]["from_year"], 2023);
+        assert_eq!(a["trend"]["comparability"], "comparable");
+        assert_eq!(a["comparable"].as_array().map(Vec::len), Some(3), "{db}: the other three municipalities");
+        assert_eq!(a["source"], "Bron: CBS");
+
+        // A redrawn buurt: its trend is flagged, not silently compared.
+        let b = get(&r, "/api/v1/areas/BU99010503").await.json();
+        assert_eq!(b["trend"]["comparability"], "boundary_changed", "{db}");
+        // A buurt with CBS-secret values: missing, with the reason, never zero.
+        let b = get(&r, "/api/v1/areas/BU99010304").await.json();
+        let low_income = b["indicators"].as_array().and_then(|v| v.iter().find(|i| i["key"] == "pct_low_income_households").cloned()).expect("listed");
+        assert_eq!(low_income["value"], Value::Null, "{db}");
+        assert_eq!(low_income["missing"], "secret");
+        assert_eq!(b["pressure"]["score"], Value::Null, "{db}: too few inhabitants to score");
+
+        let csv = get(&r, "/api/v1/areas/GM9901.csv").await;
+        assert_eq!(csv.status, StatusCode::OK);
+        let rows = csv_rows(&csv.body);
+        assert!(rows.iter().any(|row| row[2] == "social_gap_30" && row[5] == gap.to_string()), "{db}");
+        assert_eq!(call(&r, Method::GET, "/api/v1/areas/GM9901", Some("text/csv")).await.body, csv.body);
+
+        get(&r, "/api/v1/areas/GM0000").await.assert_problem(StatusCode::NOT_FOUND, "GM0000");
+        get(&r, "/api/v1/areas/Amsterdam").await.assert_problem(StatusCode::BAD_REQUEST, "not a CBS area code");
+        get(&r, "/api/v1/areas/GM9901?year=1800").await.assert_problem(StatusCode::BAD_REQUEST, "year '1800'");
+        call(&r, Method::GET, "/api/v1/areas/GM9901", Some("image/png")).await.assert_problem(StatusCode::NOT_ACCEPTABLE, "image/png");
+    }
+}
+
+#[tokio::test]
+async fn geojson_of_an_area() {
+    for (db, r) in routers().await {
+        let reply = get(&r, "/api/v1/areas/WK990101/geojson").await;
+        assert_eq!(reply.status, StatusCode::OK, "{db}");
+        assert_eq!(reply.content_type, "application/geo+json");
+        let f = reply.json();
+        assert_eq!(f["type"], "Feature");
+        assert_eq!(f["geometry"]["type"], "MultiPolygon");
+        assert!(f["geometry"]["coordinates"][0][0].as_array().map(|r| r.len() >= 4).unwrap_or(false));
+        assert_eq!(f["properties"]["code"], "WK990101");
+        assert!(f["properties"]["population"].as_f64().is_some());
+        get(&r, "/api/v1/areas/WK000000/geojson").await.assert_problem(StatusCode::NOT_FOUND, "WK000000");
+        call(&r, Method::GET, "/api/v1/areas/WK990101/geojson", Some("text/csv")).await.assert_problem(StatusCode::NOT_ACCEPTABLE, "geo+json");
+    }
+}
+
+#[tokio::test]
+async fn rankings_sort_and_rank_within_an_area() {
+    for (db, r) in routers().await {
+        let body = get(&r, "/api/v1/rankings?indicator=population&kind=wijk&within=GM9901").await.json();
+        let rows = body["rows"].as_array().cloned().unwrap_or_default();
+        assert_eq!(rows.len(), 6, "{db}");
+        let values: Vec<f64> = rows.iter().filter_map(|r| r["value"].as_f64()).collect();
+        assert!(values.windows(2).all(|w| w[0] >= w[1]), "{db}: highest first");
+        let ranks: Vec<u64> = rows.iter().filter_map(|r| r["rank"].as_u64()).collect();
+        assert_eq!(ranks, vec![1, 2, 3, 4, 5, 6]);
+        assert_eq!(body["within"]["code"], "GM9901");
+
+        let body = get(&r, "/api/v1/rankings").await.json();
+        assert_eq!(body["indicator"], "pressure_index", "{db}: default indicator");
+        assert_eq!(body["kind"], "wijk");
+        assert_eq!(body["rows"].as_array().map(Vec::len), Some(14));
+
+        let body = get(&r, "/api/v1/rankings?indicator=low_income_share&kind=buurt").await.json();
+        assert!(body["without_value"].as_u64().unwrap_or(0) >= 1, "{db}: secret cells are counted, not ranked");
+
+        get(&r, "/api/v1/rankings?indicator=geluk").await.assert_problem(StatusCode::BAD_REQUEST, "unknown indicator 'geluk'");
+        get(&r, "/api/v1/rankings?kind=straat").await.assert_problem(StatusCode::BAD_REQUEST, "kind 'straat'");
+        get(&r, "/api/v1/rankings?within=GM0001").await.assert_problem(StatusCode::NOT_FOUND, "GM0001");
+
+        let csv = csv_rows(&get(&r, "/api/v1/rankings.csv?indicator=population&kind=wijk&within=GM9901").await.body);
+        assert_eq!(csv.len(), 7);
+        assert_eq!(csv[1][0], "1");
+    }
+}
+
+#[tokio::test]
+async fn social_share_lists_every_municipality_with_its_gap() {
+    for (db, r) in routers().await {
+        let body = get(&r, "/api/v1/housing/social-share").await.json();
+        assert_eq!(body["target_percent"], 30.0);
+        let rows = body["municipalities"].as_array().cloned().unwrap_or_default();
+        assert_eq!(rows.len(), 4, "{db}");
+        for m in &rows {
+            let stock = m["housing_stock"].as_f64().expect("stock");
+            let homes = m["social_homes"].as_f64().expect("homes");
+            let gap = m["gap_to_30"].as_f64().expect("gap");
+            assert!(gap >= 0.0);
+            assert_eq!(gap, leefwijk_domain::figures::social_gap(stock, homes, 0.30), "{db}: {}", m["code"]);
+        }
+        let csv = csv_rows(&get(&r, "/api/v1/housing/social-share.csv").await.body);
+        assert_eq!(csv[0], vec!["code", "name", "housing_stock", "social_share", "social_homes", "gap_to_30", "year", "source"]);
+        assert_eq!(csv.len(), 5);
+        get(&r, "/api/v1/housing/social-share?year=abc").await.assert_problem(StatusCode::BAD_REQUEST, "year 'abc'");
+    }
+}
+
+#[tokio::test]
+async fn focus_areas_indicators_and_health() {
+    for (db, r) in routers().await {
+        let body = get(&r, "/api/v1/focus-areas").await.json();
+        let areas = body["areas"].as_array().cloned().unwrap_or_default();
+        assert!(!areas.is_empty(), "{db}: the demo has wijken above average pressure");
+        assert!(areas.iter().all(|a| a["area"]["kind"] == "wijk" && a["area"]["pressure_index"].as_f64().unwrap_or(0.0) > 0.0));
+        assert_eq!(areas[0]["rank"], 1);
+        assert!(get(&r, "/api/v1/focus-areas.csv").await.body.starts_with("rank,code"));
+
+        let catalogue = get(&r, "/api/v1/indicators").await.json();
+        let entries = catalogue.as_array().cloned().unwrap_or_default();
+        assert!(entries.iter().any(|e| e["key"] == "social_gap_30" && e["definition"].as_str().unwrap_or_default().contains("0.30")));
+        assert!(entries.iter().any(|e| e["key"] == "low_income_share" && e["pressure_weight"] == 1.0));
+        assert!(get(&r, "/api/v1/indicators.csv").await.body.starts_with("key,name_nl"));
+
+        let health = get(&r, "/api/v1/health").await.json();
+        assert_eq!(health["status"], "ok");
+        assert_eq!(health["database"], db.as_str());
+    }
+}
+
+#[tokio::test]
+async fn unknown_routes_methods_and_empty_databases_get_problems() {
+    for url in backend_urls() {
+        let r = leefwijk_web::router(empty_app(&url).await);
+        get(&r, "/api/v1/areas").await.assert_problem(StatusCode::SERVICE_UNAVAILABLE, "leefwijk import cbs-kwb");
+        get(&r, "/api/v1/nothing-here").await.assert_problem(StatusCode::NOT_FOUND, "/api/v1/nothing-here");
+        call(&r, Method::POST, "/api/v1/areas", None).await.assert_problem(StatusCode::METHOD_NOT_ALLOWED, "GET");
+        // The page says the same in Dutch, with the request id.
+        let page = get(&r, "/").await;
+        assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert!(page.body.contains("Er zijn nog geen cijfers"));
+        assert!(page.body.contains("id=\"request-id\""));
+    }
+}
+
+#[tokio::test]
+async fn every_response_has_security_headers_and_a_request_id() {
+    let r = leefwijk_web::router(demo_app("sqlite").await);
+    for uri in ["/", "/api/v1/areas", "/api/v1/areas/XX", "/assets/app.css", "/nope"] {
+        let reply = get(&r, uri).await;
+        let h = &reply.headers;
+        let csp = h.get(header::CONTENT_SECURITY_POLICY).and_then(|v| v.to_str().ok()).unwrap_or_default();
+        assert!(csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"), "{uri}: {csp}");
+        assert_eq!(h.get(header::X_CONTENT_TYPE_OPTIONS).map(|v| v.as_bytes()), Some(&b"nosniff"[..]), "{uri}");
+        assert!(h.get("x-request-id").is_some(), "{uri}");
+        assert!(h.get(header::STRICT_TRANSPORT_SECURITY).is_none(), "{uri}: no HSTS on plain HTTP");
+    }
+    let req = Request::builder().uri("/").header("x-forwarded-proto", "https").body(Body::empty()).expect("request");
+    let response = r.clone().oneshot(req).await.expect("response");
+    assert!(response.headers().get(header::STRICT_TRANSPORT_SECURITY).is_some(), "HSTS behind TLS");
+}
+
+#[tokio::test]
+async fn openapi_document_is_committed_and_current() {
+    let generated = leefwijk_web::api::openapi_json();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/openapi.json");
+    if std::env::var("UPDATE_OPENAPI").as_deref() == Ok("1") {
+        std::fs::write(&path, format!("{generated}\n")).expect("write docs/openapi.json");
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert_eq!(
+        committed.trim_end(),
+        generated.trim_end(),
+        "docs/openapi.json is out of date: run `UPDATE_OPENAPI=1 cargo test -p leefwijk-web --test api_areas openapi`"
+    );
+    let r = leefwijk_web::router(demo_app("sqlite").await);
+    let served = get(&r, "/api/v1/openapi.json").await;
+    assert_eq!(served.body.trim_end(), generated.trim_end());
+
+    // Every documented path answers (with sample parameters), so the document cannot
+    // promise a route that does not exist.
+    let doc: Value = serde_json::from_str(&generated).expect("json");
+    let paths = doc["paths"].as_object().cloned().unwrap_or_default();
+    assert!(paths.len() >= 8);
+    for path in paths.keys() {
+        let uri = path.replace("{code}", "WK990101");
+        let reply = get(&r, &uri).await;
+        assert_eq!(reply.status, StatusCode::OK, "{path} is documented but answers {}: {}", reply.status, reply.body);
+    }
+}

@@ -1,0 +1,110 @@
+// Starts a throw-away Leefwijk server (demo data, fresh data dir, free port)
+// for one test file and stops it again.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const E2E_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Path of the leefwijk binary: $LEEFWIJK_BIN or ../target/debug/leefwijk relative to e2e/. */
+export function serverBinary() {
+  return process.env.LEEFWIJK_BIN
+    ? resolve(process.env.LEEFWIJK_BIN)
+    : resolve(E2E_DIR, '..', 'target', 'debug', 'leefwijk');
+}
+
+/** Asks the OS for a free TCP port on 127.0.0.1. */
+export function freePort() {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => ok(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Starts `leefwijk serve --demo` and waits until /api/v1/health answers 200.
+ * Returns { baseURL, stop(), output() }.
+ */
+export async function startServer({ timeoutMs = 30_000 } = {}) {
+  const bin = serverBinary();
+  if (!existsSync(bin)) {
+    throw new Error(
+      `Leefwijk binary not found at ${bin}. Build it with \`cargo build -p leefwijk\` ` +
+        'in the repository root, or point LEEFWIJK_BIN at it.',
+    );
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), 'leefwijk-e2e-'));
+  const port = await freePort();
+  const baseURL = `http://127.0.0.1:${port}`;
+
+  // Only pass a clean environment: no LEEFWIJK_* settings of the developer's
+  // shell may leak into the server under test. The cwd is the empty data dir
+  // so that no ./leefwijk.toml is picked up.
+  const env = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (!k.startsWith('LEEFWIJK_')) env[k] = v;
+  }
+  env.RUST_LOG = env.RUST_LOG || 'warn';
+
+  let log = '';
+  const child = spawn(
+    bin,
+    ['serve', '--demo', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir],
+    { cwd: dataDir, env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const keep = (chunk) => {
+    log += chunk.toString();
+    if (log.length > 200_000) log = log.slice(-100_000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  let exited = null;
+  const exitPromise = new Promise((r) =>
+    child.on('exit', (code, signal) => {
+      exited = { code, signal };
+      r();
+    }),
+  );
+
+  const stop = async () => {
+    if (!exited) {
+      child.kill('SIGTERM');
+      await Promise.race([exitPromise, sleep(5_000)]);
+      if (!exited) {
+        child.kill('SIGKILL');
+        await Promise.race([exitPromise, sleep(2_000)]);
+      }
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (exited) {
+      await stop();
+      throw new Error(`leefwijk serve exited early (${JSON.stringify(exited)}):\n${log}`);
+    }
+    try {
+      const res = await fetch(`${baseURL}/api/v1/health`, { signal: AbortSignal.timeout(2_000) });
+      if (res.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`leefwijk serve did not become healthy within ${timeoutMs} ms:\n${log}`);
+    }
+    await sleep(100);
+  }
+  return { baseURL, stop, output: () => log };
+}
