@@ -67,4 +67,11 @@ mod tests {
         std::fs::write(&path, "lissen = 1\n").expect("write");
         assert!(FileConfig::load(Some(&path)).is_err(), "typos are errors");
     }
+
+    #[test]
+    fn the_documented_example_is_valid_and_matches_the_defaults() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/leefwijk.example.toml");
+        let config = FileConfig::load(Some(&path)).expect("docs/leefwijk.example.toml is valid");
+        assert_eq!(config.pressure, PressureConfig::default());
+    }
 }

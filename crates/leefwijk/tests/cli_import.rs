@@ -1,0 +1,76 @@
+//! The `leefwijk import` command as a user runs it: a good file is imported and
+//! summarised; a bad one is refused with line and column and changes nothing.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("leefwijk-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+const GOOD: &str = "ID;WijkenEnBuurten;Gemeentenaam_1;SoortRegio_2;Codering_3;AantalInwoners_5;InBezitWoningcorporatie_42;Woningvoorraad_35\n\
+1;\"Voorbeeldstad\";\"Voorbeeldstad\";\"Gemeente  \";\"GM9901    \";52000;24;24000\n\
+2;\"Centrum\";\"Voorbeeldstad\";\"Wijk      \";\"WK990101  \";12000;x;6000\n\
+3;\"Oude Haven\";\"Voorbeeldstad\";\"Buurt     \";\"BU99010101\";800;.;400\n";
+
+fn leefwijk(data_dir: &PathBuf, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_leefwijk"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .env_remove("LEEFWIJK_DATABASE_URL")
+        .env("RUST_LOG", "info")
+        .output()
+        .expect("run leefwijk")
+}
+
+#[test]
+fn import_reports_counts_and_refuses_bad_files_without_changing_anything() {
+    let dir = temp_dir("import");
+    let good = dir.join("kwb-2024.csv");
+    std::fs::write(&good, GOOD).expect("write");
+    let out = leefwijk(&dir, &["import", "cbs-kwb", good.to_str().expect("path")]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("for 2024: 1 municipalities, 1 districts (wijken), 1 neighbourhoods (buurten)"), "{stdout}");
+
+    let bad = dir.join("kwb-2024-broken.csv");
+    std::fs::write(&bad, GOOD.replace("800;.;400", "800;veel;400")).expect("write");
+    let out = leefwijk(&dir, &["import", "cbs-kwb", bad.to_str().expect("path")]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("nothing changed"), "{stderr}");
+    assert!(stderr.contains("line 4, column 7 (InBezitWoningcorporatie_42): 'veel' is not a number"), "{stderr}");
+
+    // Unknown year: a clear instruction.
+    let no_year = dir.join("kwb.csv");
+    std::fs::write(&no_year, GOOD).expect("write");
+    let out = leefwijk(&dir, &["import", "cbs-kwb", no_year.to_str().expect("path")]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("pass --year"));
+
+    // The good import is still there: serve the API from the same data dir? Cheaper: the
+    // demo command refuses to overwrite existing figures.
+    let out = leefwijk(&dir, &["demo"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("already holds figures"));
+}
+
+#[test]
+fn boundaries_import_and_openapi_command() {
+    let dir = temp_dir("boundaries");
+    let file = dir.join("buurten_2024.geojson");
+    std::fs::write(
+        &file,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"buurtcode":"BU99010101"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[100,0],[100,100],[0,100],[0,0]]]}}]}"#,
+    )
+    .expect("write");
+    let out = leefwijk(&dir, &["import", "boundaries", file.to_str().expect("path")]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Imported 1 boundaries for 2024"));
+
+    let out = leefwijk(&dir, &["openapi"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(doc["info"]["title"], "Leefwijk API");
+}

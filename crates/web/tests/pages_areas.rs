@@ -1,0 +1,105 @@
+//! The monitor's pages as HTML (the browser suite in e2e/ covers interaction and axe).
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use leefwijk_app::testing::{backend_urls, demo_app};
+use tower::ServiceExt;
+
+async fn page(router: &Router, uri: &str, cookie: Option<&str>) -> (StatusCode, axum::http::HeaderMap, String) {
+    let mut req = Request::builder().uri(uri);
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    let response = router.clone().oneshot(req.body(Body::empty()).expect("request")).await.expect("response");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = axum::body::to_bytes(response.into_body(), 10 * 1024 * 1024).await.expect("body");
+    (status, headers, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+fn count(haystack: &str, needle: &str) -> usize {
+    haystack.matches(needle).count()
+}
+
+#[tokio::test]
+async fn every_page_renders_with_attribution() {
+    for url in backend_urls() {
+        let r = leefwijk_web::router(demo_app(&url).await);
+        for uri in ["/", "/?q=centrum", "/gemeente/GM9901", "/gemeente/GM9901?niveau=buurt&indicator=population", "/gebied/WK990101", "/gebied/BU99010304", "/focusgebieden", "/sociale-huur", "/indicatoren"] {
+            let (status, headers, body) = page(&r, uri, None).await;
+            assert_eq!(status, StatusCode::OK, "{url} {uri}");
+            assert!(headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().starts_with("text/html"));
+            assert!(body.contains("Bron: CBS"), "{uri} shows the CBS attribution");
+            assert!(body.contains("<html lang=\"nl\""), "{uri} is Dutch by default");
+            assert!(!body.contains("<script"), "{uri} needs no JavaScript");
+            assert!(!body.contains("style=\""), "{uri}: no inline styles (CSP)");
+        }
+    }
+}
+
+#[tokio::test]
+async fn municipality_map_follows_the_chosen_indicator_and_level() {
+    let r = leefwijk_web::router(demo_app("sqlite").await);
+    let (_, _, wijken) = page(&r, "/gemeente/GM9901", None).await;
+    assert_eq!(count(&wijken, "class=\"area\""), 6);
+    assert!(wijken.contains("data-indicator=\"pressure_index\""));
+    assert!(wijken.contains("id=\"gap-30\""));
+    assert!(wijken.contains("<option value=\"population\">"));
+    let (_, _, population) = page(&r, "/gemeente/GM9901?indicator=population", None).await;
+    assert!(population.contains("data-indicator=\"population\""));
+    assert!(population.contains("<option value=\"population\" selected>"));
+    assert_ne!(wijken, population);
+    let (_, _, buurten) = page(&r, "/gemeente/GM9901?niveau=buurt", None).await;
+    assert_eq!(count(&buurten, "class=\"area\""), 24);
+    // Table rows as the text alternative: one per area.
+    assert_eq!(count(&buurten, "<tr data-fill="), 24);
+    // An unknown indicator falls back to the pressure index rather than failing.
+    let (status, _, body) = page(&r, "/gemeente/GM9901?indicator=geluk", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("data-indicator=\"pressure_index\""));
+}
+
+#[tokio::test]
+async fn area_page_shows_rank_drivers_trend_and_withheld_values() {
+    let r = leefwijk_web::router(demo_app("sqlite").await);
+    let (_, _, body) = page(&r, "/gebied/WK990101", None).await;
+    assert!(body.contains("id=\"pressure-score\""));
+    assert!(body.contains("van 14 wijken landelijk"));
+    assert!(body.contains("id=\"drivers\""));
+    assert!(body.contains("Ontwikkeling 2023 – 2024"));
+    let (_, _, body) = page(&r, "/gebied/BU99010503", None).await;
+    assert!(body.contains("id=\"trend-warning\""), "redrawn buurt is flagged");
+    let (_, _, body) = page(&r, "/gebied/BU99010304", None).await;
+    assert!(body.contains("geheim (CBS, kleine aantallen)"), "a secret value says why it is missing");
+}
+
+#[tokio::test]
+async fn english_is_one_click_away_and_remembered() {
+    let r = leefwijk_web::router(demo_app("sqlite").await);
+    let (_, headers, body) = page(&r, "/gemeente/GM9901?lang=en", None).await;
+    assert!(body.contains("<html lang=\"en\""));
+    assert!(body.contains("Key figures"));
+    let cookie = headers.get(header::SET_COOKIE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    assert!(cookie.starts_with("lang=en") && cookie.contains("SameSite=Lax") && cookie.contains("HttpOnly"), "{cookie}");
+    let (_, _, body) = page(&r, "/focusgebieden", Some("lang=en")).await;
+    assert!(body.contains("Focus areas"));
+    assert!(body.contains("href=\"/focusgebieden?lang=nl\""), "switch back to Dutch");
+}
+
+#[tokio::test]
+async fn errors_are_pages_with_a_request_id() {
+    let r = leefwijk_web::router(demo_app("sqlite").await);
+    for (uri, status, text) in [
+        ("/gebied/GM0000", StatusCode::NOT_FOUND, "Niet gevonden"),
+        ("/gebied/Utrecht", StatusCode::BAD_REQUEST, "not a CBS area code"),
+        ("/gemeente/WK990101", StatusCode::BAD_REQUEST, "not a municipality"),
+        ("/bestaat-niet", StatusCode::NOT_FOUND, "Er is geen pagina op /bestaat-niet"),
+    ] {
+        let (s, headers, body) = page(&r, uri, None).await;
+        assert_eq!(s, status, "{uri}");
+        assert!(body.contains(text), "{uri}: {body}");
+        let id = headers.get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+        assert!(!id.is_empty() && body.contains(&id), "{uri}: the page shows the request id of the response");
+    }
+}
