@@ -62,14 +62,18 @@ pub mod testing {
 
     /// A fresh store on the backend, with the demo loaded, wrapped as an App.
     pub async fn demo_app(backend_url: &str) -> App {
-        let store = leefwijk_store::testing::fresh_store(backend_url).await.unwrap_or_else(|e| panic!("test store on {backend_url}: {e}"));
+        let store = leefwijk_store::testing::fresh_store(backend_url)
+            .await
+            .unwrap_or_else(|e| panic!("test store on {backend_url}: {e}"));
         crate::demo::load(&store).await.unwrap_or_else(|e| panic!("demo on {backend_url}: {e}"));
         App::new(store, PressureConfig::default())
     }
 
     /// A fresh, empty store wrapped as an App.
     pub async fn empty_app(backend_url: &str) -> App {
-        let store = leefwijk_store::testing::fresh_store(backend_url).await.unwrap_or_else(|e| panic!("test store on {backend_url}: {e}"));
+        let store = leefwijk_store::testing::fresh_store(backend_url)
+            .await
+            .unwrap_or_else(|e| panic!("test store on {backend_url}: {e}"));
         App::new(store, PressureConfig::default())
     }
 }

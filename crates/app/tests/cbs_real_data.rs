@@ -60,7 +60,11 @@ fn raw_read(path: &Path) -> (Vec<String>, BTreeMap<String, (String, Vec<String>)
     let delimiter = if header.matches(';').count() > header.matches(',').count() { b';' } else { b',' };
     let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).from_reader(text.as_bytes());
     let headers: Vec<String> = reader.headers().expect("header").iter().map(|h| h.trim().to_string()).collect();
-    let code_col = headers.iter().position(|h| column_stem(h) == "Codering").or_else(|| headers.iter().position(|h| column_stem(h) == "WijkenEnBuurten")).expect("code column");
+    let code_col = headers
+        .iter()
+        .position(|h| column_stem(h) == "Codering")
+        .or_else(|| headers.iter().position(|h| column_stem(h) == "WijkenEnBuurten"))
+        .expect("code column");
     let kind_col = headers.iter().position(|h| column_stem(h) == "SoortRegio");
     let mut rows = BTreeMap::new();
     for record in reader.records() {
@@ -100,7 +104,8 @@ fn real_cbs_kwb_files_import_completely_and_exactly() {
         }
 
         // Known values for named areas, exactly as in the file.
-        let population_col = headers.iter().position(|h| column_stem(h) == "AantalInwoners").expect("population column");
+        let population_col =
+            headers.iter().position(|h| column_stem(h) == "AantalInwoners").expect("population column");
         let named = ["GM0363", "GM0599", "GM0518", "GM0344", "GM0014"];
         let mut checked = 0;
         for code in named {
@@ -115,7 +120,8 @@ fn real_cbs_kwb_files_import_completely_and_exactly() {
         // A secret marker is stored as missing, never as zero.
         let secret = raw.iter().find_map(|(code, (_, cells))| {
             cells.iter().enumerate().find_map(|(i, c)| {
-                (c == "x" && by_cbs_column(&headers[i]).is_some()).then(|| (code.clone(), by_cbs_column(&headers[i]).map(|d| d.key)))
+                (c == "x" && by_cbs_column(&headers[i]).is_some())
+                    .then(|| (code.clone(), by_cbs_column(&headers[i]).map(|d| d.key)))
             })
         });
         if let Some((code, Some(key))) = secret {

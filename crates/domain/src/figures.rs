@@ -112,8 +112,8 @@ pub fn derive(base: &Figures) -> Figures {
     {
         out.set("single_person_share", v);
     }
-    if let Some(v) = share(g("age_65_plus"), g("population"), 100.0)
-        .or_else(|| g("pct_age_65_plus").map(|v| v.clamp(0.0, 100.0)))
+    if let Some(v) =
+        share(g("age_65_plus"), g("population"), 100.0).or_else(|| g("pct_age_65_plus").map(|v| v.clamp(0.0, 100.0)))
     {
         out.set("share_65_plus", v);
     }

@@ -79,10 +79,7 @@ impl BBox {
 /// True when the ring fits in a box of `tolerance` by `tolerance`: too small to draw.
 fn is_smaller_than(ring: &Ring, tolerance: f64) -> bool {
     let shape = Shape { polygons: vec![vec![ring.clone()]] };
-    shape
-        .bbox()
-        .map(|b| b.max_x - b.min_x < tolerance && b.max_y - b.min_y < tolerance)
-        .unwrap_or(true)
+    shape.bbox().map(|b| b.max_x - b.min_x < tolerance && b.max_y - b.min_y < tolerance).unwrap_or(true)
 }
 
 fn perpendicular_distance(p: &Point, a: &Point, b: &Point) -> f64 {
@@ -149,11 +146,7 @@ pub struct Projection {
 impl Projection {
     pub fn fit(bbox: BBox, width: f64) -> Projection {
         // For longitude/latitude, shrink x by cos(latitude) so the map is not stretched.
-        let x_factor = if bbox.is_geographic() {
-            ((bbox.min_y + bbox.max_y) / 2.0).to_radians().cos()
-        } else {
-            1.0
-        };
+        let x_factor = if bbox.is_geographic() { ((bbox.min_y + bbox.max_y) / 2.0).to_radians().cos() } else { 1.0 };
         let w = ((bbox.max_x - bbox.min_x) * x_factor).max(f64::EPSILON);
         let h = (bbox.max_y - bbox.min_y).max(f64::EPSILON);
         let scale = width / w;
@@ -161,10 +154,7 @@ impl Projection {
     }
 
     pub fn project(&self, p: &Point) -> (f64, f64) {
-        (
-            (p[0] - self.bbox.min_x) * self.x_factor * self.scale,
-            (self.bbox.max_y - p[1]) * self.scale,
-        )
+        ((p[0] - self.bbox.min_x) * self.x_factor * self.scale, (self.bbox.max_y - p[1]) * self.scale)
     }
 
     /// An SVG path `d` attribute for a shape, even-odd so holes stay holes.

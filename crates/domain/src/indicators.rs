@@ -99,9 +99,16 @@ macro_rules! base {
 macro_rules! derived {
     ($key:literal, $nl:literal, $en:literal, $unit:expr, $def:literal, $hib:expr) => {
         IndicatorDef {
-            key: $key, name_nl: $nl, name_en: $en, unit: $unit, origin: Origin::Derived,
-            definition: $def, source: LEEFWIJK, higher_is_better: $hib,
-            cbs_stems: &[], pdok_names: &[],
+            key: $key,
+            name_nl: $nl,
+            name_en: $en,
+            unit: $unit,
+            origin: Origin::Derived,
+            definition: $def,
+            source: LEEFWIJK,
+            higher_is_better: $hib,
+            cbs_stems: &[],
+            pdok_names: &[],
         }
     };
 }
@@ -302,7 +309,10 @@ mod tests {
 
     #[test]
     fn pdok_attributes_map() {
-        assert_eq!(by_pdok_attribute("percHuurwoningenInBezitWoningcorporaties").map(|d| d.key), Some("pct_corporation"));
+        assert_eq!(
+            by_pdok_attribute("percHuurwoningenInBezitWoningcorporaties").map(|d| d.key),
+            Some("pct_corporation")
+        );
         assert_eq!(by_pdok_attribute("aantalInwoners").map(|d| d.key), Some("population"));
     }
 

@@ -99,10 +99,8 @@ pub fn z_scores(
     areas: &[(AreaCode, &Figures)],
     config: &PressureConfig,
 ) -> BTreeMap<AreaCode, BTreeMap<String, (f64, f64)>> {
-    let eligible: Vec<&(AreaCode, &Figures)> = areas
-        .iter()
-        .filter(|(_, f)| f.get("population").unwrap_or(0.0) >= config.min_population)
-        .collect();
+    let eligible: Vec<&(AreaCode, &Figures)> =
+        areas.iter().filter(|(_, f)| f.get("population").unwrap_or(0.0) >= config.min_population).collect();
     let mut out: BTreeMap<AreaCode, BTreeMap<String, (f64, f64)>> = BTreeMap::new();
     for w in &config.weights {
         let Some(m) = moments(eligible.iter().filter_map(|(_, f)| f.get(&w.indicator))) else {
@@ -110,9 +108,7 @@ pub fn z_scores(
         };
         for (code, f) in &eligible {
             if let Some(v) = f.get(&w.indicator).filter(|v| v.is_finite()) {
-                out.entry(code.clone())
-                    .or_default()
-                    .insert(w.indicator.clone(), (v, (v - m.mean) / m.sd));
+                out.entry(code.clone()).or_default().insert(w.indicator.clone(), (v, (v - m.mean) / m.sd));
             }
         }
     }
@@ -122,10 +118,7 @@ pub fn z_scores(
 /// Scores, ranks and flags every area of one level. Areas without enough data get no
 /// score and no rank; ranks among the rest are a permutation of 1..=n, ties broken by
 /// code so the outcome is deterministic.
-pub fn score_areas(
-    areas: &[(AreaCode, &Figures)],
-    config: &PressureConfig,
-) -> BTreeMap<AreaCode, PressureScore> {
+pub fn score_areas(areas: &[(AreaCode, &Figures)], config: &PressureConfig) -> BTreeMap<AreaCode, PressureScore> {
     let total_weight: f64 = config.weights.iter().map(|w| w.weight.abs()).sum();
     let zs = z_scores(areas, config);
     let mut out: BTreeMap<AreaCode, PressureScore> = BTreeMap::new();
@@ -146,14 +139,15 @@ pub fn score_areas(
                 }
             }
         }
-        let score = if total_weight > 0.0 && present_weight >= config.min_coverage * total_weight && present_weight > 0.0 {
-            for d in &mut drivers {
-                d.contribution = d.weight * d.z / present_weight;
-            }
-            Some(drivers.iter().map(|d| d.contribution).sum())
-        } else {
-            None
-        };
+        let score =
+            if total_weight > 0.0 && present_weight >= config.min_coverage * total_weight && present_weight > 0.0 {
+                for d in &mut drivers {
+                    d.contribution = d.weight * d.z / present_weight;
+                }
+                Some(drivers.iter().map(|d| d.contribution).sum())
+            } else {
+                None
+            };
         drivers.sort_by(|a, b| b.contribution.abs().total_cmp(&a.contribution.abs()));
         out.insert(
             code.clone(),
@@ -170,8 +164,7 @@ pub fn score_areas(
     }
 
     // National ranks.
-    let mut ranked: Vec<(AreaCode, f64)> =
-        out.iter().filter_map(|(c, s)| s.score.map(|v| (c.clone(), v))).collect();
+    let mut ranked: Vec<(AreaCode, f64)> = out.iter().filter_map(|(c, s)| s.score.map(|v| (c.clone(), v))).collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     let n = ranked.len();
     for (i, (code, score)) in ranked.iter().enumerate() {
@@ -214,12 +207,9 @@ pub fn comparable_areas(
         .iter()
         .filter(|(code, _)| *code != target)
         .filter_map(|(code, other)| {
-            let shared: Vec<f64> = own
-                .iter()
-                .filter_map(|(key, (_, za))| other.get(key).map(|(_, zb)| (za - zb).powi(2)))
-                .collect();
-            (shared.len() >= needed)
-                .then(|| (code.clone(), (shared.iter().sum::<f64>() / shared.len() as f64).sqrt()))
+            let shared: Vec<f64> =
+                own.iter().filter_map(|(key, (_, za))| other.get(key).map(|(_, zb)| (za - zb).powi(2))).collect();
+            (shared.len() >= needed).then(|| (code.clone(), (shared.iter().sum::<f64>() / shared.len() as f64).sqrt()))
         })
         .collect();
     candidates.sort_by(|a, b| a.1.total_cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
@@ -292,11 +282,8 @@ mod tests {
 
     #[test]
     fn comparable_areas_are_nearest_first() {
-        let owned = vec![
-            area("WK000101", &[("a", 10.0)]),
-            area("WK000102", &[("a", 11.0)]),
-            area("WK000103", &[("a", 30.0)]),
-        ];
+        let owned =
+            vec![area("WK000101", &[("a", 10.0)]), area("WK000102", &[("a", 11.0)]), area("WK000103", &[("a", 30.0)])];
         let areas: Vec<(AreaCode, &Figures)> = owned.iter().map(|(c, f)| (c.clone(), f)).collect();
         let z = z_scores(&areas, &config(&[("a", 1.0)]));
         let near = comparable_areas(&AreaCode::parse("WK000101").expect("valid"), &z, 2);

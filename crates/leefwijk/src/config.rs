@@ -29,7 +29,8 @@ impl FileConfig {
             }
         };
         let text = std::fs::read_to_string(&path).with_context(|| format!("reading config {}", path.display()))?;
-        let config: FileConfig = toml::from_str(&text).with_context(|| format!("config {} is invalid", path.display()))?;
+        let config: FileConfig =
+            toml::from_str(&text).with_context(|| format!("config {} is invalid", path.display()))?;
         for w in &config.pressure.weights {
             if leefwijk_domain::indicators::indicator(&w.indicator).is_none() {
                 anyhow::bail!("config {}: pressure weight for unknown indicator '{}'", path.display(), w.indicator);

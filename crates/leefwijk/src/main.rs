@@ -85,13 +85,15 @@ struct Settings {
 
 fn settings(cli: &Cli) -> Result<Settings> {
     let file = FileConfig::load(cli.config.as_deref())?;
-    let data_dir = cli.data_dir.clone().or_else(|| file.data_dir.clone()).unwrap_or_else(|| PathBuf::from("leefwijk-data"));
+    let data_dir =
+        cli.data_dir.clone().or_else(|| file.data_dir.clone()).unwrap_or_else(|| PathBuf::from("leefwijk-data"));
     let database_url = config::database_url(cli.database_url.clone().or_else(|| file.database_url.clone()), &data_dir)?;
     Ok(Settings { file, database_url })
 }
 
 async fn open_store(url: &str) -> Result<Store> {
-    let store = Store::connect(url).await.with_context(|| format!("connecting to the {} database", backend_name(url)))?;
+    let store =
+        Store::connect(url).await.with_context(|| format!("connecting to the {} database", backend_name(url)))?;
     store.migrate().await.context("applying migrations")?;
     Ok(store)
 }

@@ -35,7 +35,10 @@ fn import_reports_counts_and_refuses_bad_files_without_changing_anything() {
     let out = leefwijk(&dir, &["import", "cbs-kwb", good.to_str().expect("path")]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains("for 2024: 1 municipalities, 1 districts (wijken), 1 neighbourhoods (buurten)"), "{stdout}");
+    assert!(
+        stdout.contains("for 2024: 1 municipalities, 1 districts (wijken), 1 neighbourhoods (buurten)"),
+        "{stdout}"
+    );
 
     let bad = dir.join("kwb-2024-broken.csv");
     std::fs::write(&bad, GOOD.replace("800;.;400", "800;veel;400")).expect("write");

@@ -89,10 +89,8 @@ impl Store {
         // Present values and withheld ones go in separate statements so that no f64 is
         // ever bound as NULL: sqlx 0.8's Any driver declares a NULL double as FLOAT4 on
         // PostgreSQL, and a cached statement then rejects the next real FLOAT8 value.
-        let values: Vec<(&AreaCode, &str, f64)> = figures
-            .iter()
-            .flat_map(|(code, f)| f.values.iter().map(move |(k, v)| (code, k.as_str(), *v)))
-            .collect();
+        let values: Vec<(&AreaCode, &str, f64)> =
+            figures.iter().flat_map(|(code, f)| f.values.iter().map(move |(k, v)| (code, k.as_str(), *v))).collect();
         for chunk in values.chunks(CHUNK) {
             let sql = format!(
                 "INSERT INTO area_figures (year, code, indicator, value) VALUES {}",
@@ -168,15 +166,18 @@ impl Store {
     /// All areas and figures of one year.
     pub async fn load_year(&self, year: i32) -> Result<(Vec<Area>, BTreeMap<AreaCode, Figures>)> {
         let y = i64::from(year);
-        let rows = sqlx::query("SELECT code, kind, name, parent_code, municipality_code FROM areas WHERE year = $1 ORDER BY code")
-            .bind(y)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(
+            "SELECT code, kind, name, parent_code, municipality_code FROM areas WHERE year = $1 ORDER BY code",
+        )
+        .bind(y)
+        .fetch_all(&self.pool)
+        .await?;
         let mut areas = Vec::with_capacity(rows.len());
         for r in rows {
             let code = parse_code(&r.try_get::<String, _>(0)?)?;
             let kind: String = r.try_get(1)?;
-            let kind = AreaKind::from_cbs_label(&kind).ok_or_else(|| StoreError::Corrupt(format!("area kind '{kind}'")))?;
+            let kind =
+                AreaKind::from_cbs_label(&kind).ok_or_else(|| StoreError::Corrupt(format!("area kind '{kind}'")))?;
             let parent: Option<String> = r.try_get(3)?;
             let municipality: Option<String> = r.try_get(4)?;
             areas.push(Area {
@@ -214,12 +215,14 @@ impl Store {
     pub async fn shapes_within(&self, year: i32, parent: &AreaCode, kind: AreaKind) -> Result<Vec<ShapeRecord>> {
         // Buurten are found by municipality prefix so a municipality map can show them.
         let prefix = format!("{}{}%", kind.prefix(), &parent.as_str()[2..]);
-        let rows = sqlx::query("SELECT code, shape FROM area_shapes WHERE year = $1 AND kind = $2 AND code LIKE $3 ORDER BY code")
-            .bind(i64::from(year))
-            .bind(kind.as_str())
-            .bind(prefix)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(
+            "SELECT code, shape FROM area_shapes WHERE year = $1 AND kind = $2 AND code LIKE $3 ORDER BY code",
+        )
+        .bind(i64::from(year))
+        .bind(kind.as_str())
+        .bind(prefix)
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(decode_shape).collect()
     }
 
@@ -235,22 +238,26 @@ impl Store {
 
     /// Years that have boundaries, newest first.
     pub async fn shape_years(&self) -> Result<Vec<i32>> {
-        let rows = sqlx::query("SELECT DISTINCT year FROM area_shapes ORDER BY year DESC").fetch_all(&self.pool).await?;
+        let rows =
+            sqlx::query("SELECT DISTINCT year FROM area_shapes ORDER BY year DESC").fetch_all(&self.pool).await?;
         rows.iter().map(|r| Ok(i32::try_from(r.try_get::<i64, _>(0)?).unwrap_or_default())).collect()
     }
 
     /// Changes whenever an import finishes: lets caches in other processes notice.
     pub async fn data_version(&self) -> Result<(i64, i64)> {
-        let row = sqlx::query("SELECT COUNT(*), COALESCE(MAX(finished_at), 0) FROM imports").fetch_one(&self.pool).await?;
+        let row =
+            sqlx::query("SELECT COUNT(*), COALESCE(MAX(finished_at), 0) FROM imports").fetch_one(&self.pool).await?;
         Ok((row.try_get(0)?, row.try_get(1)?))
     }
 
     /// The most recent imports, newest first.
     pub async fn imports(&self, limit: i64) -> Result<Vec<ImportRecord>> {
-        let rows = sqlx::query("SELECT id, kind, source, year, rows, finished_at FROM imports ORDER BY finished_at DESC, id DESC LIMIT $1")
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(
+            "SELECT id, kind, source, year, rows, finished_at FROM imports ORDER BY finished_at DESC, id DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter()
             .map(|r| {
                 Ok(ImportRecord {
@@ -293,10 +300,8 @@ mod tests {
 
     fn sample() -> (Vec<Area>, BTreeMap<AreaCode, Figures>) {
         let codes = ["GM9901", "WK990101", "BU99010101", "BU99010102"];
-        let areas: Vec<Area> = codes
-            .iter()
-            .map(|c| Area::new(AreaCode::parse(c).expect("valid"), 2024, format!("Naam {c}")))
-            .collect();
+        let areas: Vec<Area> =
+            codes.iter().map(|c| Area::new(AreaCode::parse(c).expect("valid"), 2024, format!("Naam {c}"))).collect();
         let mut figures = BTreeMap::new();
         for (i, a) in areas.iter().enumerate() {
             let mut f = Figures::default();
@@ -308,7 +313,14 @@ mod tests {
     }
 
     fn import(id: &str) -> ImportRecord {
-        ImportRecord { id: id.into(), kind: "cbs-kwb".into(), source: "test.csv".into(), year: 2024, rows: 4, finished_at_ms: 1 }
+        ImportRecord {
+            id: id.into(),
+            kind: "cbs-kwb".into(),
+            source: "test.csv".into(),
+            year: 2024,
+            rows: 4,
+            finished_at_ms: 1,
+        }
     }
 
     #[tokio::test]
@@ -376,7 +388,10 @@ mod tests {
             let square = vec![vec![vec![[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0]]]];
             let shapes: Vec<ShapeRecord> = ["WK990101", "WK990102", "WK990201"]
                 .iter()
-                .map(|c| ShapeRecord { code: AreaCode::parse(c).expect("valid"), shape: Shape { polygons: square.clone() } })
+                .map(|c| ShapeRecord {
+                    code: AreaCode::parse(c).expect("valid"),
+                    shape: Shape { polygons: square.clone() },
+                })
                 .collect();
             store.replace_shapes(2024, &shapes, &import("s")).await.expect("shapes");
             let gm = AreaCode::parse("GM9901").expect("valid");

@@ -33,9 +33,10 @@ pub async fn request_context(request: Request, next: Next) -> Response {
         .get("x-forwarded-proto")
         .map(|v| v.as_bytes().eq_ignore_ascii_case(b"https"))
         .unwrap_or(false);
-    let lang_choice = request.uri().query().and_then(|q| {
-        q.split('&').find_map(|kv| kv.strip_prefix("lang=")).and_then(leefwijk_domain::Lang::parse)
-    });
+    let lang_choice = request
+        .uri()
+        .query()
+        .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("lang=")).and_then(leefwijk_domain::Lang::parse));
     let started = Instant::now();
     let mut response = REQUEST_ID.scope(id.clone(), next.run(request)).await;
     let headers = response.headers_mut();
@@ -51,7 +52,8 @@ pub async fn request_context(request: Request, next: Next) -> Response {
         HeaderValue::from_static("geolocation=(), camera=(), microphone=()"),
     );
     if https {
-        headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
+        headers
+            .insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
     }
     if let Some(lang) = lang_choice {
         let cookie = format!("lang={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly", lang.code());

@@ -14,12 +14,21 @@ pub enum Format {
 
 /// Picks the format from the path suffix and the Accept header. `json_types` are the
 /// JSON media types this endpoint serves besides `application/json`.
-pub fn negotiate(headers: &HeaderMap, csv_suffix: bool, csv_allowed: bool, json_types: &[&str]) -> Result<Format, Problem> {
+pub fn negotiate(
+    headers: &HeaderMap,
+    csv_suffix: bool,
+    csv_allowed: bool,
+    json_types: &[&str],
+) -> Result<Format, Problem> {
     if csv_suffix {
         return if csv_allowed {
             Ok(Format::Csv)
         } else {
-            Err(Problem::new(StatusCode::NOT_ACCEPTABLE, "not_acceptable", "This resource has no CSV form; ask for application/json."))
+            Err(Problem::new(
+                StatusCode::NOT_ACCEPTABLE,
+                "not_acceptable",
+                "This resource has no CSV form; ask for application/json.",
+            ))
         };
     }
     let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
@@ -76,7 +85,9 @@ pub fn csv_response(file_name: &str, header_row: &[&str], rows: Vec<Vec<String>>
     }
     let body = match (result, writer.into_inner()) {
         (Ok(()), Ok(body)) => body,
-        _ => return Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Could not write CSV.").into_response(),
+        _ => {
+            return Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Could not write CSV.").into_response()
+        }
     };
     let mut response = body.into_response();
     let headers = response.headers_mut();
@@ -112,6 +123,9 @@ mod tests {
         assert!(negotiate(&accept("application/xml"), false, true, &[]).is_err());
         assert!(negotiate(&accept("text/csv"), false, false, &[]).is_err());
         assert!(negotiate(&accept("application/json;q=0"), false, true, &[]).is_err());
-        assert_eq!(negotiate(&accept("application/geo+json"), false, false, &["application/geo+json"]).ok(), Some(Format::Json));
+        assert_eq!(
+            negotiate(&accept("application/geo+json"), false, false, &["application/geo+json"]).ok(),
+            Some(Format::Json)
+        );
     }
 }

@@ -24,7 +24,11 @@ impl Reply {
         assert_eq!(self.content_type, "application/problem+json", "{}", self.body);
         let p = self.json();
         assert_eq!(p["status"], status.as_u16());
-        assert!(p["detail"].as_str().unwrap_or_default().contains(detail_contains), "detail {:?} lacks {detail_contains:?}", p["detail"]);
+        assert!(
+            p["detail"].as_str().unwrap_or_default().contains(detail_contains),
+            "detail {:?} lacks {detail_contains:?}",
+            p["detail"]
+        );
         assert!(p["request_id"].as_str().map(|s| !s.is_empty()).unwrap_or(false), "request id missing: {}", self.body);
         assert!(p["code"].is_string() && p["type"].is_string() && p["title"].is_string());
     }
@@ -89,7 +93,9 @@ async fn area_search_filters_by_name_kind_and_parent() {
         get(&r, "/api/v1/areas?year=twintig").await.assert_problem(StatusCode::BAD_REQUEST, "year 'twintig'");
         get(&r, "/api/v1/areas?year=2019").await.assert_problem(StatusCode::NOT_FOUND, "2019");
         get(&r, "/api/v1/areas?parent=GM1").await.assert_problem(StatusCode::BAD_REQUEST, "parent");
-        call(&r, Method::GET, "/api/v1/areas", Some("application/xml")).await.assert_problem(StatusCode::NOT_ACCEPTABLE, "text/csv");
+        call(&r, Method::GET, "/api/v1/areas", Some("application/xml"))
+            .await
+            .assert_problem(StatusCode::NOT_ACCEPTABLE, "text/csv");
 
         let csv = get(&r, "/api/v1/areas.csv?kind=wijk&parent=GM9901").await;
         assert_eq!(csv.content_type, "text/csv; charset=utf-8");
@@ -111,7 +117,9 @@ async fn area_detail_has_figures_rank_drivers_children_comparables_and_trend() {
         assert_eq!(a["children"].as_array().map(Vec::len), Some(6), "{db}");
         assert_eq!(a["ancestors"][0]["code"], "NL00");
         assert_eq!(a["years"], serde_json::json!([2024, 2023]));
-        let indicator = |key: &str| a["indicators"].as_array().and_then(|v| v.iter().find(|i| i["key"] == key).cloned()).unwrap_or(Value::Null);
+        let indicator = |key: &str| {
+            a["indicators"].as_array().and_then(|v| v.iter().find(|i| i["key"] == key).cloned()).unwrap_or(Value::Null)
+        };
         let stock = indicator("housing_stock")["value"].as_f64().expect("stock");
         let share = indicator("social_share")["value"].as_f64().expect("share");
         let gap = indicator("social_gap_30")["value"].as_f64().expect("gap");
@@ -130,7 +138,10 @@ async fn area_detail_has_figures_rank_drivers_children_comparables_and_trend() {
         assert_eq!(b["trend"]["comparability"], "boundary_changed", "{db}");
         // A buurt with CBS-secret values: missing, with the reason, never zero.
         let b = get(&r, "/api/v1/areas/BU99010304").await.json();
-        let low_income = b["indicators"].as_array().and_then(|v| v.iter().find(|i| i["key"] == "pct_low_income_households").cloned()).expect("listed");
+        let low_income = b["indicators"]
+            .as_array()
+            .and_then(|v| v.iter().find(|i| i["key"] == "pct_low_income_households").cloned())
+            .expect("listed");
         assert_eq!(low_income["value"], Value::Null, "{db}");
         assert_eq!(low_income["missing"], "secret");
         assert_eq!(b["pressure"]["score"], Value::Null, "{db}: too few inhabitants to score");
@@ -144,7 +155,9 @@ async fn area_detail_has_figures_rank_drivers_children_comparables_and_trend() {
         get(&r, "/api/v1/areas/GM0000").await.assert_problem(StatusCode::NOT_FOUND, "GM0000");
         get(&r, "/api/v1/areas/Amsterdam").await.assert_problem(StatusCode::BAD_REQUEST, "not a CBS area code");
         get(&r, "/api/v1/areas/GM9901?year=1800").await.assert_problem(StatusCode::BAD_REQUEST, "year '1800'");
-        call(&r, Method::GET, "/api/v1/areas/GM9901", Some("image/png")).await.assert_problem(StatusCode::NOT_ACCEPTABLE, "image/png");
+        call(&r, Method::GET, "/api/v1/areas/GM9901", Some("image/png"))
+            .await
+            .assert_problem(StatusCode::NOT_ACCEPTABLE, "image/png");
     }
 }
 
@@ -161,7 +174,9 @@ async fn geojson_of_an_area() {
         assert_eq!(f["properties"]["code"], "WK990101");
         assert!(f["properties"]["population"].as_f64().is_some());
         get(&r, "/api/v1/areas/WK000000/geojson").await.assert_problem(StatusCode::NOT_FOUND, "WK000000");
-        call(&r, Method::GET, "/api/v1/areas/WK990101/geojson", Some("text/csv")).await.assert_problem(StatusCode::NOT_ACCEPTABLE, "geo+json");
+        call(&r, Method::GET, "/api/v1/areas/WK990101/geojson", Some("text/csv"))
+            .await
+            .assert_problem(StatusCode::NOT_ACCEPTABLE, "geo+json");
     }
 }
 
@@ -185,7 +200,9 @@ async fn rankings_sort_and_rank_within_an_area() {
         let body = get(&r, "/api/v1/rankings?indicator=low_income_share&kind=buurt").await.json();
         assert!(body["without_value"].as_u64().unwrap_or(0) >= 1, "{db}: secret cells are counted, not ranked");
 
-        get(&r, "/api/v1/rankings?indicator=geluk").await.assert_problem(StatusCode::BAD_REQUEST, "unknown indicator 'geluk'");
+        get(&r, "/api/v1/rankings?indicator=geluk")
+            .await
+            .assert_problem(StatusCode::BAD_REQUEST, "unknown indicator 'geluk'");
         get(&r, "/api/v1/rankings?kind=straat").await.assert_problem(StatusCode::BAD_REQUEST, "kind 'straat'");
         get(&r, "/api/v1/rankings?within=GM0001").await.assert_problem(StatusCode::NOT_FOUND, "GM0001");
 
@@ -210,7 +227,10 @@ async fn social_share_lists_every_municipality_with_its_gap() {
             assert_eq!(gap, leefwijk_domain::figures::social_gap(stock, homes, 0.30), "{db}: {}", m["code"]);
         }
         let csv = csv_rows(&get(&r, "/api/v1/housing/social-share.csv").await.body);
-        assert_eq!(csv[0], vec!["code", "name", "housing_stock", "social_share", "social_homes", "gap_to_30", "year", "source"]);
+        assert_eq!(
+            csv[0],
+            vec!["code", "name", "housing_stock", "social_share", "social_homes", "gap_to_30", "year", "source"]
+        );
         assert_eq!(csv.len(), 5);
         get(&r, "/api/v1/housing/social-share?year=abc").await.assert_problem(StatusCode::BAD_REQUEST, "year 'abc'");
     }
@@ -222,13 +242,17 @@ async fn focus_areas_indicators_and_health() {
         let body = get(&r, "/api/v1/focus-areas").await.json();
         let areas = body["areas"].as_array().cloned().unwrap_or_default();
         assert!(!areas.is_empty(), "{db}: the demo has wijken above average pressure");
-        assert!(areas.iter().all(|a| a["area"]["kind"] == "wijk" && a["area"]["pressure_index"].as_f64().unwrap_or(0.0) > 0.0));
+        assert!(areas
+            .iter()
+            .all(|a| a["area"]["kind"] == "wijk" && a["area"]["pressure_index"].as_f64().unwrap_or(0.0) > 0.0));
         assert_eq!(areas[0]["rank"], 1);
         assert!(get(&r, "/api/v1/focus-areas.csv").await.body.starts_with("rank,code"));
 
         let catalogue = get(&r, "/api/v1/indicators").await.json();
         let entries = catalogue.as_array().cloned().unwrap_or_default();
-        assert!(entries.iter().any(|e| e["key"] == "social_gap_30" && e["definition"].as_str().unwrap_or_default().contains("0.30")));
+        assert!(entries
+            .iter()
+            .any(|e| e["key"] == "social_gap_30" && e["definition"].as_str().unwrap_or_default().contains("0.30")));
         assert!(entries.iter().any(|e| e["key"] == "low_income_share" && e["pressure_weight"] == 1.0));
         assert!(get(&r, "/api/v1/indicators.csv").await.body.starts_with("key,name_nl"));
 

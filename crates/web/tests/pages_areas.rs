@@ -26,10 +26,24 @@ fn count(haystack: &str, needle: &str) -> usize {
 async fn every_page_renders_with_attribution() {
     for url in backend_urls() {
         let r = leefwijk_web::router(demo_app(&url).await);
-        for uri in ["/", "/?q=centrum", "/gemeente/GM9901", "/gemeente/GM9901?niveau=buurt&indicator=population", "/gebied/WK990101", "/gebied/BU99010304", "/focusgebieden", "/sociale-huur", "/indicatoren"] {
+        for uri in [
+            "/",
+            "/?q=centrum",
+            "/gemeente/GM9901",
+            "/gemeente/GM9901?niveau=buurt&indicator=population",
+            "/gebied/WK990101",
+            "/gebied/BU99010304",
+            "/focusgebieden",
+            "/sociale-huur",
+            "/indicatoren",
+        ] {
             let (status, headers, body) = page(&r, uri, None).await;
             assert_eq!(status, StatusCode::OK, "{url} {uri}");
-            assert!(headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().starts_with("text/html"));
+            assert!(headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .starts_with("text/html"));
             assert!(body.contains("Bron: CBS"), "{uri} shows the CBS attribution");
             assert!(body.contains("<html lang=\"nl\""), "{uri} is Dutch by default");
             assert!(!body.contains("<script"), "{uri} needs no JavaScript");
@@ -81,7 +95,10 @@ async fn english_is_one_click_away_and_remembered() {
     assert!(body.contains("<html lang=\"en\""));
     assert!(body.contains("Key figures"));
     let cookie = headers.get(header::SET_COOKIE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
-    assert!(cookie.starts_with("lang=en") && cookie.contains("SameSite=Lax") && cookie.contains("HttpOnly"), "{cookie}");
+    assert!(
+        cookie.starts_with("lang=en") && cookie.contains("SameSite=Lax") && cookie.contains("HttpOnly"),
+        "{cookie}"
+    );
     let (_, _, body) = page(&r, "/focusgebieden", Some("lang=en")).await;
     assert!(body.contains("Focus areas"));
     assert!(body.contains("href=\"/focusgebieden?lang=nl\""), "switch back to Dutch");

@@ -51,10 +51,11 @@ fn polygon(v: &serde_json::Value, feature: usize) -> Result<Polygon, KwbError> {
 /// Parses boundaries from GeoJSON text and simplifies them.
 pub fn parse_boundaries(text: &str, progress: &dyn Fn(u64)) -> Result<ParsedBoundaries, KwbError> {
     let doc: serde_json::Value = serde_json::from_str(text).map_err(|e| json_error(&e))?;
-    let features = doc
-        .get("features")
-        .and_then(|f| f.as_array())
-        .ok_or(KwbError::Json { line: 1, column: 1, problem: "not a GeoJSON FeatureCollection".into() })?;
+    let features = doc.get("features").and_then(|f| f.as_array()).ok_or(KwbError::Json {
+        line: 1,
+        column: 1,
+        problem: "not a GeoJSON FeatureCollection".into(),
+    })?;
     let mut out = ParsedBoundaries::default();
     let mut seen = BTreeSet::new();
     for (i, feature) in features.iter().enumerate() {
@@ -69,7 +70,11 @@ pub fn parse_boundaries(text: &str, progress: &dyn Fn(u64)) -> Result<ParsedBoun
         })?;
         let (code, _) = feature_identity(props, n)?;
         if !seen.insert(code.clone()) {
-            return Err(KwbError::Feature { feature: n, attribute: "code".into(), problem: format!("area {code} appears twice") });
+            return Err(KwbError::Feature {
+                feature: n,
+                attribute: "code".into(),
+                problem: format!("area {code} appears twice"),
+            });
         }
         let geometry = feature.get("geometry").filter(|g| !g.is_null()).ok_or_else(|| geometry_error(n, "missing"))?;
         let coordinates = geometry.get("coordinates").ok_or_else(|| geometry_error(n, "no coordinates"))?;
@@ -81,7 +86,9 @@ pub fn parse_boundaries(text: &str, progress: &dyn Fn(u64)) -> Result<ParsedBoun
                 .iter()
                 .map(|p| polygon(p, n))
                 .collect::<Result<_, _>>()?,
-            Some(other) => return Err(geometry_error(n, format!("type {other} is not an area; expected Polygon or MultiPolygon"))),
+            Some(other) => {
+                return Err(geometry_error(n, format!("type {other} is not an area; expected Polygon or MultiPolygon")))
+            }
             None => return Err(geometry_error(n, "no type")),
         };
         let shape = Shape { polygons };

@@ -109,14 +109,8 @@ pub fn parse_cbs_csv(text: &str, year: i32, progress: &dyn Fn(u64)) -> Result<Pa
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let header_line = text.lines().next().unwrap_or_default();
     let delimiter = if header_line.matches(';').count() > header_line.matches(',').count() { b';' } else { b',' };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(false)
-        .from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|e| KwbError::Line { line: 1, problem: e.to_string() })?
-        .clone();
+    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).flexible(false).from_reader(text.as_bytes());
+    let headers = reader.headers().map_err(|e| KwbError::Line { line: 1, problem: e.to_string() })?.clone();
     let find = |stem: &str| headers.iter().position(|h| column_stem(h) == stem);
     let name_col = find("WijkenEnBuurten");
     let code_col = find("Codering").or(name_col).ok_or(KwbError::MissingColumn("Codering or WijkenEnBuurten"))?;
@@ -162,8 +156,9 @@ pub fn parse_cbs_csv(text: &str, year: i32, progress: &dyn Fn(u64)) -> Result<Pa
         let code = AreaCode::parse(raw_code).map_err(|e| cell_error(code_col, e.to_string()))?;
         if let Some(kc) = kind_col {
             let label = record.get(kc).unwrap_or_default();
-            let kind = AreaKind::from_cbs_label(label)
-                .ok_or_else(|| cell_error(kc, format!("'{}' is not a region kind (Land, Gemeente, Wijk, Buurt)", label.trim())))?;
+            let kind = AreaKind::from_cbs_label(label).ok_or_else(|| {
+                cell_error(kc, format!("'{}' is not a region kind (Land, Gemeente, Wijk, Buurt)", label.trim()))
+            })?;
             if kind != code.kind() {
                 return Err(cell_error(kc, format!("says {} but code {code} is a {}", label.trim(), code.kind())));
             }
@@ -214,7 +209,8 @@ pub(crate) fn feature_identity(
     feature: usize,
 ) -> Result<(AreaCode, String), KwbError> {
     for (_, code_keys, name_keys) in LEVELS {
-        let Some((key, raw)) = code_keys.iter().find_map(|k| props.get(*k).and_then(|v| v.as_str()).map(|s| (*k, s))) else {
+        let Some((key, raw)) = code_keys.iter().find_map(|k| props.get(*k).and_then(|v| v.as_str()).map(|s| (*k, s)))
+        else {
             continue;
         };
         if raw.trim().is_empty() {
@@ -249,10 +245,11 @@ pub(crate) fn json_error(e: &serde_json::Error) -> KwbError {
 /// and other values from -99999999 to -99990 for unknown ones: both become missing.
 pub fn parse_pdok_geojson(text: &str, year: i32, progress: &dyn Fn(u64)) -> Result<ParsedYear, KwbError> {
     let doc: serde_json::Value = serde_json::from_str(text).map_err(|e| json_error(&e))?;
-    let features = doc
-        .get("features")
-        .and_then(|f| f.as_array())
-        .ok_or(KwbError::Json { line: 1, column: 1, problem: "not a GeoJSON FeatureCollection".into() })?;
+    let features = doc.get("features").and_then(|f| f.as_array()).ok_or(KwbError::Json {
+        line: 1,
+        column: 1,
+        problem: "not a GeoJSON FeatureCollection".into(),
+    })?;
     let mut parsed = ParsedYear { year, ..ParsedYear::default() };
     let mut ignored = BTreeSet::new();
     for (i, feature) in features.iter().enumerate() {
@@ -267,7 +264,11 @@ pub fn parse_pdok_geojson(text: &str, year: i32, progress: &dyn Fn(u64)) -> Resu
         })?;
         let (code, name) = feature_identity(props, n)?;
         if parsed.figures.contains_key(&code) {
-            return Err(KwbError::Feature { feature: n, attribute: "code".into(), problem: format!("area {code} appears twice") });
+            return Err(KwbError::Feature {
+                feature: n,
+                attribute: "code".into(),
+                problem: format!("area {code} appears twice"),
+            });
         }
         let mut figures = Figures::default();
         for (key, value) in props {
@@ -278,17 +279,17 @@ pub fn parse_pdok_geojson(text: &str, year: i32, progress: &dyn Fn(u64)) -> Resu
             match value {
                 serde_json::Value::Null => figures.mark_missing(def.key, MissingMarker::Unknown),
                 serde_json::Value::Number(num) => match num.as_f64() {
-                    Some(v) if v == -99995.0 => figures.mark_missing(def.key, MissingMarker::Secret),
-                    Some(v) if (-99_999_999.0..=-99_990.0).contains(&v) => figures.mark_missing(def.key, MissingMarker::Unknown),
+                    Some(-99995.0) => figures.mark_missing(def.key, MissingMarker::Secret),
+                    Some(v) if (-99_999_999.0..=-99_990.0).contains(&v) => {
+                        figures.mark_missing(def.key, MissingMarker::Unknown)
+                    }
                     Some(v) => figures.set(def.key, v),
                     None => figures.mark_missing(def.key, MissingMarker::Unknown),
                 },
                 serde_json::Value::String(s) => match parse_cbs_cell(s) {
                     Ok(Cell::Value(v)) => figures.set(def.key, v),
                     Ok(Cell::Missing(m)) => figures.mark_missing(def.key, m),
-                    Err(problem) => {
-                        return Err(KwbError::Feature { feature: n, attribute: key.clone(), problem })
-                    }
+                    Err(problem) => return Err(KwbError::Feature { feature: n, attribute: key.clone(), problem }),
                 },
                 other => {
                     return Err(KwbError::Feature {
@@ -317,8 +318,14 @@ pub fn parse_pdok_geojson(text: &str, year: i32, progress: &dyn Fn(u64)) -> Resu
 }
 
 /// Parses either format, recognised by content.
-pub fn parse_kwb(bytes: &[u8], file_name: &str, year: Option<i32>, progress: &dyn Fn(u64)) -> Result<ParsedYear, KwbError> {
-    let year = year.or_else(|| year_from_file_name(file_name)).ok_or_else(|| KwbError::UnknownYear(file_name.to_string()))?;
+pub fn parse_kwb(
+    bytes: &[u8],
+    file_name: &str,
+    year: Option<i32>,
+    progress: &dyn Fn(u64),
+) -> Result<ParsedYear, KwbError> {
+    let year =
+        year.or_else(|| year_from_file_name(file_name)).ok_or_else(|| KwbError::UnknownYear(file_name.to_string()))?;
     let text = std::str::from_utf8(bytes).map_err(|e| KwbError::Encoding(e.to_string()))?;
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
     if trimmed.starts_with('{') {

@@ -58,7 +58,14 @@ impl YearView {
                 children.entry(p.clone()).or_default().push(a.code.clone());
             }
         }
-        YearView { year, areas: areas.into_iter().map(|a| (a.code.clone(), a)).collect(), children, figures, pressure, z }
+        YearView {
+            year,
+            areas: areas.into_iter().map(|a| (a.code.clone(), a)).collect(),
+            children,
+            figures,
+            pressure,
+            z,
+        }
     }
 
     pub fn area(&self, code: &AreaCode) -> Result<&Area, AppError> {
@@ -337,7 +344,14 @@ impl Monitor {
             .areas
             .values()
             .filter(|a| kind.map(|k| a.kind == k).unwrap_or(true))
-            .filter(|a| parent.map(|p| a.parent.as_ref() == Some(p) || (p.kind() == AreaKind::Gemeente && a.municipality.as_ref() == Some(p) && a.code != *p)).unwrap_or(true))
+            .filter(|a| {
+                parent
+                    .map(|p| {
+                        a.parent.as_ref() == Some(p)
+                            || (p.kind() == AreaKind::Gemeente && a.municipality.as_ref() == Some(p) && a.code != *p)
+                    })
+                    .unwrap_or(true)
+            })
             .filter_map(|a| match &needle {
                 None => Some((0, a)),
                 Some(n) => {
@@ -500,7 +514,10 @@ impl Monitor {
     }
 
     /// Focus areas: the highest-pressure areas of the configured level nationally.
-    pub async fn focus_areas(&self, year: Option<i32>) -> Result<(i32, Vec<(usize, AreaSummary, Vec<Driver>)>), AppError> {
+    pub async fn focus_areas(
+        &self,
+        year: Option<i32>,
+    ) -> Result<(i32, Vec<(usize, AreaSummary, Vec<Driver>)>), AppError> {
         let view = self.view(year).await?;
         let mut rows: Vec<(usize, AreaSummary, Vec<Driver>)> = view
             .pressure
@@ -513,7 +530,14 @@ impl Monitor {
     }
 
     /// A choropleth of the children (`kind`) of an area for one indicator.
-    pub async fn map(&self, parent: &AreaCode, kind: AreaKind, indicator_key: &str, year: Option<i32>, width: f64) -> Result<MapView, AppError> {
+    pub async fn map(
+        &self,
+        parent: &AreaCode,
+        kind: AreaKind,
+        indicator_key: &str,
+        year: Option<i32>,
+        width: f64,
+    ) -> Result<MapView, AppError> {
         let def = known_indicator(indicator_key)?;
         let view = self.view(year).await?;
         view.area(parent)?;
@@ -567,14 +591,13 @@ impl Monitor {
         let area = view.area(code)?;
         let shape_years = self.store.shape_years().await?;
         // Boundaries may be of another year than the figures: take the same or nearest earlier.
-        let shape_year = shape_years.iter().copied().filter(|y| *y <= view.year).max().or_else(|| shape_years.iter().copied().min());
+        let shape_year =
+            shape_years.iter().copied().filter(|y| *y <= view.year).max().or_else(|| shape_years.iter().copied().min());
         let shape = match shape_year {
             Some(y) => self.store.shape(y, code).await?,
             None => None,
         };
-        let geometry = shape.map(|s| {
-            serde_json::json!({"type": "MultiPolygon", "coordinates": s.shape.polygons})
-        });
+        let geometry = shape.map(|s| serde_json::json!({"type": "MultiPolygon", "coordinates": s.shape.polygons}));
         let mut properties = serde_json::Map::new();
         properties.insert("code".into(), code.to_string().into());
         properties.insert("name".into(), area.name.clone().into());
@@ -586,7 +609,9 @@ impl Monitor {
                 properties.insert(k.clone(), (*v).into());
             }
         }
-        Ok(serde_json::json!({"type": "Feature", "id": code.to_string(), "geometry": geometry, "properties": properties}))
+        Ok(
+            serde_json::json!({"type": "Feature", "id": code.to_string(), "geometry": geometry, "properties": properties}),
+        )
     }
 }
 

@@ -137,7 +137,10 @@ pub fn demo_boundaries() -> ParsedBoundaries {
     let mut shapes = Vec::new();
     for town in TOWNS {
         let (cols, rows) = grid(town);
-        shapes.push(ShapeRecord { code: code(format!("GM99{:02}", town.number)), shape: block(town, 0, cols, 0, rows, cols, rows) });
+        shapes.push(ShapeRecord {
+            code: code(format!("GM99{:02}", town.number)),
+            shape: block(town, 0, cols, 0, rows, cols, rows),
+        });
         for (w, (_, buurten)) in town.wijken.iter().enumerate() {
             let (bc, br) = ((w % 3) * 2, (w / 3) * 2);
             shapes.push(ShapeRecord {
@@ -175,7 +178,11 @@ fn buurt_figures(rng: &mut Rng, deprivation: f64, name: &str) -> Figures {
     f.set("age_15_24", (population * age_15_24).round());
     f.set("age_25_44", (population * age_25_44).round());
     f.set("age_65_plus", (population * age_65).round());
-    f.set("age_45_64", (population - [age_0_14, age_15_24, age_25_44, age_65].iter().map(|s| (population * s).round()).sum::<f64>()).max(0.0));
+    f.set(
+        "age_45_64",
+        (population - [age_0_14, age_15_24, age_25_44, age_65].iter().map(|s| (population * s).round()).sum::<f64>())
+            .max(0.0),
+    );
     let avg_hh = share(2.5, 1.7, d * 0.7 + rng.next() * 0.3);
     let households = (population / avg_hh).round();
     f.set("households", households);
@@ -214,9 +221,22 @@ fn buurt_figures(rng: &mut Rng, deprivation: f64, name: &str) -> Figures {
 }
 
 const COUNT_KEYS: &[&str] = &[
-    "population", "men", "women", "age_0_14", "age_15_24", "age_25_44", "age_45_64", "age_65_plus",
-    "households", "single_person_households", "housing_stock", "benefit_bijstand", "benefit_ao",
-    "benefit_ww", "benefit_aow", "area_land",
+    "population",
+    "men",
+    "women",
+    "age_0_14",
+    "age_15_24",
+    "age_25_44",
+    "age_45_64",
+    "age_65_plus",
+    "households",
+    "single_person_households",
+    "housing_stock",
+    "benefit_bijstand",
+    "benefit_ao",
+    "benefit_ww",
+    "benefit_aow",
+    "area_land",
 ];
 /// Shares weighted by the count they are a share of.
 const WEIGHTED: &[(&str, &str)] = &[
@@ -342,7 +362,9 @@ mod tests {
         let sum: f64 = first
             .figures
             .iter()
-            .filter(|(c, _)| c.kind() == AreaKind::Buurt && c.municipality().as_ref().map(|m| m.as_str()) == Some(DEMO_MUNICIPALITY))
+            .filter(|(c, _)| {
+                c.kind() == AreaKind::Buurt && c.municipality().as_ref().map(|m| m.as_str()) == Some(DEMO_MUNICIPALITY)
+            })
             .filter_map(|(_, f)| f.get("population"))
             .sum();
         assert_eq!(gm.get("population"), Some(sum));

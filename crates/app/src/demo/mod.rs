@@ -12,7 +12,10 @@ pub use areas::{demo_boundaries, demo_years, DEMO_MUNICIPALITY};
 /// What loading the demo did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DemoOutcome {
-    Loaded { years: Vec<i32>, areas: usize },
+    Loaded {
+        years: Vec<i32>,
+        areas: usize,
+    },
     /// The database already holds figures; the demo never overwrites them.
     SkippedExistingData,
 }

@@ -86,11 +86,19 @@ pub struct AreaList {
         (status = 200, description = "Matching areas (also as CSV)", body = AreaList),
         (status = 400, description = "A parameter is invalid", body = Problem, content_type = "application/problem+json"),
         (status = 406, description = "Unsupported Accept", body = Problem, content_type = "application/problem+json")))]
-async fn list_areas(State(app): State<App>, headers: HeaderMap, Query(q): Query<AreasQuery>) -> Result<Response, Problem> {
+async fn list_areas(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Query(q): Query<AreasQuery>,
+) -> Result<Response, Problem> {
     areas_response(app, headers, q, false).await
 }
 
-async fn list_areas_csv(State(app): State<App>, headers: HeaderMap, Query(q): Query<AreasQuery>) -> Result<Response, Problem> {
+async fn list_areas_csv(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Query(q): Query<AreasQuery>,
+) -> Result<Response, Problem> {
     areas_response(app, headers, q, true).await
 }
 
@@ -150,7 +158,12 @@ pub struct YearQuery {
         (status = 400, description = "Malformed code or year", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such area in that year", body = Problem, content_type = "application/problem+json"),
         (status = 406, description = "Unsupported Accept", body = Problem, content_type = "application/problem+json")))]
-async fn get_area(State(app): State<App>, headers: HeaderMap, Path(code): Path<String>, Query(q): Query<YearQuery>) -> Result<Response, Problem> {
+async fn get_area(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, Problem> {
     let (code, csv) = strip_csv(&code);
     let format = negotiate(&headers, csv, true, &[])?;
     let code = parse_code(code, "code")?;
@@ -172,7 +185,10 @@ async fn get_area(State(app): State<App>, headers: HeaderMap, Path(code): Path<S
                         i.name_en.clone(),
                         num(i.value),
                         i.missing.map(|m| m.as_str().to_string()).unwrap_or_default(),
-                        serde_json::to_value(i.unit).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
+                        serde_json::to_value(i.unit)
+                            .ok()
+                            .and_then(|v| v.as_str().map(String::from))
+                            .unwrap_or_default(),
                         num(i.national),
                         "Bron: CBS".into(),
                     ]
@@ -191,7 +207,12 @@ async fn get_area(State(app): State<App>, headers: HeaderMap, Path(code): Path<S
         (status = 400, description = "Malformed code", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such area", body = Problem, content_type = "application/problem+json"),
         (status = 406, description = "Unsupported Accept", body = Problem, content_type = "application/problem+json")))]
-async fn get_area_geojson(State(app): State<App>, headers: HeaderMap, Path(code): Path<String>, Query(q): Query<YearQuery>) -> Result<Response, Problem> {
+async fn get_area_geojson(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, Problem> {
     negotiate(&headers, false, false, &["application/geo+json"])?;
     let code = parse_code(&code, "code")?;
     let feature = app.monitor.geojson(&code, parse_year(q.year.as_deref())?).await?;
@@ -219,11 +240,19 @@ pub struct RankingQuery {
         (status = 200, description = "The ranking (also as CSV)", body = Ranking),
         (status = 400, description = "Unknown indicator, kind or area", body = Problem, content_type = "application/problem+json"),
         (status = 406, description = "Unsupported Accept", body = Problem, content_type = "application/problem+json")))]
-async fn rankings(State(app): State<App>, headers: HeaderMap, Query(q): Query<RankingQuery>) -> Result<Response, Problem> {
+async fn rankings(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Query(q): Query<RankingQuery>,
+) -> Result<Response, Problem> {
     ranking_response(app, headers, q, false).await
 }
 
-async fn rankings_csv(State(app): State<App>, headers: HeaderMap, Query(q): Query<RankingQuery>) -> Result<Response, Problem> {
+async fn rankings_csv(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Query(q): Query<RankingQuery>,
+) -> Result<Response, Problem> {
     ranking_response(app, headers, q, true).await
 }
 
@@ -265,11 +294,19 @@ async fn ranking_response(app: App, headers: HeaderMap, q: RankingQuery, csv: bo
         (status = 200, description = "One row per municipality (also as CSV)", body = SocialShare),
         (status = 400, description = "Invalid year", body = Problem, content_type = "application/problem+json"),
         (status = 406, description = "Unsupported Accept", body = Problem, content_type = "application/problem+json")))]
-async fn social_share(State(app): State<App>, headers: HeaderMap, Query(q): Query<YearQuery>) -> Result<Response, Problem> {
+async fn social_share(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, Problem> {
     social_share_response(app, headers, q, false).await
 }
 
-async fn social_share_csv(State(app): State<App>, headers: HeaderMap, Query(q): Query<YearQuery>) -> Result<Response, Problem> {
+async fn social_share_csv(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, Problem> {
     social_share_response(app, headers, q, true).await
 }
 
@@ -320,18 +357,27 @@ pub struct FocusAreas {
     responses(
         (status = 200, description = "Focus areas by rank (also as CSV)", body = FocusAreas),
         (status = 406, description = "Unsupported Accept", body = Problem, content_type = "application/problem+json")))]
-async fn focus_areas(State(app): State<App>, headers: HeaderMap, Query(q): Query<YearQuery>) -> Result<Response, Problem> {
+async fn focus_areas(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, Problem> {
     focus_response(app, headers, q, false).await
 }
 
-async fn focus_areas_csv(State(app): State<App>, headers: HeaderMap, Query(q): Query<YearQuery>) -> Result<Response, Problem> {
+async fn focus_areas_csv(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, Problem> {
     focus_response(app, headers, q, true).await
 }
 
 async fn focus_response(app: App, headers: HeaderMap, q: YearQuery, csv: bool) -> Result<Response, Problem> {
     let format = negotiate(&headers, csv, true, &[])?;
     let (year, rows) = app.monitor.focus_areas(parse_year(q.year.as_deref())?).await?;
-    let areas: Vec<FocusArea> = rows.into_iter().map(|(rank, area, drivers)| FocusArea { rank, area, drivers }).collect();
+    let areas: Vec<FocusArea> =
+        rows.into_iter().map(|(rank, area, drivers)| FocusArea { rank, area, drivers }).collect();
     Ok(match format {
         Format::Json => json(&FocusAreas { year, areas, source: "Bron: CBS".into() }),
         Format::Csv => csv_response(
@@ -408,7 +454,17 @@ fn indicators_response(app: App, headers: HeaderMap, csv: bool) -> Result<Respon
         Format::Json => json(&entries),
         Format::Csv => csv_response(
             "indicators",
-            &["key", "name_nl", "name_en", "unit", "origin", "definition", "source", "higher_is_better", "pressure_weight"],
+            &[
+                "key",
+                "name_nl",
+                "name_en",
+                "unit",
+                "origin",
+                "definition",
+                "source",
+                "higher_is_better",
+                "pressure_weight",
+            ],
             entries
                 .into_iter()
                 .map(|e| {
@@ -416,8 +472,14 @@ fn indicators_response(app: App, headers: HeaderMap, csv: bool) -> Result<Respon
                         e.key,
                         e.name_nl,
                         e.name_en,
-                        serde_json::to_value(e.unit).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
-                        serde_json::to_value(e.origin).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
+                        serde_json::to_value(e.unit)
+                            .ok()
+                            .and_then(|v| v.as_str().map(String::from))
+                            .unwrap_or_default(),
+                        serde_json::to_value(e.origin)
+                            .ok()
+                            .and_then(|v| v.as_str().map(String::from))
+                            .unwrap_or_default(),
                         e.definition,
                         e.source,
                         e.higher_is_better.map(|b| b.to_string()).unwrap_or_default(),
@@ -428,4 +490,3 @@ fn indicators_response(app: App, headers: HeaderMap, csv: bool) -> Result<Respon
         ),
     })
 }
-

@@ -42,7 +42,9 @@ pub fn openapi_json() -> String {
 #[utoipa::path(get, path = "/api/v1/health", tag = "system",
     responses((status = 200, description = "The service and its database answer", body = serde_json::Value),
               (status = 503, description = "The database does not answer", body = Problem, content_type = "application/problem+json")))]
-async fn health(axum::extract::State(app): axum::extract::State<App>) -> Result<axum::Json<serde_json::Value>, Problem> {
+async fn health(
+    axum::extract::State(app): axum::extract::State<App>,
+) -> Result<axum::Json<serde_json::Value>, Problem> {
     app.store.ping().await.map_err(|e| Problem::from(leefwijk_app::AppError::Store(e)))?;
     Ok(axum::Json(serde_json::json!({"status": "ok", "database": app.store.backend().name()})))
 }
@@ -56,7 +58,11 @@ async fn api_not_found(axum::extract::OriginalUri(uri): axum::extract::OriginalU
 }
 
 async fn method_not_allowed() -> Problem {
-    Problem::new(axum::http::StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "This resource is read-only here: use GET.")
+    Problem::new(
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "This resource is read-only here: use GET.",
+    )
 }
 
 pub fn routes() -> Router<App> {

@@ -213,7 +213,12 @@ struct MunicipalityPage {
     rank_sentence: String,
 }
 
-async fn municipality(State(app): State<App>, ctx: PageCtx, Path(code): Path<String>, Query(q): Query<MapQuery>) -> Response {
+async fn municipality(
+    State(app): State<App>,
+    ctx: PageCtx,
+    Path(code): Path<String>,
+    Query(q): Query<MapQuery>,
+) -> Response {
     let result = municipality_page(&app, &ctx, &code, q).await;
     match result {
         Ok(page) => render(&ctx, &page),
@@ -262,7 +267,12 @@ async fn municipality_page(app: &App, ctx: &PageCtx, code: &str, q: MapQuery) ->
             ctx.value(Some(s), Unit::Percent),
             ctx.t("van de woningvoorraad: de 30%-norm is gehaald.", "of the housing stock: the 30% target is met."),
         ),
-        _ => ctx.t("Voor deze gemeente zijn geen cijfers over sociale huur bekend.", "No social-rent figures are known for this municipality.").to_string(),
+        _ => ctx
+            .t(
+                "Voor deze gemeente zijn geen cijfers over sociale huur bekend.",
+                "No social-rent figures are known for this municipality.",
+            )
+            .to_string(),
     };
     let rank_sentence = match detail.pressure.as_ref().and_then(|p| p.rank.map(|r| (r, p.ranked_of))) {
         Some((r, n)) => format!(
@@ -312,7 +322,11 @@ fn key_figures(ctx: &PageCtx, detail: &AreaDetail) -> Vec<KeyFigure> {
             KeyFigure {
                 name: d.name(ctx.lang).to_string(),
                 value: ctx.value(i.value, d.unit),
-                national: if i.key == "pressure_index" { ctx.value(Some(0.0), Unit::Score) } else { ctx.value(i.national, d.unit) },
+                national: if i.key == "pressure_index" {
+                    ctx.value(Some(0.0), Unit::Score)
+                } else {
+                    ctx.value(i.national, d.unit)
+                },
                 note: if i.value.is_none() { ctx.missing_note(i.missing) } else { String::new() },
             }
         })
@@ -358,13 +372,18 @@ fn legend(ctx: &PageCtx, map: &MapView, unit: Unit) -> Vec<LegendEntry> {
 
 fn map_table(ctx: &PageCtx, map: &MapView, unit: Unit) -> Vec<MapRow> {
     let mut rows: Vec<&leefwijk_app::areas::monitor::MapArea> = map.areas.iter().collect();
-    rows.sort_by(|a, b| b.value.unwrap_or(f64::NEG_INFINITY).total_cmp(&a.value.unwrap_or(f64::NEG_INFINITY)).then(a.name.cmp(&b.name)));
+    rows.sort_by(|a, b| {
+        b.value.unwrap_or(f64::NEG_INFINITY).total_cmp(&a.value.unwrap_or(f64::NEG_INFINITY)).then(a.name.cmp(&b.name))
+    });
     rows.into_iter()
         .map(|a| MapRow {
             href: href(&a.code),
             name: a.name.clone(),
             value: ctx.value(a.value, unit),
-            class: a.class.map(|c| format!("{} {}", ctx.t("klasse", "class"), c + 1)).unwrap_or_else(|| ctx.t("geen gegevens", "no data").to_string()),
+            class: a
+                .class
+                .map(|c| format!("{} {}", ctx.t("klasse", "class"), c + 1))
+                .unwrap_or_else(|| ctx.t("geen gegevens", "no data").to_string()),
             colour: a.fill.clone(),
         })
         .collect()
@@ -464,10 +483,36 @@ async fn area_page(app: &App, ctx: &PageCtx, code: &str, q: YearOnly) -> Result<
         AreaKind::Land => "",
     };
     let rank_sentence = p
-        .and_then(|p| p.rank.map(|r| format!("{} {r} {} {} {level_plural} {}", ctx.t("Plaats", "Rank"), ctx.t("van", "of"), p.ranked_of, ctx.t("landelijk (1 = hoogste druk)", "nationally (1 = highest pressure)"))))
-        .unwrap_or_else(|| ctx.t("Geen drukindex: te weinig inwoners of gegevens.", "No pressure index: too few inhabitants or figures.").to_string());
+        .and_then(|p| {
+            p.rank.map(|r| {
+                format!(
+                    "{} {r} {} {} {level_plural} {}",
+                    ctx.t("Plaats", "Rank"),
+                    ctx.t("van", "of"),
+                    p.ranked_of,
+                    ctx.t("landelijk (1 = hoogste druk)", "nationally (1 = highest pressure)")
+                )
+            })
+        })
+        .unwrap_or_else(|| {
+            ctx.t(
+                "Geen drukindex: te weinig inwoners of gegevens.",
+                "No pressure index: too few inhabitants or figures.",
+            )
+            .to_string()
+        });
     let rank_in_municipality = p
-        .and_then(|p| p.rank_in_municipality.filter(|_| kind != AreaKind::Gemeente).map(|r| format!("{} {r} {} {} {level_plural} {}", ctx.t("Plaats", "Rank"), ctx.t("van", "of"), p.ranked_in_municipality_of, ctx.t("in de gemeente", "in the municipality"))))
+        .and_then(|p| {
+            p.rank_in_municipality.filter(|_| kind != AreaKind::Gemeente).map(|r| {
+                format!(
+                    "{} {r} {} {} {level_plural} {}",
+                    ctx.t("Plaats", "Rank"),
+                    ctx.t("van", "of"),
+                    p.ranked_in_municipality_of,
+                    ctx.t("in de gemeente", "in the municipality")
+                )
+            })
+        })
         .unwrap_or_default();
     let drivers = p
         .map(|p| {
@@ -480,7 +525,12 @@ async fn area_page(app: &App, ctx: &PageCtx, code: &str, q: YearOnly) -> Result<
                         value: ctx.value(Some(dr.value), d.unit),
                         z: ctx.value(Some(dr.z), Unit::Score),
                         contribution: ctx.value(Some(dr.contribution), Unit::Score),
-                        direction: if dr.contribution > 0.0 { ctx.t("verhoogt druk", "raises pressure") } else { ctx.t("verlaagt druk", "lowers pressure") }.to_string(),
+                        direction: if dr.contribution > 0.0 {
+                            ctx.t("verhoogt druk", "raises pressure")
+                        } else {
+                            ctx.t("verlaagt druk", "lowers pressure")
+                        }
+                        .to_string(),
                     }
                 })
                 .collect()
@@ -517,7 +567,12 @@ async fn area_page(app: &App, ctx: &PageCtx, code: &str, q: YearOnly) -> Result<
         kind: kind_label(ctx, kind),
         is_municipality: kind == AreaKind::Gemeente,
         year: detail.year,
-        crumbs: detail.ancestors.iter().filter(|a| a.kind != AreaKind::Land).map(|a| Crumb { href: href(&a.code), name: a.name.clone() }).collect(),
+        crumbs: detail
+            .ancestors
+            .iter()
+            .filter(|a| a.kind != AreaKind::Land)
+            .map(|a| Crumb { href: href(&a.code), name: a.name.clone() })
+            .collect(),
         indicators,
         has_pressure: p.and_then(|p| p.score).is_some(),
         pressure_score: ctx.value(p.and_then(|p| p.score), Unit::Score),
@@ -574,10 +629,23 @@ async fn focus(State(app): State<App>, ctx: PageCtx, Query(q): Query<YearOnly>) 
                     name: a.name.clone(),
                     municipality: a.municipality.as_ref().map(|m| m.name.clone()).unwrap_or_default(),
                     score: ctx.value(a.pressure_index, Unit::Score),
-                    drivers: drivers.iter().filter(|d| d.contribution > 0.0).take(3).map(|d| def(&d.indicator).name(ctx.lang)).collect::<Vec<_>>().join(", "),
+                    drivers: drivers
+                        .iter()
+                        .filter(|d| d.contribution > 0.0)
+                        .take(3)
+                        .map(|d| def(&d.indicator).name(ctx.lang))
+                        .collect::<Vec<_>>()
+                        .join(", "),
                 })
                 .collect(),
-            weights: config.weights.iter().map(|w| WeightRow { name: def(&w.indicator).name(ctx.lang).to_string(), weight: ctx.value(Some(w.weight), Unit::Score) }).collect(),
+            weights: config
+                .weights
+                .iter()
+                .map(|w| WeightRow {
+                    name: def(&w.indicator).name(ctx.lang).to_string(),
+                    weight: ctx.value(Some(w.weight), Unit::Score),
+                })
+                .collect(),
             ctx: ctx.clone(),
         })
     }
@@ -611,7 +679,9 @@ async fn social_rent(State(app): State<App>, ctx: PageCtx, Query(q): Query<YearO
     let result = async {
         let share = app.monitor.social_share(parse_year(q.year.as_deref())?).await?;
         let mut municipalities = share.municipalities.clone();
-        municipalities.sort_by(|a, b| b.gap_to_30.unwrap_or(-1.0).total_cmp(&a.gap_to_30.unwrap_or(-1.0)).then(a.name.cmp(&b.name)));
+        municipalities.sort_by(|a, b| {
+            b.gap_to_30.unwrap_or(-1.0).total_cmp(&a.gap_to_30.unwrap_or(-1.0)).then(a.name.cmp(&b.name))
+        });
         let below = municipalities.iter().filter(|m| m.gap_to_30.unwrap_or(0.0) > 0.0).count();
         let total: f64 = municipalities.iter().filter_map(|m| m.gap_to_30).sum();
         Ok::<_, AppError>(SocialRentPage {
@@ -674,4 +744,3 @@ async fn indicators(ctx: PageCtx) -> Response {
         .collect();
     render(&ctx, &IndicatorsPage { ctx: ctx.clone(), rows })
 }
-

@@ -75,8 +75,12 @@ impl PageCtx {
 
     pub fn missing_note(&self, marker: Option<MissingMarker>) -> String {
         match marker {
-            Some(MissingMarker::Secret) => self.t("geheim (CBS, kleine aantallen)", "secret (CBS, small numbers)").into(),
-            Some(MissingMarker::Unknown) => self.t("onbekend of onbetrouwbaar (CBS)", "unknown or unreliable (CBS)").into(),
+            Some(MissingMarker::Secret) => {
+                self.t("geheim (CBS, kleine aantallen)", "secret (CBS, small numbers)").into()
+            }
+            Some(MissingMarker::Unknown) => {
+                self.t("onbekend of onbetrouwbaar (CBS)", "unknown or unreliable (CBS)").into()
+            }
             None => self.t("geen gegevens", "no data").into(),
         }
     }
