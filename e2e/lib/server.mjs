@@ -1,6 +1,7 @@
 // Starts a throw-away Leefwijk server (demo data, fresh data dir, free port)
 // for one test file and stops it again.
 import { spawn } from 'node:child_process';
+import { get } from 'node:http';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -30,12 +31,37 @@ export function freePort() {
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** Like sleep, but does not keep the process alive (for Promise.race timeouts). */
+const grace = (ms) => new Promise((r) => setTimeout(r, ms).unref());
+
+/** HTTP status of GET url (no keep-alive, so nothing keeps the process alive), or 0. */
+function statusOf(url, timeoutMs = 2_000) {
+  return new Promise((ok) => {
+    const req = get(url, { agent: false, timeout: timeoutMs }, (res) => {
+      res.resume();
+      ok(res.statusCode ?? 0);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => ok(0));
+  });
+}
 
 /**
  * Starts `leefwijk serve --demo` and waits until /api/v1/health answers 200.
  * Returns { baseURL, stop(), output() }.
  */
 export async function startServer({ timeoutMs = 30_000 } = {}) {
+  // The free port may be taken between asking and binding: try a few times.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(timeoutMs);
+    } catch (err) {
+      if (attempt >= 3 || !err.exitedEarly) throw err;
+    }
+  }
+}
+
+async function startOnce(timeoutMs) {
   const bin = serverBinary();
   if (!existsSync(bin)) {
     throw new Error(
@@ -69,20 +95,40 @@ export async function startServer({ timeoutMs = 30_000 } = {}) {
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
   let exited = null;
-  const exitPromise = new Promise((r) =>
+  const exitPromise = new Promise((r) => {
     child.on('exit', (code, signal) => {
       exited = { code, signal };
       r();
-    }),
-  );
+    });
+    child.on('error', (err) => {
+      exited = { error: err.message };
+      r();
+    });
+  });
+
+  // Never leave the server behind, even when the test process is interrupted.
+  const killNow = () => {
+    if (!exited) child.kill('SIGKILL');
+  };
+  const onSignal = (sig) => {
+    killNow();
+    rmSync(dataDir, { recursive: true, force: true });
+    process.exit(sig === 'SIGINT' ? 130 : 143);
+  };
+  process.once('exit', killNow);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
 
   const stop = async () => {
+    process.off('exit', killNow);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     if (!exited) {
       child.kill('SIGTERM');
-      await Promise.race([exitPromise, sleep(5_000)]);
+      await Promise.race([exitPromise, grace(5_000)]);
       if (!exited) {
         child.kill('SIGKILL');
-        await Promise.race([exitPromise, sleep(2_000)]);
+        await Promise.race([exitPromise, grace(2_000)]);
       }
     }
     rmSync(dataDir, { recursive: true, force: true });
@@ -92,14 +138,11 @@ export async function startServer({ timeoutMs = 30_000 } = {}) {
   for (;;) {
     if (exited) {
       await stop();
-      throw new Error(`leefwijk serve exited early (${JSON.stringify(exited)}):\n${log}`);
+      const err = new Error(`leefwijk serve exited early (${JSON.stringify(exited)}):\n${log}`);
+      err.exitedEarly = true;
+      throw err;
     }
-    try {
-      const res = await fetch(`${baseURL}/api/v1/health`, { signal: AbortSignal.timeout(2_000) });
-      if (res.status === 200) break;
-    } catch {
-      // not listening yet
-    }
+    if ((await statusOf(`${baseURL}/api/v1/health`)) === 200) break;
     if (Date.now() > deadline) {
       await stop();
       throw new Error(`leefwijk serve did not become healthy within ${timeoutMs} ms:\n${log}`);

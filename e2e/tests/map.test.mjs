@@ -14,7 +14,7 @@ async function snapshot(page) {
     const areas = [...document.querySelectorAll('svg#map a.area')].map((a) => ({
       href: a.getAttribute('href'),
       label: a.getAttribute('aria-label'),
-      fill: a.querySelector('path')?.getAttribute('fill') ?? null,
+      fill: a.querySelector('use')?.getAttribute('fill') ?? null,
     }));
     const rows = [...document.querySelectorAll('#map-table tbody tr')].map((tr) => ({
       href: tr.querySelector('th a')?.getAttribute('href') ?? null,
@@ -39,7 +39,7 @@ const fillsByArea = (s) =>
 const valuesByArea = (s) =>
   s.rows.map((r) => `${r.href}=${r.value}`).sort().join(' ');
 
-/** Every table row has the colour of its map area (data-fill == path fill). */
+/** Every table row has the colour of its map area (data-fill == the area's fill). */
 function assertTableMatchesMap(s) {
   const fillOf = new Map(s.areas.map((a) => [a.href, a.fill]));
   assert.equal(s.rows.length, s.areas.length, 'one table row per map area');

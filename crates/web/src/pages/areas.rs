@@ -44,6 +44,10 @@ const KEY_INDICATORS: &[&str] = &[
     "distance_supermarket",
 ];
 
+/// Height of the band above the map where the hovered or focused area's name and value
+/// appear: no shape is drawn there, so no neighbour can paint over the label.
+const MAP_BAND: f64 = 48.0;
+
 fn def(key: &str) -> &'static IndicatorDef {
     indicator(key).unwrap_or(&CATALOGUE[0])
 }
@@ -174,12 +178,11 @@ struct LegendEntry {
 }
 
 struct MapShape {
+    code: String,
     href: String,
     label: String,
     path: String,
     fill: String,
-    x: String,
-    y: String,
 }
 
 struct MapRow {
@@ -205,7 +208,8 @@ struct MunicipalityPage {
     options: Vec<Option_>,
     niveau_buurt: bool,
     map_width: String,
-    map_height: String,
+    map_view_height: String,
+    band_height: String,
     has_shapes: bool,
     shapes: Vec<MapShape>,
     legend: Vec<LegendEntry>,
@@ -303,7 +307,8 @@ async fn municipality_page(app: &App, ctx: &PageCtx, code: &str, q: MapQuery) ->
         options,
         niveau_buurt,
         map_width: format!("{:.0}", map.width),
-        map_height: format!("{:.0}", map.height.max(1.0)),
+        map_view_height: format!("{:.0}", map.height.max(1.0) + MAP_BAND),
+        band_height: format!("{MAP_BAND:.0}"),
         has_shapes: map.has_shapes,
         shapes: map_shapes(ctx, &map, d.unit),
         legend: legend(ctx, &map, d.unit),
@@ -338,12 +343,16 @@ fn map_shapes(ctx: &PageCtx, map: &MapView, unit: Unit) -> Vec<MapShape> {
         .iter()
         .filter(|a| !a.path.is_empty())
         .map(|a| MapShape {
+            code: a.code.clone(),
             href: href(&a.code),
-            label: format!("{}: {}", a.name, ctx.value(a.value, unit)),
+            // Spell out a missing value: screen readers skip or misread "·".
+            label: format!(
+                "{}: {}",
+                a.name,
+                if a.value.is_some() { ctx.value(a.value, unit) } else { ctx.t("geen gegevens", "no data").to_string() }
+            ),
             path: a.path.clone(),
             fill: a.fill.clone(),
-            x: format!("{:.1}", a.label_x),
-            y: format!("{:.1}", a.label_y),
         })
         .collect()
 }
