@@ -1,6 +1,7 @@
 //! Leefwijk's domain: pure types and rules, no I/O. Everything here is unit-tested and
 //! safe to call from any layer.
 
+pub mod access;
 pub mod area;
 pub mod choropleth;
 pub mod figures;

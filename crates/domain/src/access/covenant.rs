@@ -1,0 +1,351 @@
+//! The data-exchange covenant (convenant gegevensuitwisseling) as data: parties, purposes,
+//! and per purpose which organisation kinds and roles may do what with which data
+//! categories, on which legal basis, with or without consent, kept for how long.
+//! [`decide`] is the one rule every access to personal data passes through.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Purpose {
+    EarlySignalling,
+    Outreach,
+    JointPlan,
+    HousingPlacement,
+    Monitoring,
+    /// Turning a pseudonym back into a person: its own purpose, always logged.
+    Reidentification,
+}
+
+impl Purpose {
+    pub fn label_nl(self) -> &'static str {
+        match self {
+            Purpose::EarlySignalling => "Vroegsignalering",
+            Purpose::Outreach => "Outreach (vroeg erop af)",
+            Purpose::JointPlan => "Gezamenlijk plan (1 huishouden, 1 plan, 1 regisseur)",
+            Purpose::HousingPlacement => "Huisvesting aandachtsgroepen",
+            Purpose::Monitoring => "Monitoring (geaggregeerd)",
+            Purpose::Reidentification => "Herleiding van pseudoniem",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DataCategory {
+    Identity,
+    Contact,
+    Financial,
+    Housing,
+    /// Special category (AVG art. 9): needs an art. 9 exception.
+    Health,
+    CaseContent,
+    InvolvementOnly,
+}
+
+impl DataCategory {
+    pub fn label_nl(self) -> &'static str {
+        match self {
+            DataCategory::Identity => "Identificerende gegevens",
+            DataCategory::Contact => "Contactgegevens",
+            DataCategory::Financial => "Financiële gegevens",
+            DataCategory::Housing => "Woongegevens",
+            DataCategory::Health => "Gezondheidsgegevens (bijzonder)",
+            DataCategory::CaseContent => "Inhoud van het plan",
+            DataCategory::InvolvementOnly => "Alleen betrokkenheid",
+        }
+    }
+
+    pub fn is_special(self) -> bool {
+        self == DataCategory::Health
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Read,
+    Write,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Party {
+    pub name: String,
+    /// Organisation kind, e.g. "gemeente", "woningcorporatie", "sociaal_wijkteam".
+    pub kind: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LegalBasis {
+    /// AVG art. 6(1) ground, e.g. "6.1.e (algemeen belang)".
+    pub avg_art6: String,
+    /// AVG art. 9(2) exception; required when health data is processed.
+    #[serde(default)]
+    pub avg_art9: Option<String>,
+    /// The specific law, e.g. "Wgs art. 3a".
+    pub law: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Grant {
+    pub organisation_kinds: Vec<String>,
+    pub roles: Vec<String>,
+    pub actions: Vec<Action>,
+    pub categories: Vec<DataCategory>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PurposeTerms {
+    pub purpose: Purpose,
+    pub description: String,
+    pub legal_basis: LegalBasis,
+    #[serde(default)]
+    pub consent_required: bool,
+    pub grants: Vec<Grant>,
+    /// Retention in days per data category.
+    pub retention_days: BTreeMap<DataCategory, u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Covenant {
+    pub id: String,
+    pub version: u32,
+    pub title: String,
+    /// ISO date the version takes effect.
+    pub valid_from: String,
+    pub controller: String,
+    pub parties: Vec<Party>,
+    pub purposes: Vec<PurposeTerms>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CovenantError {
+    #[error("purpose {0:?} appears more than once")]
+    DuplicatePurpose(Purpose),
+    #[error("purpose {purpose:?} grants health data but names no AVG art. 9 exception")]
+    HealthWithoutArt9 { purpose: Purpose },
+    #[error("purpose {purpose:?} grants {category:?} but sets no retention term for it")]
+    NoRetention { purpose: Purpose, category: DataCategory },
+    #[error("purpose {purpose:?} grants to organisation kind '{kind}', which is not a party")]
+    UnknownParty { purpose: Purpose, kind: String },
+}
+
+impl Covenant {
+    /// Checks the covenant is complete enough to be enforced and registered.
+    pub fn validate(&self) -> Result<(), CovenantError> {
+        let mut seen = Vec::new();
+        for terms in &self.purposes {
+            if seen.contains(&terms.purpose) {
+                return Err(CovenantError::DuplicatePurpose(terms.purpose));
+            }
+            seen.push(terms.purpose);
+            for grant in &terms.grants {
+                for kind in &grant.organisation_kinds {
+                    if !self.parties.iter().any(|p| &p.kind == kind) {
+                        return Err(CovenantError::UnknownParty { purpose: terms.purpose, kind: kind.clone() });
+                    }
+                }
+                for category in &grant.categories {
+                    if category.is_special() && terms.legal_basis.avg_art9.is_none() {
+                        return Err(CovenantError::HealthWithoutArt9 { purpose: terms.purpose });
+                    }
+                    if !terms.retention_days.contains_key(category) {
+                        return Err(CovenantError::NoRetention { purpose: terms.purpose, category: *category });
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub fn terms(&self, purpose: Purpose) -> Option<&PurposeTerms> {
+        self.purposes.iter().find(|t| t.purpose == purpose)
+    }
+}
+
+/// Who asks, for what, with which data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessRequest<'a> {
+    pub organisation_kind: &'a str,
+    pub role: &'a str,
+    pub purpose: Purpose,
+    pub category: DataCategory,
+    pub action: Action,
+    /// The subject consented to this purpose for this organisation.
+    pub consent: bool,
+}
+
+/// The outcome, with the rule that decided it, in words a privacy officer can check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Decision {
+    pub allowed: bool,
+    pub rule: String,
+    /// What is missing when denied.
+    pub missing: Option<String>,
+}
+
+impl fmt::Display for Decision {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.allowed, &self.missing) {
+            (true, _) => write!(f, "allowed by {}", self.rule),
+            (false, Some(m)) => write!(f, "denied by {}: {m}", self.rule),
+            (false, None) => write!(f, "denied by {}", self.rule),
+        }
+    }
+}
+
+/// Decides a request against the covenant. Deny is the default: a request is allowed only
+/// when a grant of the purpose names the organisation kind, the role, the action and the
+/// category, and consent is present where the purpose requires it.
+pub fn decide(covenant: &Covenant, req: &AccessRequest<'_>) -> Decision {
+    let base = format!("{} v{}", covenant.id, covenant.version);
+    let Some(terms) = covenant.terms(req.purpose) else {
+        return Decision {
+            allowed: false,
+            rule: base,
+            missing: Some(format!("the covenant has no purpose {:?}", req.purpose)),
+        };
+    };
+    let rule = format!("{base} / {:?}", req.purpose);
+    let grant = terms.grants.iter().position(|g| {
+        g.organisation_kinds.iter().any(|k| k == req.organisation_kind)
+            && g.roles.iter().any(|r| r == req.role)
+            && g.actions.contains(&req.action)
+            && g.categories.contains(&req.category)
+    });
+    let Some(index) = grant else {
+        return Decision {
+            allowed: false,
+            rule,
+            missing: Some(format!(
+                "no grant lets role '{}' of a '{}' {:?} {:?} data for this purpose",
+                req.role, req.organisation_kind, req.action, req.category
+            )),
+        };
+    };
+    let rule = format!("{rule} / grant {}", index + 1);
+    if terms.consent_required && !req.consent {
+        return Decision { allowed: false, rule, missing: Some("the subject's consent for this purpose".into()) };
+    }
+    Decision { allowed: true, rule, missing: None }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn covenant() -> Covenant {
+        Covenant {
+            id: "convenant-test".into(),
+            version: 2,
+            title: "Test".into(),
+            valid_from: "2026-01-01".into(),
+            controller: "Gemeente Test".into(),
+            parties: vec![
+                Party { name: "Gemeente".into(), kind: "gemeente".into() },
+                Party { name: "Wijkteam".into(), kind: "sociaal_wijkteam".into() },
+                Party { name: "Corporatie".into(), kind: "woningcorporatie".into() },
+            ],
+            purposes: vec![
+                PurposeTerms {
+                    purpose: Purpose::Outreach,
+                    description: "Contact na een signaal".into(),
+                    legal_basis: LegalBasis { avg_art6: "6.1.e".into(), avg_art9: None, law: "Wgs art. 3a".into() },
+                    consent_required: false,
+                    grants: vec![Grant {
+                        organisation_kinds: vec!["sociaal_wijkteam".into()],
+                        roles: vec!["wijkteammedewerker".into()],
+                        actions: vec![Action::Read],
+                        categories: vec![DataCategory::Contact, DataCategory::Financial],
+                    }],
+                    retention_days: [(DataCategory::Contact, 365), (DataCategory::Financial, 365)]
+                        .into_iter()
+                        .collect(),
+                },
+                PurposeTerms {
+                    purpose: Purpose::JointPlan,
+                    description: "Plan".into(),
+                    legal_basis: LegalBasis {
+                        avg_art6: "6.1.a".into(),
+                        avg_art9: Some("9.2.a".into()),
+                        law: "Wmo 2015".into(),
+                    },
+                    consent_required: true,
+                    grants: vec![Grant {
+                        organisation_kinds: vec!["sociaal_wijkteam".into()],
+                        roles: vec!["regisseur".into()],
+                        actions: vec![Action::Read, Action::Write],
+                        categories: vec![DataCategory::CaseContent, DataCategory::Health],
+                    }],
+                    retention_days: [(DataCategory::CaseContent, 730), (DataCategory::Health, 730)]
+                        .into_iter()
+                        .collect(),
+                },
+            ],
+        }
+    }
+
+    fn req(kind: &str, role: &str, purpose: Purpose, category: DataCategory, consent: bool) -> AccessRequest<'static> {
+        AccessRequest {
+            organisation_kind: Box::leak(kind.to_string().into_boxed_str()),
+            role: Box::leak(role.to_string().into_boxed_str()),
+            purpose,
+            category,
+            action: Action::Read,
+            consent,
+        }
+    }
+
+    #[test]
+    fn allows_only_what_a_grant_names() {
+        let c = covenant();
+        c.validate().expect("valid");
+        let d =
+            decide(&c, &req("sociaal_wijkteam", "wijkteammedewerker", Purpose::Outreach, DataCategory::Contact, false));
+        assert!(d.allowed);
+        assert_eq!(d.rule, "convenant-test v2 / Outreach / grant 1");
+        let d =
+            decide(&c, &req("woningcorporatie", "wijkteammedewerker", Purpose::Outreach, DataCategory::Contact, false));
+        assert!(!d.allowed);
+        assert!(d.missing.as_deref().unwrap_or_default().contains("'woningcorporatie'"));
+        let d =
+            decide(&c, &req("sociaal_wijkteam", "wijkteammedewerker", Purpose::Outreach, DataCategory::Health, false));
+        assert!(!d.allowed, "category not granted");
+        let d = decide(
+            &c,
+            &req("sociaal_wijkteam", "wijkteammedewerker", Purpose::Monitoring, DataCategory::Contact, false),
+        );
+        assert!(!d.allowed, "purpose not in covenant");
+    }
+
+    #[test]
+    fn consent_is_enforced_where_required() {
+        let c = covenant();
+        let d = decide(&c, &req("sociaal_wijkteam", "regisseur", Purpose::JointPlan, DataCategory::CaseContent, false));
+        assert_eq!(d.missing.as_deref(), Some("the subject's consent for this purpose"));
+        assert!(
+            decide(&c, &req("sociaal_wijkteam", "regisseur", Purpose::JointPlan, DataCategory::CaseContent, true))
+                .allowed
+        );
+    }
+
+    #[test]
+    fn validation_catches_incomplete_covenants() {
+        let mut c = covenant();
+        c.purposes[1].legal_basis.avg_art9 = None;
+        assert_eq!(c.validate(), Err(CovenantError::HealthWithoutArt9 { purpose: Purpose::JointPlan }));
+        let mut c = covenant();
+        c.purposes[0].retention_days.clear();
+        assert!(matches!(c.validate(), Err(CovenantError::NoRetention { .. })));
+        let mut c = covenant();
+        c.purposes[0].grants[0].organisation_kinds.push("politie".into());
+        assert!(matches!(c.validate(), Err(CovenantError::UnknownParty { .. })));
+    }
+}
