@@ -1,6 +1,7 @@
 //! Leefwijk's use cases, one module per capability. The web layer talks to these, never
 //! to storage directly.
 
+pub mod access;
 pub mod areas;
 pub mod demo;
 

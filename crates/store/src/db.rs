@@ -32,6 +32,23 @@ impl Backend {
     }
 }
 
+/// A transaction: changes and their audit entries commit together or not at all.
+pub struct StoreTx {
+    pub(crate) tx: sqlx::Transaction<'static, sqlx::Any>,
+}
+
+impl StoreTx {
+    pub async fn commit(self) -> Result<()> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn rollback(self) -> Result<()> {
+        self.tx.rollback().await?;
+        Ok(())
+    }
+}
+
 /// A connection pool plus the backend it talks to.
 #[derive(Clone, Debug)]
 pub struct Store {
@@ -84,6 +101,11 @@ impl Store {
         };
         migrator.run(&self.pool).await?;
         Ok(())
+    }
+
+    /// Starts a transaction.
+    pub async fn begin(&self) -> Result<StoreTx> {
+        Ok(StoreTx { tx: self.pool.begin().await? })
     }
 
     /// Cheap liveness check for health endpoints.

@@ -3,11 +3,13 @@
 //! forward-only migrations per backend with the same numbers.
 
 mod areas;
+mod audit;
 mod db;
 pub mod testing;
 
 pub use areas::{AreaRecord, ImportRecord, ShapeRecord};
-pub use db::{Backend, Store};
+pub use audit::AuditFilter;
+pub use db::{Backend, Store, StoreTx};
 
 /// Storage failures. Callers map these to their own errors; none carries personal data.
 #[derive(Debug, thiserror::Error)]

@@ -49,3 +49,22 @@ pub async fn fresh_store(backend_url: &str) -> Result<Store> {
     store.migrate().await?;
     Ok(store)
 }
+
+/// Runs raw SQL, as an attacker with database access would: for tamper tests only.
+pub async fn raw_sql(store: &Store, sql: &str) -> Result<()> {
+    sqlx::raw_sql(sql).execute(&store.pool).await?;
+    Ok(())
+}
+
+/// Removes the append-only triggers of the audit log, as a database administrator could.
+pub async fn disable_audit_triggers(store: &Store) -> Result<()> {
+    let sql = match store.backend() {
+        crate::Backend::Sqlite => {
+            "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete; DROP TRIGGER audit_head_no_delete;"
+        }
+        crate::Backend::Postgres => {
+            "ALTER TABLE audit_log DISABLE TRIGGER USER; ALTER TABLE audit_head DISABLE TRIGGER USER;"
+        }
+    };
+    raw_sql(store, sql).await
+}

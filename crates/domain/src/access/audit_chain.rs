@@ -102,8 +102,20 @@ pub fn verify<'a>(
     entries: impl IntoIterator<Item = &'a AuditEntry>,
     head: Option<&ChainHead>,
 ) -> Result<usize, ChainBreak> {
-    let mut previous_seq = 0;
-    let mut previous_hash = GENESIS.to_string();
+    verify_from(key, entries, 0, GENESIS, head)
+}
+
+/// Like [`verify`], for a stretch of the chain that follows the already verified entry
+/// `after_seq` with hash `after_hash`: lets a long log be verified page by page.
+pub fn verify_from<'a>(
+    key: &[u8],
+    entries: impl IntoIterator<Item = &'a AuditEntry>,
+    after_seq: i64,
+    after_hash: &str,
+    head: Option<&ChainHead>,
+) -> Result<usize, ChainBreak> {
+    let mut previous_seq = after_seq;
+    let mut previous_hash = after_hash.to_string();
     let mut count = 0;
     for e in entries {
         if e.seq != previous_seq + 1 {

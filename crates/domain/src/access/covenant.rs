@@ -349,3 +349,54 @@ mod tests {
         assert!(matches!(c.validate(), Err(CovenantError::UnknownParty { .. })));
     }
 }
+
+/// One processing activity in the processing register (AVG art. 30), generated from the
+/// covenant so the register can never say something the system does not enforce.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct RegisterEntry {
+    pub purpose: Purpose,
+    pub name: String,
+    pub controller: String,
+    pub description: String,
+    /// Data categories processed, with retention in days.
+    pub categories: Vec<(DataCategory, u32)>,
+    /// Organisation kinds that may receive or process the data, with their roles.
+    pub recipients: Vec<String>,
+    pub avg_art6: String,
+    pub avg_art9: Option<String>,
+    pub law: String,
+    pub consent_required: bool,
+    pub special_category: bool,
+    pub covenant: String,
+}
+
+/// The processing register of a covenant, one entry per purpose.
+pub fn processing_register(covenant: &Covenant) -> Vec<RegisterEntry> {
+    covenant
+        .purposes
+        .iter()
+        .map(|t| {
+            let mut recipients: Vec<String> = t
+                .grants
+                .iter()
+                .flat_map(|g| g.organisation_kinds.iter().map(move |k| format!("{k} ({})", g.roles.join(", "))))
+                .collect();
+            recipients.sort();
+            recipients.dedup();
+            RegisterEntry {
+                purpose: t.purpose,
+                name: t.purpose.label_nl().to_string(),
+                controller: covenant.controller.clone(),
+                description: t.description.clone(),
+                categories: t.retention_days.iter().map(|(c, d)| (*c, *d)).collect(),
+                recipients,
+                avg_art6: t.legal_basis.avg_art6.clone(),
+                avg_art9: t.legal_basis.avg_art9.clone(),
+                law: t.legal_basis.law.clone(),
+                consent_required: t.consent_required,
+                special_category: t.retention_days.keys().any(|c| c.is_special()),
+                covenant: format!("{} v{}", covenant.id, covenant.version),
+            }
+        })
+        .collect()
+}

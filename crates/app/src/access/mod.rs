@@ -1,0 +1,6 @@
+//! Capability: access. Keys kept outside the database, the audit log's verification,
+//! and the covenant in force with the processing register generated from it.
+
+pub mod audit;
+pub mod covenant;
+pub mod keys;
