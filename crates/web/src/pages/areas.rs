@@ -349,7 +349,11 @@ fn map_shapes(ctx: &PageCtx, map: &MapView, unit: Unit) -> Vec<MapShape> {
             label: format!(
                 "{}: {}",
                 a.name,
-                if a.value.is_some() { ctx.value(a.value, unit) } else { ctx.t("geen gegevens", "no data").to_string() }
+                if a.value.is_some() {
+                    ctx.value(a.value, unit)
+                } else {
+                    ctx.t("geen gegevens", "no data").to_string()
+                }
             ),
             path: a.path.clone(),
             fill: a.fill.clone(),
