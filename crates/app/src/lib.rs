@@ -2,6 +2,8 @@
 //! to storage directly.
 
 pub mod access;
+/// Records the web layer shows; it never talks to storage itself.
+pub use leefwijk_store::{ApiClient, AuditFilter, User};
 pub mod areas;
 pub mod demo;
 
@@ -16,6 +18,8 @@ pub enum AppError {
     NotFound(String),
     #[error("{0}")]
     BadRequest(String),
+    #[error("{0}")]
+    Forbidden(String),
     #[error("no figures have been imported yet: run `leefwijk import cbs-kwb FILE` or start with --demo")]
     NoData,
     #[error("import rejected: {0}")]
@@ -32,6 +36,7 @@ impl AppError {
         match self {
             AppError::NotFound(_) => "not_found",
             AppError::BadRequest(_) => "bad_request",
+            AppError::Forbidden(_) => "forbidden",
             AppError::NoData => "no_data",
             AppError::Import(_) => "import_rejected",
             AppError::Store(_) => "storage",
@@ -45,11 +50,26 @@ impl AppError {
 pub struct App {
     pub store: Store,
     pub monitor: Arc<areas::monitor::Monitor>,
+    pub keys: Arc<access::keys::KeyRing>,
 }
 
 impl App {
-    pub fn new(store: Store, pressure: PressureConfig) -> App {
-        App { monitor: Arc::new(areas::monitor::Monitor::new(store.clone(), pressure)), store }
+    pub fn new(store: Store, pressure: PressureConfig, keys: access::keys::KeyRing) -> App {
+        App { monitor: Arc::new(areas::monitor::Monitor::new(store.clone(), pressure)), store, keys: Arc::new(keys) }
+    }
+
+    /// The covenant in force for a tenant.
+    pub async fn covenant_of(&self, tenant_id: &str) -> Result<leefwijk_domain::access::covenant::Covenant, AppError> {
+        let tenant =
+            self.store.tenant(tenant_id).await?.ok_or_else(|| AppError::NotFound(format!("tenant {tenant_id}")))?;
+        let id = tenant.covenant_id.ok_or_else(|| {
+            AppError::Forbidden(format!(
+                "collaboration {tenant_id} has no covenant: load one with `leefwijk covenant load FILE`"
+            ))
+        })?;
+        access::covenant::in_force(&self.store, &id)
+            .await?
+            .ok_or_else(|| AppError::Forbidden(format!("covenant {id} is not loaded")))
     }
 }
 
@@ -61,20 +81,41 @@ pub mod testing {
     /// The database URLs of the backends under test (SQLite, plus PostgreSQL when configured).
     pub use leefwijk_store::testing::backend_urls;
 
-    /// A fresh store on the backend, with the demo loaded, wrapped as an App.
-    pub async fn demo_app(backend_url: &str) -> App {
-        let store = leefwijk_store::testing::fresh_store(backend_url)
+    async fn store(backend_url: &str) -> leefwijk_store::Store {
+        leefwijk_store::testing::fresh_store(backend_url)
             .await
-            .unwrap_or_else(|e| panic!("test store on {backend_url}: {e}"));
+            .unwrap_or_else(|e| panic!("test store on {backend_url}: {e}"))
+    }
+
+    /// A fresh key directory in the temp dir.
+    pub fn test_keys() -> crate::access::keys::KeyRing {
+        static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!(
+            "leefwijk-test-keys-{}-{n}-{}",
+            std::process::id(),
+            crate::access::identity::now_ms()
+        ));
+        crate::access::keys::KeyRing::open(&dir).unwrap_or_else(|e| panic!("test keys: {e}"))
+    }
+
+    /// A fresh store on the backend with the whole demo (figures, organisations, users,
+    /// covenant), wrapped as an App; plus the demo's credentials.
+    pub async fn demo_app_with_credentials(backend_url: &str) -> (App, crate::demo::DemoAccess) {
+        let store = store(backend_url).await;
         crate::demo::load(&store).await.unwrap_or_else(|e| panic!("demo on {backend_url}: {e}"));
-        App::new(store, PressureConfig::default())
+        let access =
+            crate::demo::load_access(&store).await.unwrap_or_else(|e| panic!("demo access on {backend_url}: {e}"));
+        (App::new(store, PressureConfig::default(), test_keys()), access)
+    }
+
+    /// A fresh store on the backend with the whole demo, wrapped as an App.
+    pub async fn demo_app(backend_url: &str) -> App {
+        demo_app_with_credentials(backend_url).await.0
     }
 
     /// A fresh, empty store wrapped as an App.
     pub async fn empty_app(backend_url: &str) -> App {
-        let store = leefwijk_store::testing::fresh_store(backend_url)
-            .await
-            .unwrap_or_else(|e| panic!("test store on {backend_url}: {e}"));
-        App::new(store, PressureConfig::default())
+        App::new(store(backend_url).await, PressureConfig::default(), test_keys())
     }
 }

@@ -7,6 +7,8 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use config::FileConfig;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use leefwijk_app::access::identity;
+use leefwijk_app::access::keys::KeyRing;
 use leefwijk_app::areas::{import_boundaries, import_kwb};
 use leefwijk_app::App;
 use leefwijk_store::Store;
@@ -25,6 +27,10 @@ struct Cli {
     /// Database URL: sqlite://PATH or postgres://USER@HOST/DB (default: SQLite in the data directory).
     #[arg(long, global = true, env = "LEEFWIJK_DATABASE_URL")]
     database_url: Option<String>,
+    /// Directory of the keys (audit, pseudonymisation, vault); never inside the database.
+    /// Default: keys/ in the data directory.
+    #[arg(long, global = true, env = "LEEFWIJK_KEYS_DIR")]
+    keys_dir: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -49,9 +55,49 @@ enum Command {
     Demo,
     /// Prints the OpenAPI document.
     Openapi,
+    /// Administrators and accounts.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+    /// The audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// The data-exchange covenant.
+    #[command(subcommand)]
+    Covenant(CovenantCommand),
     /// Benchmarks, reported as ratios against a baseline measured in the same run.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Creates an administrator (beheerder) and prints a one-time password.
+    Create {
+        username: String,
+        /// Display name.
+        #[arg(long)]
+        name: Option<String>,
+        /// Collaboration (tenant) id; created with an organisation of kind gemeente when new.
+        #[arg(long, default_value = "standaard")]
+        tenant: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Walks the hash chain and names the first entry that was changed, removed or reordered.
+    Verify,
+}
+
+#[derive(Subcommand)]
+enum CovenantCommand {
+    /// Validates a covenant file (TOML) and stores it as a new version.
+    Load {
+        file: PathBuf,
+        /// Put the covenant in force for this collaboration (tenant) too.
+        #[arg(long)]
+        tenant: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -81,6 +127,7 @@ fn init_tracing() {
 struct Settings {
     file: FileConfig,
     database_url: String,
+    keys_dir: PathBuf,
 }
 
 fn settings(cli: &Cli) -> Result<Settings> {
@@ -88,7 +135,12 @@ fn settings(cli: &Cli) -> Result<Settings> {
     let data_dir =
         cli.data_dir.clone().or_else(|| file.data_dir.clone()).unwrap_or_else(|| PathBuf::from("leefwijk-data"));
     let database_url = config::database_url(cli.database_url.clone().or_else(|| file.database_url.clone()), &data_dir)?;
-    Ok(Settings { file, database_url })
+    let keys_dir = cli.keys_dir.clone().unwrap_or_else(|| data_dir.join("keys"));
+    Ok(Settings { file, database_url, keys_dir })
+}
+
+fn open_keys(dir: &Path) -> Result<KeyRing> {
+    KeyRing::open(dir).with_context(|| format!("opening the key directory {}", dir.display()))
 }
 
 async fn open_store(url: &str) -> Result<Store> {
@@ -166,7 +218,53 @@ async fn import(store: &Store, command: ImportCommand) -> Result<()> {
     Ok(())
 }
 
+/// Creates the tenant (with a municipal organisation) if new, then an administrator with a
+/// one-time password, which is printed once.
+async fn create_admin(store: &Store, tenant: &str, username: &str, name: &str) -> Result<String> {
+    let now = identity::now_ms();
+    if store.tenant(tenant).await?.is_none() {
+        store.create_tenant(tenant, tenant, None, now).await?;
+        store
+            .create_organisation(
+                &leefwijk_store::Organisation {
+                    id: format!("{tenant}-gemeente"),
+                    tenant_id: tenant.to_string(),
+                    name: "Gemeente".to_string(),
+                    kind: "gemeente".to_string(),
+                },
+                now,
+            )
+            .await?;
+    }
+    let organisation =
+        store.organisations(tenant).await?.into_iter().next().context("the collaboration has no organisation")?;
+    let (_, password) = identity::create_user(
+        store,
+        &identity::NewUser {
+            tenant_id: tenant.to_string(),
+            organisation_id: organisation.id,
+            team_id: None,
+            username: username.to_string(),
+            display_name: name.to_string(),
+            role: "beheerder".to_string(),
+        },
+        None,
+    )
+    .await?;
+    Ok(password)
+}
+
 async fn load_demo(store: &Store) -> Result<()> {
+    let access = leefwijk_app::demo::load_access(store).await?;
+    if !access.logins.is_empty() {
+        println!("Demo logins (fictional people; password = demo-<username>-leefwijk):");
+        for l in &access.logins {
+            println!("  {:<18} {:<20} {:<30} {} ({})", l.role, l.username, l.password, l.organisation, l.tenant);
+        }
+    }
+    if let Some((id, secret)) = &access.api_client {
+        println!("Demo API client of the housing corporation (shown once): Authorization: Bearer {id}:{secret}");
+    }
     match leefwijk_app::demo::load(store).await? {
         leefwijk_app::demo::DemoOutcome::Loaded { years, areas } => {
             println!("Demo data loaded: {areas} fictional areas for {years:?}.");
@@ -201,11 +299,16 @@ async fn shutdown_signal() {
 
 async fn serve(settings: Settings, listen: Option<String>, demo: bool) -> Result<()> {
     let store = open_store(&settings.database_url).await?;
+    let keys = open_keys(&settings.keys_dir)?;
     if demo {
         load_demo(&store).await?;
+    } else if store.count_users().await? == 0 {
+        // First start: an administrator with a one-time password, printed once.
+        let password = create_admin(&store, "standaard", "beheerder", "Beheerder").await?;
+        println!("First start: sign in at /inloggen as 'beheerder' with the one-time password {password} (you will choose your own).");
     }
     let listen = listen.or(settings.file.listen.clone()).unwrap_or_else(|| "127.0.0.1:8080".to_string());
-    let app = App::new(store.clone(), settings.file.pressure.clone());
+    let app = App::new(store.clone(), settings.file.pressure.clone(), keys);
     let listener = tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("listening on {listen}"))?;
     let addr = listener.local_addr()?;
     println!("Leefwijk runs on http://{addr}/ ({} database). Stop with Ctrl+C.", store.backend().name());
@@ -241,6 +344,44 @@ fn main() -> Result<()> {
                     Command::Import(command) => import(&store, command).await,
                     _ => Ok(()),
                 }
+            }
+            Command::Admin(AdminCommand::Create { ref username, ref name, ref tenant }) => {
+                let store = open_store(&settings(&cli)?.database_url).await?;
+                let password = create_admin(&store, tenant, username, name.as_deref().unwrap_or(username)).await?;
+                println!(
+                    "Administrator '{username}' created in '{tenant}'. One-time password (shown once): {password}"
+                );
+                Ok(())
+            }
+            Command::Audit(AuditCommand::Verify) => {
+                let settings = settings(&cli)?;
+                let store = open_store(&settings.database_url).await?;
+                let keys = open_keys(&settings.keys_dir)?;
+                match leefwijk_app::access::audit::verify_chain(&store, keys.audit()).await? {
+                    leefwijk_app::access::audit::Verification::Intact { entries } => {
+                        println!("Audit log intact: {entries} entries verified.");
+                        Ok(())
+                    }
+                    leefwijk_app::access::audit::Verification::Broken(b) => {
+                        anyhow::bail!("audit log BROKEN at entry {}: {b}", b.seq())
+                    }
+                }
+            }
+            Command::Covenant(CovenantCommand::Load { ref file, ref tenant }) => {
+                let store = open_store(&settings(&cli)?.database_url).await?;
+                let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+                let (covenant, new) = leefwijk_app::access::covenant::load(&store, &text).await?;
+                println!(
+                    "Covenant {} version {} {}.",
+                    covenant.id,
+                    covenant.version,
+                    if new { "loaded" } else { "was already loaded" }
+                );
+                if let Some(tenant) = tenant {
+                    store.set_tenant_covenant(tenant, &covenant.id).await?;
+                    println!("In force for '{tenant}'.");
+                }
+                Ok(())
             }
             Command::Bench(ref _b) => match cli.command {
                 Command::Bench(b) => bench::run(b).await,

@@ -9,6 +9,8 @@ use sqlx::Row;
 /// What to filter the audit log on (all optional), for the privacy officer.
 #[derive(Debug, Clone, Default)]
 pub struct AuditFilter {
+    /// Entries of this collaboration only; set it for every request a person makes.
+    pub tenant: Option<String>,
     pub subject: Option<String>,
     pub actor: Option<String>,
     pub purpose: Option<String>,
@@ -101,7 +103,12 @@ impl Store {
         let mut sql = format!("SELECT {COLUMNS} FROM audit_log WHERE 1 = 1");
         let mut args: Vec<String> = Vec::new();
         let mut ints: Vec<i64> = Vec::new();
-        for (column, value) in [("subject", &filter.subject), ("actor", &filter.actor), ("purpose", &filter.purpose)] {
+        for (column, value) in [
+            ("tenant", &filter.tenant),
+            ("subject", &filter.subject),
+            ("actor", &filter.actor),
+            ("purpose", &filter.purpose),
+        ] {
             if let Some(v) = value {
                 args.push(v.clone());
                 sql.push_str(&format!(" AND {column} = ${}", args.len()));

@@ -5,11 +5,13 @@
 mod areas;
 mod audit;
 mod db;
+mod identity;
 pub mod testing;
 
 pub use areas::{AreaRecord, ImportRecord, ShapeRecord};
 pub use audit::AuditFilter;
 pub use db::{Backend, Store, StoreTx};
+pub use identity::{AccessHandle, ApiClient, Organisation, Session, Tenant, User};
 
 /// Storage failures. Callers map these to their own errors; none carries personal data.
 #[derive(Debug, thiserror::Error)]
@@ -20,6 +22,8 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("unsupported database URL '{0}': use sqlite://PATH or postgres://…")]
     UnsupportedUrl(String),
+    #[error("not allowed: {0}")]
+    Forbidden(String),
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),
 }

@@ -6,8 +6,10 @@
 // boxing it to shrink the Err variant would cost more than it saves.
 #![allow(clippy::result_large_err)]
 
+pub mod access_table;
 pub mod api;
 mod assets;
+pub mod auth;
 mod middleware;
 mod negotiate;
 pub mod pages;
@@ -25,6 +27,7 @@ pub fn router(app: App) -> Router {
         .merge(pages::routes())
         .merge(assets::routes())
         .nest("/api/v1", api::routes())
+        .route_layer(axum::middleware::from_fn_with_state(app.clone(), auth::authorize))
         .fallback(pages::not_found)
         .with_state(app)
         .layer(axum::middleware::from_fn(middleware::request_context))

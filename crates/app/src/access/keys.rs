@@ -66,3 +66,58 @@ mod tests {
         assert!(matches!(load_or_create(&dir, "audit"), Err(KeyError::Malformed(_))));
     }
 }
+
+/// All keys of an installation, loaded from (or created in) one directory.
+pub struct KeyRing {
+    dir: PathBuf,
+    audit: Vec<u8>,
+}
+
+impl std::fmt::Debug for KeyRing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "KeyRing({})", self.dir.display())
+    }
+}
+
+fn safe_name(tenant: &str) -> Result<&str, KeyError> {
+    if !tenant.is_empty() && tenant.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+        Ok(tenant)
+    } else {
+        Err(KeyError::Malformed(PathBuf::from(tenant)))
+    }
+}
+
+impl KeyRing {
+    /// Opens the key directory, creating the audit key on first start.
+    pub fn open(dir: &Path) -> Result<KeyRing, KeyError> {
+        let audit = load_or_create(dir, "audit")?;
+        Ok(KeyRing { dir: dir.to_path_buf(), audit })
+    }
+
+    pub fn audit(&self) -> &[u8] {
+        &self.audit
+    }
+
+    /// The pseudonymisation key of a tenant for a purpose: derived from the tenant's master
+    /// key, so purposes get unlinkable pseudonyms. The id names tenant, purpose and version.
+    pub fn pseudonym_key(
+        &self,
+        tenant: &str,
+        purpose: leefwijk_domain::access::covenant::Purpose,
+    ) -> Result<leefwijk_domain::access::pseudonym::PseudonymKey, KeyError> {
+        use hmac::{Hmac, Mac};
+        let master = load_or_create(&self.dir, &format!("pseudonym-{}", safe_name(tenant)?))?;
+        let purpose_name =
+            serde_json::to_value(purpose).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+        let mut mac =
+            Hmac::<sha2::Sha256>::new_from_slice(&master).map_err(|_| KeyError::Malformed(self.dir.clone()))?;
+        mac.update(purpose_name.as_bytes());
+        let key = mac.finalize().into_bytes().to_vec();
+        Ok(leefwijk_domain::access::pseudonym::PseudonymKey::new(format!("{tenant}/{purpose_name}/1"), key))
+    }
+
+    /// The key that seals identities in the vault of a tenant.
+    pub fn vault_key(&self, tenant: &str) -> Result<Vec<u8>, KeyError> {
+        load_or_create(&self.dir, &format!("vault-{}", safe_name(tenant)?))
+    }
+}

@@ -3,4 +3,7 @@
 
 pub mod audit;
 pub mod covenant;
+pub mod gate;
+pub mod identity;
 pub mod keys;
+pub mod vault;

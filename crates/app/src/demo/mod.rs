@@ -2,11 +2,13 @@
 //! README command shows every capability working on a machine without any real files.
 //! Every capability adds its part here.
 
+mod access;
 mod areas;
 
 use crate::AppError;
 use leefwijk_store::Store;
 
+pub use access::{demo_password, load_access, DemoAccess, DemoLogin, DEMO_TENANT, OTHER_TENANT};
 pub use areas::{demo_boundaries, demo_years, DEMO_MUNICIPALITY};
 
 /// What loading the demo did.

@@ -228,7 +228,7 @@ mod tests {
                         2 => e.at_ms += 1,
                         3 => e.outcome = "deny".into(),
                         4 => e.hash = GENESIS.into(),
-                        _ => e.prev_hash = GENESIS.into(),
+                        _ => e.prev_hash = "f".repeat(64),
                     }
                 }
                 1 => { c.remove(victim); }

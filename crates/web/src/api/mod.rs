@@ -1,6 +1,7 @@
 //! The JSON API, version 1. Every route is documented in the OpenAPI document served at
 //! `/api/v1/openapi.json` and committed as `docs/openapi.json`.
 
+mod access;
 mod areas;
 
 use crate::Problem;
@@ -26,12 +27,41 @@ use utoipa::OpenApi;
         areas::social_share,
         areas::focus_areas,
         areas::indicators,
+        access::register_person,
+        access::register,
+        access::audit,
         health,
     ),
+    modifiers(&SecuritySchemes),
     components(schemas(Problem)),
-    tags((name = "areas", description = "Areas and the neighbourhood monitor (wijkbeeld)"), (name = "housing", description = "Housing and the 30% social-rent target"), (name = "system", description = "Operations"))
+    tags((name = "areas", description = "Areas and the neighbourhood monitor (wijkbeeld)"), (name = "housing", description = "Housing and the 30% social-rent target"), (name = "access", description = "Pseudonymisation, processing register and audit"), (name = "system", description = "Operations"))
 )]
 pub struct ApiDoc;
+
+struct SecuritySchemes;
+
+impl utoipa::Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "partner_client",
+            SecurityScheme::Http(
+                Http::builder()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("API client of a partner system: `Authorization: Bearer CLIENT_ID:SECRET`"))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                crate::auth::SESSION_COOKIE,
+                "Session cookie of a signed-in user (log in at /inloggen)",
+            ))),
+        );
+    }
+}
 
 /// The OpenAPI document as pretty JSON (what `docs/openapi.json` holds).
 pub fn openapi_json() -> String {
@@ -70,6 +100,7 @@ pub fn routes() -> Router<App> {
         .route("/openapi.json", get(openapi))
         .route("/health", get(health))
         .merge(areas::routes())
+        .merge(access::routes())
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed)
 }

@@ -1,6 +1,7 @@
 //! Server-rendered pages: Dutch first with an English switch, NL Design System look,
 //! usable without JavaScript and on a phone.
 
+mod access;
 mod areas;
 
 use crate::middleware::current_request_id;
@@ -15,7 +16,15 @@ use leefwijk_domain::indicators::{format_value, Unit};
 use leefwijk_domain::{Lang, MissingMarker};
 
 pub fn routes() -> Router<App> {
-    areas::routes()
+    areas::routes().merge(access::routes())
+}
+
+/// The signed-in person as the layout shows them.
+#[derive(Debug, Clone)]
+pub struct PageUser {
+    pub name: String,
+    pub role: String,
+    pub csrf: String,
 }
 
 /// What every page needs: the language and the links to switch it.
@@ -24,11 +33,28 @@ pub struct PageCtx {
     pub lang: Lang,
     /// The current path and query without `lang`, for the language switch.
     pub here: String,
+    pub user: Option<PageUser>,
 }
 
 impl PageCtx {
     pub fn t<'a>(&self, nl: &'a str, en: &'a str) -> &'a str {
         self.lang.t(nl, en)
+    }
+
+    pub fn signed_in(&self) -> bool {
+        self.user.is_some()
+    }
+
+    pub fn user_name(&self) -> &str {
+        self.user.as_ref().map(|u| u.name.as_str()).unwrap_or_default()
+    }
+
+    pub fn csrf(&self) -> &str {
+        self.user.as_ref().map(|u| u.csrf.as_str()).unwrap_or_default()
+    }
+
+    pub fn has_role(&self, role: &str) -> bool {
+        self.user.as_ref().map(|u| u.role == role).unwrap_or(false)
     }
 
     pub fn lang_code(&self) -> &'static str {
@@ -105,7 +131,12 @@ impl<S: Send + Sync> FromRequestParts<S> for PageCtx {
         } else {
             format!("{}?{}", parts.uri.path(), rest.join("&"))
         };
-        Ok(PageCtx { lang: from_query.or(from_cookie).unwrap_or_default(), here })
+        let user = parts.extensions.get::<crate::auth::SignedIn>().map(|s| PageUser {
+            name: s.user.display_name.clone(),
+            role: s.user.role.clone(),
+            csrf: s.csrf.clone(),
+        });
+        Ok(PageCtx { lang: from_query.or(from_cookie).unwrap_or_default(), here, user })
     }
 }
 
@@ -131,6 +162,7 @@ impl PageError {
         let (status, message) = match &e {
             AppError::NotFound(what) => (StatusCode::NOT_FOUND, format!("{}: {what}", ctx.t("Niet gevonden", "Not found"))),
             AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, m.clone()),
+            AppError::Forbidden(m) => (StatusCode::FORBIDDEN, m.clone()),
             AppError::NoData => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 ctx.t(
@@ -153,6 +185,7 @@ impl IntoResponse for PageError {
         let title = match self.status {
             StatusCode::NOT_FOUND => self.ctx.t("Pagina niet gevonden", "Page not found"),
             StatusCode::BAD_REQUEST => self.ctx.t("Ongeldige aanvraag", "Invalid request"),
+            StatusCode::FORBIDDEN => self.ctx.t("Geen toegang", "Access denied"),
             StatusCode::SERVICE_UNAVAILABLE => self.ctx.t("Nog geen gegevens", "No data yet"),
             _ => self.ctx.t("Er ging iets mis", "Something went wrong"),
         }

@@ -1,0 +1,119 @@
+//! The gate: the one place that decides every read or write of personal data, from
+//! (actor, purpose, data category, subject), against the tenant's covenant. Every
+//! decision is written to the audit log; an "allow" comes with the access handle that the
+//! storage functions for personal data require, in the same transaction.
+
+use super::keys::KeyRing;
+use crate::AppError;
+use leefwijk_domain::access::audit_chain::AuditEntry;
+use leefwijk_domain::access::covenant::{decide, AccessRequest, Action, Covenant, DataCategory, Decision, Purpose};
+use leefwijk_store::{AccessHandle, ApiClient, Store, StoreTx, User};
+
+/// Who acts: a signed-in person or a partner system.
+#[derive(Debug, Clone)]
+pub enum Actor {
+    User(User),
+    Client(ApiClient),
+}
+
+impl Actor {
+    pub fn id(&self) -> &str {
+        match self {
+            Actor::User(u) => &u.id,
+            Actor::Client(c) => &c.id,
+        }
+    }
+    pub fn tenant_id(&self) -> &str {
+        match self {
+            Actor::User(u) => &u.tenant_id,
+            Actor::Client(c) => &c.tenant_id,
+        }
+    }
+    pub fn organisation_id(&self) -> &str {
+        match self {
+            Actor::User(u) => &u.organisation_id,
+            Actor::Client(c) => &c.organisation_id,
+        }
+    }
+    pub fn organisation_kind(&self) -> &str {
+        match self {
+            Actor::User(u) => &u.organisation_kind,
+            Actor::Client(c) => &c.organisation_kind,
+        }
+    }
+    /// API clients act in the covenant's role "api_client".
+    pub fn role(&self) -> &str {
+        match self {
+            Actor::User(u) => &u.role,
+            Actor::Client(_) => "api_client",
+        }
+    }
+}
+
+/// What the actor wants to do.
+#[derive(Debug, Clone)]
+pub struct Request<'a> {
+    pub purpose: Purpose,
+    pub category: DataCategory,
+    pub action: Action,
+    /// The pseudonym of the person or household concerned.
+    pub subject: &'a str,
+    pub consent: bool,
+}
+
+fn name<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+}
+
+/// A refusal, with what is missing, already audited.
+#[derive(Debug, Clone)]
+pub struct Denied {
+    pub decision: Decision,
+}
+
+/// Decides and audits. On allow: the open transaction and the handle; the caller does its
+/// work and commits, so the change and its audit entry land together. On deny: the
+/// denial is committed to the audit log and returned.
+pub async fn pass(
+    store: &Store,
+    keys: &KeyRing,
+    covenant: &Covenant,
+    actor: &Actor,
+    req: &Request<'_>,
+) -> Result<Result<(StoreTx, AccessHandle), Denied>, AppError> {
+    let decision = decide(
+        covenant,
+        &AccessRequest {
+            organisation_kind: actor.organisation_kind(),
+            role: actor.role(),
+            purpose: req.purpose,
+            category: req.category,
+            action: req.action,
+            consent: req.consent,
+        },
+    );
+    let entry = AuditEntry {
+        seq: 0,
+        at_ms: super::identity::now_ms(),
+        tenant: actor.tenant_id().to_string(),
+        actor: actor.id().to_string(),
+        organisation: actor.organisation_id().to_string(),
+        purpose: name(&req.purpose),
+        action: name(&req.action),
+        category: name(&req.category),
+        subject: req.subject.to_string(),
+        outcome: if decision.allowed { "allow" } else { "deny" }.to_string(),
+        rule: decision.rule.clone(),
+        prev_hash: String::new(),
+        hash: String::new(),
+    };
+    let mut tx = store.begin().await?;
+    if !decision.allowed {
+        tx.append_audit(entry, keys.audit()).await?;
+        tx.commit().await?;
+        tracing::info!(actor = %actor.id(), purpose = ?req.purpose, category = ?req.category, "access denied by covenant");
+        return Ok(Err(Denied { decision }));
+    }
+    let handle = tx.issue_access(entry, keys.audit()).await?;
+    Ok(Ok((tx, handle)))
+}

@@ -1,0 +1,117 @@
+//! Who may call which route: one table, enforced by the `authorize` middleware on every
+//! matched route and shown in docs/security.md. A route that is not in this table is
+//! refused (fail closed), and the authorisation-matrix test calls every route in it.
+
+use serde::Serialize;
+
+/// The six roles of a collaboration.
+pub const ALL_ROLES: &[&str] =
+    &["beheerder", "beleidsmedewerker", "wijkteammedewerker", "regisseur", "professional", "privacy_officer"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Access {
+    /// Anyone, no login: public figures and pages.
+    Public,
+    /// A signed-in user with one of these roles. Personal data behind it is further
+    /// checked by the gate against the covenant.
+    Roles { roles: &'static [&'static str] },
+    /// A partner system's API client holding this scope.
+    Client { scope: &'static str },
+}
+
+const SIGNED: Access = Access::Roles { roles: ALL_ROLES };
+const ADMIN: Access = Access::Roles { roles: &["beheerder"] };
+const PRIVACY: Access = Access::Roles { roles: &["privacy_officer"] };
+
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Rule {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub access: Access,
+    /// The route shows or changes data of the actor's own collaboration only.
+    pub tenant_scoped: bool,
+}
+
+const fn public(method: &'static str, path: &'static str) -> Rule {
+    Rule { method, path, access: Access::Public, tenant_scoped: false }
+}
+
+const fn scoped(method: &'static str, path: &'static str, access: Access) -> Rule {
+    Rule { method, path, access, tenant_scoped: true }
+}
+
+pub static RULES: &[Rule] = &[
+    // Neighbourhood monitor: public CBS figures.
+    public("GET", "/"),
+    public("GET", "/gemeente/{code}"),
+    public("GET", "/gebied/{code}"),
+    public("GET", "/focusgebieden"),
+    public("GET", "/sociale-huur"),
+    public("GET", "/indicatoren"),
+    public("GET", "/assets/app.css"),
+    public("GET", "/assets/vendor/utrecht-html.css"),
+    public("GET", "/assets/vendor/voorbeeld-theme.css"),
+    public("GET", "/api/v1/openapi.json"),
+    public("GET", "/api/v1/health"),
+    public("GET", "/api/v1/areas"),
+    public("GET", "/api/v1/areas.csv"),
+    public("GET", "/api/v1/areas/{code}"),
+    public("GET", "/api/v1/areas/{code}/geojson"),
+    public("GET", "/api/v1/rankings"),
+    public("GET", "/api/v1/rankings.csv"),
+    public("GET", "/api/v1/housing/social-share"),
+    public("GET", "/api/v1/housing/social-share.csv"),
+    public("GET", "/api/v1/focus-areas"),
+    public("GET", "/api/v1/focus-areas.csv"),
+    public("GET", "/api/v1/indicators"),
+    public("GET", "/api/v1/indicators.csv"),
+    // Signing in and out.
+    public("GET", "/inloggen"),
+    public("POST", "/inloggen"),
+    scoped("POST", "/uitloggen", SIGNED),
+    scoped("GET", "/wachtwoord", SIGNED),
+    scoped("POST", "/wachtwoord", SIGNED),
+    // Administration of the own collaboration.
+    scoped("GET", "/beheer", ADMIN),
+    scoped("POST", "/beheer/gebruikers", ADMIN),
+    scoped("POST", "/beheer/gebruikers/{id}/reset", ADMIN),
+    scoped("POST", "/beheer/api-clients", ADMIN),
+    scoped("POST", "/beheer/api-clients/{id}/intrekken", ADMIN),
+    // Covenant, processing register and audit.
+    scoped("GET", "/convenant", SIGNED),
+    scoped("GET", "/verwerkingsregister", SIGNED),
+    scoped("GET", "/api/v1/processing-register", SIGNED),
+    scoped("GET", "/audit", PRIVACY),
+    scoped("GET", "/api/v1/audit", PRIVACY),
+    // Personal data: the gate decides per request against the covenant.
+    scoped("GET", "/herleiden", SIGNED),
+    scoped("POST", "/herleiden", SIGNED),
+    scoped("POST", "/api/v1/persons", Access::Client { scope: "persons:write" }),
+];
+
+/// The rule of a matched route.
+pub fn rule(method: &str, path: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.method == method && r.path == path)
+}
+
+/// The table as Markdown, for docs/security.md.
+pub fn markdown() -> String {
+    let mut s = String::from("| method | route | who | own collaboration only |\n| --- | --- | --- | --- |\n");
+    for r in RULES {
+        let who = match r.access {
+            Access::Public => "anyone".to_string(),
+            Access::Roles { roles } if roles == ALL_ROLES => "any signed-in role".to_string(),
+            Access::Roles { roles } => roles.join(", "),
+            Access::Client { scope } => format!("API client with scope `{scope}`"),
+        };
+        s.push_str(&format!(
+            "| {} | `{}` | {} | {} |\n",
+            r.method,
+            r.path,
+            who,
+            if r.tenant_scoped { "yes" } else { "" }
+        ));
+    }
+    s
+}
