@@ -23,11 +23,9 @@ impl Reply {
 
     /// The value a Set-Cookie header gives `name`, if any.
     pub fn cookie(&self, name: &str) -> Option<String> {
-        self.headers
-            .get_all(header::SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find_map(|c| c.strip_prefix(&format!("{name}=")).map(|rest| rest.split(';').next().unwrap_or_default().to_string()))
+        self.headers.get_all(header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|c| {
+            c.strip_prefix(&format!("{name}=")).map(|rest| rest.split(';').next().unwrap_or_default().to_string())
+        })
     }
 
     pub fn set_cookie_header(&self, name: &str) -> Option<String> {
@@ -52,7 +50,11 @@ pub async fn send(router: &Router, method: Method, uri: &str, headers: &[(&str, 
     for (k, v) in headers {
         req = req.header(*k, *v);
     }
-    let response = router.clone().oneshot(req.body(body.map(Body::from).unwrap_or_else(Body::empty)).expect("request")).await.expect("response");
+    let response = router
+        .clone()
+        .oneshot(req.body(body.map(Body::from).unwrap_or_else(Body::empty)).expect("request"))
+        .await
+        .expect("response");
     let status = response.status();
     let headers = response.headers().clone();
     let bytes = axum::body::to_bytes(response.into_body(), 20 * 1024 * 1024).await.expect("body");
@@ -65,7 +67,13 @@ pub fn form(pairs: &[(&str, &str)]) -> String {
         .map(|(k, v)| {
             let enc = |s: &str| -> String {
                 s.bytes()
-                    .map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+                    .map(|b| {
+                        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                            (b as char).to_string()
+                        } else {
+                            format!("%{b:02X}")
+                        }
+                    })
                     .collect()
             };
             format!("{}={}", enc(k), enc(v))
@@ -93,7 +101,14 @@ impl Browser {
     pub async fn post(&self, router: &Router, uri: &str, pairs: &[(&str, &str)]) -> Reply {
         let mut all = vec![("csrf", self.csrf.as_str())];
         all.extend_from_slice(pairs);
-        send(router, Method::POST, uri, &[("cookie", &self.cookie()), ("content-type", "application/x-www-form-urlencoded")], Some(form(&all))).await
+        send(
+            router,
+            Method::POST,
+            uri,
+            &[("cookie", &self.cookie()), ("content-type", "application/x-www-form-urlencoded")],
+            Some(form(&all)),
+        )
+        .await
     }
 }
 
@@ -117,7 +132,8 @@ pub async fn login(router: &Router, username: &str) -> Browser {
     let reply = try_login(router, username, &leefwijk_app::demo::demo_password(username)).await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "login of {username}: {}", reply.body);
     let session = reply.cookie("leefwijk_session").expect("session cookie");
-    let page = send(router, Method::GET, "/wachtwoord", &[("cookie", &format!("leefwijk_session={session}"))], None).await;
+    let page =
+        send(router, Method::GET, "/wachtwoord", &[("cookie", &format!("leefwijk_session={session}"))], None).await;
     let csrf = page.hidden("csrf").expect("csrf in page");
     Browser { session, csrf }
 }
