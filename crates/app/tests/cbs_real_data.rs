@@ -52,8 +52,11 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// An independent read: code → (kind label, raw cells by column name).
-fn raw_read(path: &Path) -> (Vec<String>, BTreeMap<String, (String, Vec<String>)>) {
+/// Rows of a raw read: code → (kind label, raw cells).
+type RawRows = BTreeMap<String, (String, Vec<String>)>;
+
+/// An independent read: the header and the rows.
+fn raw_read(path: &Path) -> (Vec<String>, RawRows) {
     let text = std::fs::read_to_string(path).expect("readable");
     let text = text.trim_start_matches('\u{feff}');
     let header = text.lines().next().unwrap_or_default();

@@ -242,7 +242,7 @@ mod tests {
     #[test]
     fn hand_computed_scores_ranks_and_drivers() {
         // Values 10, 20, 30: mean 20, population sd sqrt(200/3) = 8.165.
-        let owned = vec![
+        let owned = [
             area("WK000101", &[("a", 10.0), ("b", 3.0)]),
             area("WK000102", &[("a", 20.0), ("b", 2.0)]),
             area("WK000201", &[("a", 30.0), ("b", 1.0)]),
@@ -267,7 +267,7 @@ mod tests {
 
     #[test]
     fn too_little_data_gives_no_score() {
-        let owned = vec![
+        let owned = [
             area("WK000101", &[("a", 10.0)]),
             area("WK000102", &[("a", 20.0), ("b", 2.0)]),
             area("WK000103", &[("a", 30.0), ("b", 1.0)]),
@@ -283,7 +283,7 @@ mod tests {
     #[test]
     fn comparable_areas_are_nearest_first() {
         let owned =
-            vec![area("WK000101", &[("a", 10.0)]), area("WK000102", &[("a", 11.0)]), area("WK000103", &[("a", 30.0)])];
+            [area("WK000101", &[("a", 10.0)]), area("WK000102", &[("a", 11.0)]), area("WK000103", &[("a", 30.0)])];
         let areas: Vec<(AreaCode, &Figures)> = owned.iter().map(|(c, f)| (c.clone(), f)).collect();
         let z = z_scores(&areas, &config(&[("a", 1.0)]));
         let near = comparable_areas(&AreaCode::parse("WK000101").expect("valid"), &z, 2);

@@ -45,27 +45,6 @@ pub fn load_or_create(dir: &Path, name: &str) -> Result<Vec<u8>, KeyError> {
     Ok(key)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn creates_once_then_reads_the_same_key() {
-        let dir = std::env::temp_dir().join(format!("leefwijk-keys-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let first = load_or_create(&dir, "audit").expect("created");
-        assert_eq!(first.len(), 32);
-        assert_eq!(load_or_create(&dir, "audit").expect("read"), first);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(dir.join("audit.key")).expect("meta").permissions().mode();
-            assert_eq!(mode & 0o777, 0o600, "only the service account may read the key");
-        }
-        std::fs::write(dir.join("audit.key"), "not hex").expect("write");
-        assert!(matches!(load_or_create(&dir, "audit"), Err(KeyError::Malformed(_))));
-    }
-}
 
 /// All keys of an installation, loaded from (or created in) one directory.
 pub struct KeyRing {
@@ -119,5 +98,27 @@ impl KeyRing {
     /// The key that seals identities in the vault of a tenant.
     pub fn vault_key(&self, tenant: &str) -> Result<Vec<u8>, KeyError> {
         load_or_create(&self.dir, &format!("vault-{}", safe_name(tenant)?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn creates_once_then_reads_the_same_key() {
+        let dir = std::env::temp_dir().join(format!("leefwijk-keys-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let first = load_or_create(&dir, "audit").expect("created");
+        assert_eq!(first.len(), 32);
+        assert_eq!(load_or_create(&dir, "audit").expect("read"), first);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.join("audit.key")).expect("meta").permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "only the service account may read the key");
+        }
+        std::fs::write(dir.join("audit.key"), "not hex").expect("write");
+        assert!(matches!(load_or_create(&dir, "audit"), Err(KeyError::Malformed(_))));
     }
 }
