@@ -1,5 +1,1484 @@
-//! Benchmarks (placeholder replaced below).
-use anyhow::Result;
+//! `leefwijk bench`: performance measurements, each reported as a ratio against a baseline
+//! measured in the same run (never as a timed assertion in a test).
+//!
+//! * `bench import`: the national CBS KWB import. Baseline: the `csv` crate reading every
+//!   record of the same bytes; then `parse_kwb` (mapping and validation); then parse plus
+//!   `store_kwb` into a fresh database. Without `--file` it generates, deterministically, a
+//!   national-size StatLine/OData CSV.
+//! * `bench api`: the HTTP server in this process on 127.0.0.1, loaded from a second
+//!   process (wrk, or the hidden `bench load-client`). Baseline: `GET /api/v1/health`.
+//!
+//! Load only ever targets loopback, and is bounded in time and in requests: it stops by
+//! itself.
+
+use anyhow::{anyhow, bail, ensure, Context, Result};
+use leefwijk_app::areas::{import_kwb, store_kwb};
+use leefwijk_app::App;
+use leefwijk_domain::pressure::PressureConfig;
+use leefwijk_store::Store;
+use serde::{Deserialize, Serialize};
+use std::fmt::Write as _;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
 #[derive(clap::Subcommand)]
-pub enum BenchCommand {}
-pub async fn run(_c: BenchCommand) -> Result<()> { Ok(()) }
+pub enum BenchCommand {
+    /// The national CBS KWB import: csv-crate baseline, parse_kwb, and parse + store.
+    Import(ImportArgs),
+    /// API and pages under load from a second process, as ratios to GET /api/v1/health.
+    Api(ApiArgs),
+    /// The load generator `bench api` runs as a second process when wrk is absent.
+    #[command(hide = true)]
+    LoadClient(LoadClientArgs),
+}
+
+pub async fn run(command: BenchCommand) -> Result<()> {
+    match command {
+        BenchCommand::Import(args) => bench_import(args).await,
+        BenchCommand::Api(args) => bench_api(args).await,
+        BenchCommand::LoadClient(args) => load_client(args).await,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// bench import
+// ---------------------------------------------------------------------------------------
+
+/// Areas in a national KWB year: 1 country, 342 municipalities, ~3,300 wijken, ~14,500 buurten.
+const NATIONAL_ROWS: u64 = 1 + 342 + 3_300 + 14_500;
+const SYNTHETIC_YEAR: i32 = 2024;
+const SYNTHETIC_FILE: &str = "kwb-2024-synthetisch.csv";
+
+#[derive(clap::Args)]
+pub struct ImportArgs {
+    /// A real CBS KWB file (StatLine/OData CSV or PDOK GeoJSON). Default: a generated,
+    /// national-size StatLine CSV.
+    #[arg(long)]
+    file: Option<PathBuf>,
+    /// Year of the figures in --file (default: from the file name).
+    #[arg(long, requires = "file")]
+    year: Option<i32>,
+    /// Areas in the generated file (default: national size).
+    #[arg(long, default_value_t = NATIONAL_ROWS, conflicts_with = "file",
+          value_parser = clap::value_parser!(u64).range(10..=2_000_000))]
+    rows: u64,
+    /// Repetitions of each measurement; the median is reported.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=20))]
+    repeat: u32,
+    /// Where parse + store writes: postgres://… (a fresh schema per repetition) or
+    /// sqlite://PATH of a file that does not exist yet. Default: fresh SQLite databases in
+    /// a temp dir. Only a URL on the command line counts, never LEEFWIJK_DATABASE_URL.
+    #[arg(long)]
+    database_url: Option<String>,
+    /// Leaves the temp dir (generated file, SQLite databases) in place.
+    #[arg(long)]
+    keep: bool,
+}
+
+/// The bench shares the id `database_url` with the global option, so clap copies a value
+/// from LEEFWIJK_DATABASE_URL into it. The benchmark writes only into a database named
+/// on its command line.
+fn database_url_on_command_line() -> bool {
+    std::env::args_os().any(|a| a.to_str().is_some_and(|s| s == "--database-url" || s.starts_with("--database-url=")))
+}
+
+/// A directory under the system temp dir, removed on drop unless kept.
+struct TempDir {
+    path: PathBuf,
+    keep: bool,
+}
+
+impl TempDir {
+    fn new(what: &str, keep: bool) -> Result<TempDir> {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or_default();
+        let path = std::env::temp_dir().join(format!("leefwijk-bench-{what}-{}-{nanos}", std::process::id()));
+        std::fs::create_dir_all(&path).with_context(|| format!("creating {}", path.display()))?;
+        Ok(TempDir { path, keep })
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        if !self.keep {
+            let _ = std::fs::remove_dir_all(&self.path);
+        }
+    }
+}
+
+/// Where the parse + store measurement writes.
+enum StoreTarget {
+    /// A new SQLite file per repetition in the temp dir.
+    TempSqlite(PathBuf),
+    /// A SQLite file named on the command line that did not exist: recreated per
+    /// repetition, the last import is left in it.
+    NewSqliteFile(PathBuf),
+    /// A fresh schema per repetition on this server (as the tests do).
+    Postgres(String),
+}
+
+fn sqlite_files(path: &Path) -> [PathBuf; 3] {
+    let with = |suffix: &str| {
+        let mut s = path.as_os_str().to_owned();
+        s.push(suffix);
+        PathBuf::from(s)
+    };
+    [path.to_path_buf(), with("-wal"), with("-shm")]
+}
+
+impl StoreTarget {
+    fn new(url: Option<String>, tmp: &Path) -> Result<StoreTarget> {
+        let Some(url) = url else {
+            return Ok(StoreTarget::TempSqlite(tmp.to_path_buf()));
+        };
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(StoreTarget::Postgres(url));
+        }
+        let Some(rest) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) else {
+            bail!("unsupported --database-url: use sqlite://PATH (a new file) or postgres://…");
+        };
+        let path = rest.split('?').next().unwrap_or_default();
+        ensure!(
+            !path.is_empty() && !path.contains(":memory:"),
+            "--database-url needs a SQLite file path (an in-memory database is one per connection)"
+        );
+        let path = PathBuf::from(path);
+        ensure!(
+            !path.exists(),
+            "{} exists: the benchmark only writes into a new database, so it never replaces real figures",
+            path.display()
+        );
+        Ok(StoreTarget::NewSqliteFile(path))
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            StoreTarget::TempSqlite(_) => "SQLite, a fresh database file in a temp dir per repetition".into(),
+            StoreTarget::NewSqliteFile(p) => {
+                format!("SQLite at {} (recreated per repetition; the last import is left there)", p.display())
+            }
+            StoreTarget::Postgres(_) => format!(
+                "PostgreSQL, a fresh schema per repetition (schemas t_{}_*, left in place: drop them afterwards)",
+                std::process::id()
+            ),
+        }
+    }
+
+    fn sqlite_path(&self, round: u32) -> Option<PathBuf> {
+        match self {
+            StoreTarget::TempSqlite(dir) => Some(dir.join(format!("import-{round}.db"))),
+            StoreTarget::NewSqliteFile(p) => Some(p.clone()),
+            StoreTarget::Postgres(_) => None,
+        }
+    }
+
+    /// A fresh, migrated store (setup, not timed).
+    async fn fresh(&self, round: u32) -> Result<Store> {
+        match (self, self.sqlite_path(round)) {
+            (StoreTarget::Postgres(url), _) => {
+                leefwijk_store::testing::fresh_store(url).await.context("creating a fresh PostgreSQL schema")
+            }
+            (_, Some(path)) => {
+                let store = Store::connect(&format!("sqlite://{}", path.display()))
+                    .await
+                    .with_context(|| format!("creating SQLite database {}", path.display()))?;
+                store.migrate().await.context("applying migrations")?;
+                Ok(store)
+            }
+            (_, None) => bail!("no database for repetition {round}"),
+        }
+    }
+
+    /// Removes a repetition's SQLite files (the last one stays for a named file).
+    fn after(&self, round: u32, last: bool, keep: bool) -> Result<()> {
+        let remove = match self {
+            StoreTarget::TempSqlite(_) => !keep,
+            StoreTarget::NewSqliteFile(_) => !last,
+            StoreTarget::Postgres(_) => false,
+        };
+        if let (true, Some(path)) = (remove, self.sqlite_path(round)) {
+            for f in sqlite_files(&path) {
+                if f.exists() {
+                    std::fs::remove_file(&f).with_context(|| format!("removing {}", f.display()))?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+fn looks_like_geojson(bytes: &[u8]) -> bool {
+    let text = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    text.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
+}
+
+/// The baseline: the same bytes through the bare parser of their format, every record
+/// read, nothing mapped. Returns the number of records.
+fn baseline_parse(bytes: &[u8]) -> Result<u64> {
+    if looks_like_geojson(bytes) {
+        let doc: serde_json::Value = serde_json::from_slice(bytes).context("baseline: invalid JSON")?;
+        let n = doc.get("features").and_then(|f| f.as_array()).map(Vec::len).unwrap_or_default();
+        return Ok(n as u64);
+    }
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    // The delimiter rule of parse_cbs_csv: whichever of ; and , the header has more of.
+    let header = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
+    let count = |c: u8| header.iter().filter(|b| **b == c).count();
+    let delimiter = if count(b';') > count(b',') { b';' } else { b',' };
+    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).from_reader(bytes);
+    let mut record = csv::StringRecord::new();
+    let mut records = 0u64;
+    let mut fields = 0usize;
+    while reader.read_record(&mut record).context("baseline: the csv crate rejected the file")? {
+        records += 1;
+        fields += record.len();
+    }
+    std::hint::black_box(fields);
+    Ok(records)
+}
+
+fn median(durations: &[Duration]) -> Duration {
+    let mut sorted = durations.to_vec();
+    sorted.sort();
+    match sorted.len() {
+        0 => Duration::ZERO,
+        n if n % 2 == 1 => sorted[n / 2],
+        n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2,
+    }
+}
+
+/// 1234567 → "1,234,567".
+fn group(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    // A separator goes before every digit that starts a group of three from the right.
+    let first_group = digits.len() % 3;
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && i % 3 == first_group {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn runs_ms(ds: &[Duration]) -> String {
+    ds.iter().map(|d| format!("{:.1}", d.as_secs_f64() * 1000.0)).collect::<Vec<_>>().join(", ")
+}
+
+/// Logical CPUs, CPU model and memory, for the report.
+fn machine_summary() -> String {
+    let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpuinfo
+        .lines()
+        .find_map(|l| l.strip_prefix("model name").and_then(|r| r.split(':').nth(1)))
+        .map(str::trim)
+        .unwrap_or("unknown CPU");
+    let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
+    let mem_gib = meminfo
+        .lines()
+        .find_map(|l| l.strip_prefix("MemTotal:"))
+        .and_then(|r| r.split_whitespace().next())
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map(|kb| format!("{:.1} GiB", kb / 1024.0 / 1024.0))
+        .unwrap_or_else(|| "unknown memory".into());
+    format!("{cpus} logical CPUs, {model}, {mem_gib}")
+}
+
+async fn bench_import(args: ImportArgs) -> Result<()> {
+    let explicit_url = args.database_url.clone().filter(|_| database_url_on_command_line());
+    if args.database_url.is_some() && explicit_url.is_none() {
+        eprintln!(
+            "Note: LEEFWIJK_DATABASE_URL is ignored here; the benchmark writes only into a database named with --database-url."
+        );
+    }
+    let tmp = TempDir::new("import", args.keep)?;
+    let target = StoreTarget::new(explicit_url, &tmp.path)?;
+
+    let (path, source, year) = match &args.file {
+        Some(file) => {
+            ensure!(file.is_file(), "{} is not a file", file.display());
+            let name = file_name(file);
+            let year = args
+                .year
+                .or_else(|| import_kwb::year_from_file_name(&name))
+                .with_context(|| format!("the year of {name} is unknown: pass --year"))?;
+            (file.clone(), format!("{} (given with --file)", file.display()), year)
+        }
+        None => {
+            let (text, plan) = synthetic_kwb(args.rows)?;
+            let path = tmp.path.join(SYNTHETIC_FILE);
+            std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+            let source = format!(
+                "synthetic StatLine/OData CSV, generated deterministically: 1 land, {} gemeenten, {} wijken, {} buurten",
+                group(plan.municipalities),
+                group(plan.districts),
+                group(plan.neighbourhoods)
+            );
+            (path, source, SYNTHETIC_YEAR)
+        }
+    };
+    let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+    let name = file_name(&path);
+    let megabytes = bytes.len() as f64 / 1_000_000.0;
+    let no_progress = |_: u64| {};
+
+    let mut baseline = Vec::new();
+    let mut parse = Vec::new();
+    let mut import = Vec::new();
+    let (mut baseline_rows, mut parsed_rows, mut stored_rows, mut figure_rows) = (0u64, 0u64, 0u64, 0u64);
+    for round in 0..args.repeat {
+        eprintln!("repetition {}/{}: baseline, parse_kwb, parse + store …", round + 1, args.repeat);
+        let started = Instant::now();
+        baseline_rows = baseline_parse(&bytes)?;
+        baseline.push(started.elapsed());
+
+        let started = Instant::now();
+        let parsed = import_kwb::parse_kwb(&bytes, &name, Some(year), &no_progress)
+            .with_context(|| format!("parse_kwb rejected {name}"))?;
+        parse.push(started.elapsed());
+        parsed_rows = parsed.areas.len() as u64;
+        drop(parsed);
+
+        let store = target.fresh(round).await?;
+        let started = Instant::now();
+        let parsed = import_kwb::parse_kwb(&bytes, &name, Some(year), &no_progress)
+            .with_context(|| format!("parse_kwb rejected {name}"))?;
+        let summary = store_kwb(&store, &parsed, &name).await.context("store_kwb failed")?;
+        import.push(started.elapsed());
+        stored_rows = summary.rows as u64;
+        figure_rows = parsed.figures.values().map(|f| (f.values.len() + f.missing.len()) as u64).sum();
+        drop(parsed);
+        store.close().await;
+        target.after(round, round + 1 == args.repeat, args.keep)?;
+    }
+
+    let rows_per_s = |rows: u64, d: Duration| rows as f64 / d.as_secs_f64().max(1e-9);
+    let (ma, mb, mc) = (median(&baseline), median(&parse), median(&import));
+    let (ra, rb, rc) = (rows_per_s(baseline_rows, ma), rows_per_s(parsed_rows, mb), rows_per_s(stored_rows, mc));
+    let baseline_kind = if looks_like_geojson(&bytes) {
+        "`serde_json` reads the whole document"
+    } else {
+        "`csv` crate reads every record"
+    };
+
+    println!("## leefwijk bench import\n");
+    println!("- File: {name}, {megabytes:.1} MB, {} areas; {source}", group(parsed_rows));
+    println!(
+        "- Store target for (c): {}; {} figure rows (values and withheld markers) per import",
+        target.describe(),
+        group(figure_rows)
+    );
+    println!("- Repetitions: {} per measurement, interleaved; the median is reported", args.repeat);
+    println!("- Machine: {}\n", machine_summary());
+    println!("| measurement | median | rows/s | MB/s | ratio to (a) |");
+    println!("|---|---:|---:|---:|---:|");
+    let line = |label: &str, d: Duration, rate: f64| {
+        println!(
+            "| {label} | {} | {} | {:.1} | {:.3} |",
+            ms(d),
+            group(rate.round() as u64),
+            megabytes / d.as_secs_f64().max(1e-9),
+            rate / ra.max(1e-9)
+        );
+    };
+    line(&format!("(a) baseline: {baseline_kind}"), ma, ra);
+    line("(b) `parse_kwb` (mapping + validation)", mb, rb);
+    line("(c) `parse_kwb` + `store_kwb` (full import)", mc, rc);
+    println!("\nRuns (ms): (a) {}; (b) {}; (c) {}", runs_ms(&baseline), runs_ms(&parse), runs_ms(&import));
+    if baseline_rows != parsed_rows || parsed_rows != stored_rows {
+        println!("\nNote: row counts differ: baseline {baseline_rows}, parsed {parsed_rows}, stored {stored_rows}.");
+    }
+    if args.keep {
+        println!("\nKept: {}", tmp.path.display());
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// The synthetic national file
+// ---------------------------------------------------------------------------------------
+
+const KWB_HEADER: &str = "ID;WijkenEnBuurten;Gemeentenaam_1;SoortRegio_2;Codering_3;IndelingswijzigingWijkenEnBuurten_4;AantalInwoners_5;Mannen_6;Vrouwen_7;k_0Tot15Jaar_8;k_15Tot25Jaar_9;k_25Tot45Jaar_10;k_45Tot65Jaar_11;k_65JaarOfOuder_12;HuishoudensTotaal_28;Eenpersoonshuishoudens_29;GemiddeldeHuishoudensgrootte_32;Woningvoorraad_35;GemiddeldeWOZWaardeVanWoningen_36;Koopwoningen_40;HuurwoningenTotaal_41;InBezitWoningcorporatie_42;InBezitOverigeVerhuurders_43;GemiddeldInkomenPerInwoner_72;HuishoudensMetEenLaagInkomen_86;PersonenPerSoortUitkeringBijstand_89;PersonenPerSoortUitkeringAO_90;PersonenPerSoortUitkeringWW_91;PersonenPerSoortUitkeringAOW_92;AfstandTotHuisartsenpraktijk_107;AfstandTotGroteSupermarkt_108;AfstandTotSchool_110";
+/// Columns before the figures: ID, name, municipality name, kind, code.
+const KWB_TEXT_COLUMNS: usize = 5;
+
+const NAME_PREFIXES: &[&str] = &["Noord-", "Zuid-", "Oost-", "West-", "Groot-", "Nieuw-", "Oud-", "Sint-"];
+const NAME_STEMS: &[&str] = &[
+    "Zand", "Veen", "Beek", "Berg", "Dal", "Horst", "Broek", "Hout", "Meer", "Wold", "Hem", "Loo", "Kamp", "Ven",
+    "Rijn", "Maas", "Eem", "Lier", "Ooster", "Wester", "Heer", "Har", "Lin", "Bos",
+];
+const NAME_ENDINGS: &[&str] = &[
+    "dam", "dorp", "hoven", "wijk", "veen", "huizen", "recht", "burg", "stad", "ingen", "um", "lo", "hem", "sel",
+    "daal", "kerk", "zijl", "hout", "mond", "horst",
+];
+const BUURT_NAMES: &[&str] = &[
+    "Centrum",
+    "Oude Haven",
+    "Stationsbuurt",
+    "Bedrijventerrein",
+    "Buitengebied",
+    "Molenbuurt",
+    "Kerkbuurt",
+    "Schildersbuurt",
+    "Bloemenbuurt",
+    "Vogelbuurt",
+    "Industrieterrein",
+    "Verspreide huizen",
+    "Dorpskern",
+    "Parkwijk",
+    "Nieuwbouw",
+    "Lindenhof",
+    "De Akkers",
+    "Het Veld",
+    "Rivierenbuurt",
+    "Componistenbuurt",
+];
+const COMPASS: &[&str] = &["Noord", "Zuid", "Oost", "West"];
+
+/// splitmix64: small, fast and deterministic, which is all the generator needs.
+struct Rng(u64);
+
+impl Rng {
+    fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    fn range(&mut self, lo: f64, hi: f64) -> f64 {
+        lo + (hi - lo) * self.unit()
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n.max(1)
+    }
+    fn chance(&mut self, p: f64) -> bool {
+        self.unit() < p
+    }
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items.get(self.below(items.len() as u64) as usize).copied().unwrap_or_default()
+    }
+}
+
+/// How many areas of each level the generated file holds.
+struct Plan {
+    municipalities: u64,
+    districts: u64,
+    neighbourhoods: u64,
+}
+
+impl Plan {
+    /// Scales the national proportions to `rows` areas, within the code space: at most
+    /// 9,999 municipalities, 100 wijken per municipality and 100 buurten per wijk.
+    fn for_rows(rows: u64) -> Plan {
+        let municipalities = (rows * 342 / NATIONAL_ROWS).clamp(1, 9_999);
+        let districts = (rows * 3_300 / NATIONAL_ROWS).max(municipalities).min(municipalities * 100);
+        let neighbourhoods = rows.saturating_sub(1 + municipalities + districts).min(districts * 100);
+        Plan { municipalities, districts, neighbourhoods }
+    }
+}
+
+/// Splits `total` over `parts` with random weights, at least 1 each when there is enough,
+/// at most `max_each` each (the caller keeps total ≤ parts × max_each).
+fn split(total: u64, parts: u64, max_each: u64, rng: &mut Rng) -> Vec<u64> {
+    let floor = u64::from(total >= parts);
+    let mut counts = vec![floor; parts as usize];
+    let rest = total - floor * parts;
+    let weights: Vec<f64> = (0..parts).map(|_| rng.range(0.2, 1.8)).collect();
+    let sum: f64 = weights.iter().sum::<f64>().max(1e-9);
+    let mut assigned = 0;
+    for (c, w) in counts.iter_mut().zip(&weights) {
+        let extra = ((rest as f64 * w / sum).floor() as u64).min(max_each - *c);
+        *c += extra;
+        assigned += extra;
+    }
+    let mut left = rest - assigned;
+    let mut i = 0;
+    let mut steps = 0u64;
+    while left > 0 && steps < parts * (max_each + 1) {
+        if let Some(c) = counts.get_mut(i) {
+            if *c < max_each {
+                *c += 1;
+                left -= 1;
+            }
+        }
+        i = (i + 1) % counts.len().max(1);
+        steps += 1;
+    }
+    counts
+}
+
+/// A CBS table cell.
+#[derive(Clone, Copy)]
+enum Cell {
+    Int(u64),
+    Dec(f64),
+    /// "x": secret.
+    Secret,
+    /// ".": unknown.
+    Unknown,
+    /// "-": nil.
+    Nil,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Level {
+    Land,
+    Gemeente,
+    Wijk,
+    Buurt,
+}
+
+struct RowId<'a> {
+    id: u64,
+    name: &'a str,
+    municipality: &'a str,
+    level: Level,
+    code: &'a str,
+    population: u64,
+}
+
+fn quoted(out: &mut String, value: &str) {
+    out.push('"');
+    out.push_str(value);
+    out.push('"');
+}
+
+/// One row, figures made up but plausible for the level and the population.
+fn push_row(out: &mut String, rng: &mut Rng, row: &RowId<'_>) -> std::fmt::Result {
+    let (label, unit) = match row.level {
+        Level::Land => ("Land", 1.0),
+        Level::Gemeente => ("Gemeente", 1.0),
+        Level::Wijk => ("Wijk", 1.0),
+        // CBS rounds the counts of buurten to fives.
+        Level::Buurt => ("Buurt", 5.0),
+    };
+    let round = |v: f64| ((v / unit).round() * unit).max(0.0) as u64;
+    let p = row.population as f64;
+    let small = row.population < 50;
+    let shielded = |c: Cell| if small { Cell::Secret } else { c };
+
+    let men = round(p * rng.range(0.47, 0.52)).min(row.population);
+    let shares: Vec<f64> = [(0.12, 0.20), (0.09, 0.16), (0.20, 0.32), (0.22, 0.30), (0.12, 0.28)]
+        .iter()
+        .map(|(lo, hi)| rng.range(*lo, *hi))
+        .collect();
+    let share_sum: f64 = shares.iter().sum();
+    let household_size = rng.range(1.6, 2.9);
+    let households = p / household_size;
+    let owner = rng.range(20.0, 85.0).round();
+    let rental = (100.0 - owner - rng.below(3) as f64).max(0.0);
+    let corporation = (rental * rng.range(0.3, 0.8)).round();
+    let age_65 = p * shares[4] / share_sum;
+    let change = if row.level == Level::Buurt && rng.chance(0.03) { 2 + rng.below(2) } else { 1 };
+
+    let mut cells = vec![Cell::Int(change), Cell::Int(row.population), Cell::Int(men), Cell::Int(row.population - men)];
+    cells.extend(shares.iter().map(|s| Cell::Int(round(p * s / share_sum))));
+    cells.push(Cell::Int(round(households)));
+    cells.push(Cell::Int(round(households * rng.range(0.25, 0.55))));
+    cells.push(if row.population == 0 { Cell::Unknown } else { Cell::Dec(household_size) });
+    cells.push(Cell::Int(round(households * rng.range(0.98, 1.08))));
+    cells.push(shielded(Cell::Int(rng.range(150.0, 700.0).round() as u64)));
+    cells.push(Cell::Int(owner as u64));
+    cells.push(Cell::Int(rental as u64));
+    cells.push(Cell::Int(corporation as u64));
+    cells.push(Cell::Int((rental - corporation).max(0.0) as u64));
+    cells.push(shielded(Cell::Dec(rng.range(22.0, 45.0))));
+    cells.push(shielded(Cell::Dec(rng.range(3.0, 20.0))));
+    // Benefit counts: CBS rounds them to tens; none at all is "-".
+    for rate in [rng.range(0.005, 0.06), rng.range(0.02, 0.06), rng.range(0.005, 0.02)] {
+        let n = ((p * rate / 10.0).round() * 10.0) as u64;
+        cells.push(shielded(if n == 0 { Cell::Nil } else { Cell::Int(n) }));
+    }
+    cells.push(shielded(Cell::Int(((age_65 * rng.range(0.9, 1.0) / 10.0).round() * 10.0) as u64)));
+    for _ in 0..3 {
+        cells.push(Cell::Dec(rng.range(0.3, 6.0)));
+    }
+    // Now and then CBS withholds or does not know a figure of a wijk or buurt.
+    if matches!(row.level, Level::Wijk | Level::Buurt) {
+        for cell in cells.iter_mut().skip(2) {
+            let r = rng.unit();
+            if r < 0.03 {
+                *cell = Cell::Unknown;
+            } else if r < 0.045 {
+                *cell = Cell::Secret;
+            }
+        }
+    }
+
+    write!(out, "\"{}\";", row.id)?;
+    quoted(out, &format!("{:<40}", row.name));
+    out.push(';');
+    quoted(out, &format!("{:<40}", row.municipality));
+    out.push(';');
+    quoted(out, &format!("{label:<10}"));
+    out.push(';');
+    quoted(out, &format!("{:<10}", row.code));
+    for cell in cells {
+        out.push(';');
+        // The StatLine export pads symbols to the column width, though not everywhere.
+        let pad = if rng.chance(0.5) { "       " } else { "" };
+        match cell {
+            Cell::Int(n) => write!(out, "\"{n}\"")?,
+            Cell::Dec(v) => write!(out, "\"{v:.1}\"")?,
+            Cell::Secret => write!(out, "\"{pad}x\"")?,
+            Cell::Unknown => write!(out, "\"{pad}.\"")?,
+            Cell::Nil => out.push_str("\"-\""),
+        }
+    }
+    out.push_str("\r\n");
+    Ok(())
+}
+
+fn municipality_name(rng: &mut Rng) -> String {
+    let prefix = if rng.chance(0.15) { rng.pick(NAME_PREFIXES) } else { "" };
+    format!("{prefix}{}{}", rng.pick(NAME_STEMS), rng.pick(NAME_ENDINGS))
+}
+
+fn buurt_name(rng: &mut Rng) -> String {
+    let base = rng.pick(BUURT_NAMES);
+    if rng.chance(0.3) {
+        format!("{base} {}", rng.pick(COMPASS))
+    } else {
+        base.to_string()
+    }
+}
+
+fn buurt_population(rng: &mut Rng) -> u64 {
+    if rng.chance(0.08) {
+        // Business parks and outlying areas: (almost) nobody lives there.
+        if rng.chance(0.4) {
+            0
+        } else {
+            5 * rng.below(10)
+        }
+    } else {
+        let v = rng.range(150f64.ln(), 4_000f64.ln()).exp();
+        ((v / 5.0).round() * 5.0) as u64
+    }
+}
+
+/// A national-size KWB year in the StatLine/OData CSV format: semicolons, quoted and
+/// padded values, CBS symbols, codes nested by prefix (BU gggg ww bb in WK gggg ww in
+/// GM gggg). Deterministic: the same `rows` gives the same bytes.
+fn synthetic_kwb(rows: u64) -> Result<(String, Plan)> {
+    let expected_cells = KWB_HEADER.split(';').count() - KWB_TEXT_COLUMNS;
+    let plan = Plan::for_rows(rows);
+    let mut rng = Rng(0x4C45_4546_5749_4A4B); // "LEEFWIJK"
+    let districts = split(plan.districts, plan.municipalities, 100, &mut rng);
+    let gap_max = (9_998 / plan.municipalities).clamp(1, 3);
+
+    struct Municipality {
+        code: u64,
+        name: String,
+        /// Per wijk: its name and its buurten (name, population).
+        districts: Vec<(String, Vec<(String, u64)>)>,
+    }
+    let neighbourhoods = split(plan.neighbourhoods, plan.districts, 100, &mut rng);
+    let mut per_district = neighbourhoods.into_iter();
+    let mut code = 0;
+    let mut municipalities = Vec::with_capacity(plan.municipalities as usize);
+    for &n_districts in &districts {
+        code += 1 + rng.below(gap_max);
+        let name = municipality_name(&mut rng);
+        let mut ds = Vec::with_capacity(n_districts as usize);
+        for w in 0..n_districts {
+            let n_buurten = per_district.next().unwrap_or_default();
+            let buurten = (0..n_buurten).map(|_| (buurt_name(&mut rng), buurt_population(&mut rng))).collect();
+            ds.push((format!("Wijk {w:02} {name}"), buurten));
+        }
+        municipalities.push(Municipality { code, name, districts: ds });
+    }
+
+    let district_population = |rng: &mut Rng, buurten: &[(String, u64)]| -> u64 {
+        if buurten.is_empty() {
+            1_000 + rng.below(20_000)
+        } else {
+            buurten.iter().map(|(_, p)| p).sum()
+        }
+    };
+    // Populations add up: buurten → wijk → gemeente → land.
+    let mut populations: Vec<Vec<u64>> = Vec::with_capacity(municipalities.len());
+    for m in &municipalities {
+        populations.push(m.districts.iter().map(|(_, b)| district_population(&mut rng, b)).collect());
+    }
+    let land: u64 = populations.iter().flatten().sum();
+
+    let mut out = String::with_capacity(rows as usize * 420);
+    out.push_str(KWB_HEADER);
+    out.push_str("\r\n");
+    let mut id = 0;
+    let mut row = |out: &mut String, rng: &mut Rng, name: &str, municipality: &str, level, code: &str, population| {
+        let r = RowId { id, name, municipality, level, code, population };
+        id += 1;
+        push_row(out, rng, &r)
+    };
+    row(&mut out, &mut rng, "Nederland", "Nederland", Level::Land, "NL00", land)?;
+    for (m, pops) in municipalities.iter().zip(&populations) {
+        let gm = format!("{:04}", m.code);
+        let m_pop = pops.iter().sum();
+        row(&mut out, &mut rng, &m.name, &m.name, Level::Gemeente, &format!("GM{gm}"), m_pop)?;
+        for (w, ((d_name, buurten), d_pop)) in m.districts.iter().zip(pops).enumerate() {
+            row(&mut out, &mut rng, d_name, &m.name, Level::Wijk, &format!("WK{gm}{w:02}"), *d_pop)?;
+            for (b, (b_name, b_pop)) in buurten.iter().enumerate() {
+                row(&mut out, &mut rng, b_name, &m.name, Level::Buurt, &format!("BU{gm}{w:02}{b:02}"), *b_pop)?;
+            }
+        }
+    }
+    let first = out.lines().nth(1).unwrap_or_default();
+    let cells = first.split(';').count().saturating_sub(KWB_TEXT_COLUMNS);
+    ensure!(cells == expected_cells, "generator bug: {cells} figures per row, the header has {expected_cells}");
+    Ok((out, plan))
+}
+
+// ---------------------------------------------------------------------------------------
+// bench api
+// ---------------------------------------------------------------------------------------
+
+const BASELINE_PATH: &str = "/api/v1/health";
+const API_ENDPOINTS: &[&str] = &[
+    "/api/v1/areas/WK990101",
+    "/api/v1/areas?q=wijk",
+    "/api/v1/rankings?indicator=pressure_index&kind=buurt",
+    "/api/v1/housing/social-share",
+    "/gemeente/GM9901",
+];
+const RESULT_PREFIX: &str = "LEEFWIJK_RESULT ";
+/// A request slower than this counts as an error (wrk: a timeout).
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long past its duration a load process may run before it is killed.
+const GRACE: Duration = Duration::from_secs(20);
+
+#[derive(clap::Args)]
+pub struct ApiArgs {
+    /// Seconds of load per endpoint (at most 120).
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=120))]
+    duration_secs: u64,
+    /// Concurrent keep-alive connections.
+    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u64).range(1..=512))]
+    connections: u64,
+    /// Load generator in a second process: wrk (default when installed) or builtin.
+    #[arg(long, value_enum)]
+    tool: Option<Tool>,
+    /// At most this many requests per endpoint: the load is stopped when reached.
+    #[arg(long, default_value_t = 2_000_000, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    max_requests: u64,
+}
+
+#[derive(Clone, Copy, PartialEq, clap::ValueEnum)]
+enum Tool {
+    Wrk,
+    Builtin,
+}
+
+#[derive(clap::Args)]
+pub struct LoadClientArgs {
+    /// http://127.0.0.1:PORT/PATH: loopback only.
+    #[arg(long)]
+    url: String,
+    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u64).range(1..=512))]
+    connections: u64,
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=120))]
+    duration_secs: u64,
+    #[arg(long, default_value_t = 2_000_000, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    max_requests: u64,
+}
+
+/// What one load run measured; wrk's Lua `done` and the built-in client both print it.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct LoadResult {
+    requests: u64,
+    duration_secs: f64,
+    bytes: u64,
+    p50_ms: f64,
+    p99_ms: f64,
+    /// Responses with status ≥ 400.
+    status_errors: u64,
+    /// Connect, read and write errors and timeouts.
+    socket_errors: u64,
+}
+
+impl LoadResult {
+    fn per_second(&self) -> f64 {
+        self.requests as f64 / self.duration_secs.max(1e-9)
+    }
+    fn errors(&self) -> u64 {
+        self.status_errors + self.socket_errors
+    }
+}
+
+/// wrk reports through this script, as one JSON line in the format of [`LoadResult`].
+const WRK_SCRIPT: &str = r#"-- leefwijk bench api: the summary as one JSON line.
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'LEEFWIJK_RESULT {"requests":%d,"duration_secs":%.6f,"bytes":%d,"p50_ms":%.3f,"p99_ms":%.3f,"status_errors":%d,"socket_errors":%d}\n',
+    summary.requests, summary.duration / 1e6, summary.bytes,
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    e.status, e.connect + e.read + e.write + e.timeout))
+end
+"#;
+
+fn find_in_path(program: &str) -> Option<PathBuf> {
+    std::env::split_paths(&std::env::var_os("PATH")?).map(|dir| dir.join(program)).find(|p| p.is_file())
+}
+
+enum LoadTool {
+    Wrk { program: PathBuf, threads: u64, script: PathBuf, version: String },
+    Builtin { exe: PathBuf },
+}
+
+impl LoadTool {
+    fn describe(&self) -> String {
+        match self {
+            LoadTool::Wrk { threads, version, .. } => format!("{version}, {threads} thread(s)"),
+            LoadTool::Builtin { .. } => {
+                "built-in client (`leefwijk bench load-client`, tokio, HTTP/1.1 keep-alive)".into()
+            }
+        }
+    }
+
+    fn command(&self, url: &str, args: &ApiArgs, duration_secs: u64) -> Command {
+        match self {
+            LoadTool::Wrk { program, threads, script, .. } => {
+                let mut c = Command::new(program);
+                c.arg(format!("-t{threads}"))
+                    .arg(format!("-c{}", args.connections))
+                    .arg(format!("-d{duration_secs}s"))
+                    .arg("--timeout")
+                    .arg(format!("{}s", REQUEST_TIMEOUT.as_secs()))
+                    .arg("-s")
+                    .arg(script)
+                    .arg(url);
+                c
+            }
+            LoadTool::Builtin { exe } => {
+                let mut c = Command::new(exe);
+                c.args(["bench", "load-client", "--url", url])
+                    .arg("--connections")
+                    .arg(args.connections.to_string())
+                    .arg("--duration-secs")
+                    .arg(duration_secs.to_string())
+                    .arg("--max-requests")
+                    .arg(args.max_requests.to_string());
+                c
+            }
+        }
+    }
+}
+
+fn choose_tool(wanted: Option<Tool>, args: &ApiArgs, tmp: &Path) -> Result<LoadTool> {
+    let wrk = find_in_path("wrk");
+    match (wanted, wrk) {
+        (Some(Tool::Wrk) | None, Some(program)) => {
+            let script = tmp.join("leefwijk-report.lua");
+            std::fs::write(&script, WRK_SCRIPT).with_context(|| format!("writing {}", script.display()))?;
+            // wrk needs at least one connection per thread; the server needs CPU too.
+            let cpus = std::thread::available_parallelism().map(|n| n.get() as u64).unwrap_or(1);
+            let threads = (cpus / 2).clamp(1, args.connections);
+            let version = Command::new(&program)
+                .arg("-v")
+                .output()
+                .ok()
+                .and_then(|o| String::from_utf8_lossy(&o.stdout).lines().next().map(|l| l.trim().to_string()))
+                .filter(|l| l.starts_with("wrk"))
+                .map(|l| l.split(" Copyright").next().unwrap_or_default().to_string())
+                .unwrap_or_else(|| "wrk".into());
+            Ok(LoadTool::Wrk { program, threads, script, version })
+        }
+        (Some(Tool::Wrk), None) => {
+            bail!("--tool wrk: wrk is not installed (Debian: apt-get install wrk); --tool builtin needs nothing")
+        }
+        (None, None) => {
+            eprintln!(
+                "wrk is not installed (Debian: apt-get install wrk): using the built-in load client, still in a second process."
+            );
+            Ok(LoadTool::Builtin { exe: std::env::current_exe().context("locating the leefwijk binary")? })
+        }
+        (Some(Tool::Builtin), _) => {
+            Ok(LoadTool::Builtin { exe: std::env::current_exe().context("locating the leefwijk binary")? })
+        }
+    }
+}
+
+async fn count_requests(
+    axum::extract::State(counter): axum::extract::State<Arc<AtomicU64>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    counter.fetch_add(1, Ordering::Relaxed);
+    next.run(request).await
+}
+
+/// Asks a load process to stop and report (SIGINT: wrk and the built-in client both
+/// print their results); kills it if that fails.
+fn interrupt(child: &mut std::process::Child) {
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
+    if !sent {
+        let _ = child.kill();
+    }
+}
+
+fn read_pipe<R: std::io::Read + Send + 'static>(pipe: Option<R>) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut text = String::new();
+        if let Some(mut p) = pipe {
+            let _ = p.read_to_string(&mut text);
+        }
+        text
+    })
+}
+
+struct Measured {
+    baseline: bool,
+    label: String,
+    result: LoadResult,
+}
+
+/// Runs the load process against one URL, stopping it at the request cap (counted by the
+/// server) or, failing all else, killing it after its duration plus a grace period.
+async fn run_load(
+    tool: &LoadTool,
+    url: &str,
+    args: &ApiArgs,
+    duration_secs: u64,
+    counter: &AtomicU64,
+) -> Result<(LoadResult, bool)> {
+    counter.store(0, Ordering::Relaxed);
+    let mut child = tool
+        .command(url, args, duration_secs)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .context("starting the load generator")?;
+    let stdout = read_pipe(child.stdout.take());
+    let stderr = read_pipe(child.stderr.take());
+    let deadline = Instant::now() + Duration::from_secs(duration_secs) + GRACE;
+    let (mut capped, mut killed) = (false, false);
+    let status = loop {
+        if let Some(status) = child.try_wait().context("waiting for the load generator")? {
+            break status;
+        }
+        if !capped && counter.load(Ordering::Relaxed) >= args.max_requests {
+            interrupt(&mut child);
+            capped = true;
+        }
+        if !killed && Instant::now() >= deadline {
+            let _ = child.kill();
+            killed = true;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let out = stdout.join().unwrap_or_default();
+    let err = stderr.join().unwrap_or_default();
+    let line = out.lines().find_map(|l| l.strip_prefix(RESULT_PREFIX)).ok_or_else(|| {
+        anyhow!(
+            "the load generator ({status}{}) reported no result.\nstdout: {}\nstderr: {}",
+            if killed { ", killed after its time limit" } else { "" },
+            out.trim(),
+            err.trim()
+        )
+    })?;
+    let result: LoadResult = serde_json::from_str(line).with_context(|| format!("reading the load result '{line}'"))?;
+    // The built-in client stops itself at the cap, often before the server counted it.
+    let capped = capped || result.requests >= args.max_requests;
+    Ok((result, capped))
+}
+
+async fn bench_api(args: ApiArgs) -> Result<()> {
+    let tmp = TempDir::new("api", false)?;
+    let tool = choose_tool(args.tool, &args, &tmp.path)?;
+
+    let db = tmp.path.join("bench.db");
+    let store = Store::connect(&format!("sqlite://{}", db.display())).await.context("creating the SQLite database")?;
+    store.migrate().await.context("applying migrations")?;
+    match leefwijk_app::demo::load(&store).await.context("loading the demo data")? {
+        leefwijk_app::demo::DemoOutcome::Loaded { .. } => {}
+        leefwijk_app::demo::DemoOutcome::SkippedExistingData => bail!("the fresh database already held figures"),
+    }
+    let counter = Arc::new(AtomicU64::new(0));
+    let keys = leefwijk_app::access::keys::KeyRing::open(&tmp.path.join("keys")).context("creating bench keys")?;
+    let router = leefwijk_web::router(App::new(store.clone(), PressureConfig::default(), keys))
+        .layer(axum::middleware::from_fn_with_state(counter.clone(), count_requests));
+    let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await.context("binding 127.0.0.1:0")?;
+    let addr = listener.local_addr()?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let stop_server = stop.clone();
+    let server = tokio::spawn(async move {
+        axum::serve(listener, router)
+            .with_graceful_shutdown(async move {
+                while !stop_server.load(Ordering::Relaxed) {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            })
+            .await
+    });
+
+    let outcome = measure_api(&args, &tool, addr, &counter).await;
+
+    stop.store(true, Ordering::Relaxed);
+    match tokio::time::timeout(Duration::from_secs(10), server).await {
+        Ok(joined) => joined.context("the server task failed")?.context("the server failed")?,
+        Err(_) => eprintln!("the server did not stop within 10 s; leaving it to the process exit"),
+    }
+    store.close().await;
+    let measured = outcome?;
+    print_api_report(&args, &tool, addr, &measured);
+    Ok(())
+}
+
+async fn measure_api(args: &ApiArgs, tool: &LoadTool, addr: SocketAddr, counter: &AtomicU64) -> Result<Vec<Measured>> {
+    // Every endpoint must answer 200 before it is worth loading; this also fills caches.
+    for path in std::iter::once(&BASELINE_PATH).chain(API_ENDPOINTS) {
+        let (status, body) = fetch_once(addr, path).await.with_context(|| format!("GET {path}"))?;
+        ensure!(
+            status == 200,
+            "GET {path} answered {status} before any load: {}",
+            String::from_utf8_lossy(&body[..body.len().min(300)])
+        );
+    }
+    // A short, unreported warm-up of server, loopback and load generator.
+    let warm_up = args.duration_secs.min(2);
+    eprintln!("warm-up: GET {BASELINE_PATH} for {warm_up} s …");
+    run_load(tool, &format!("http://{addr}{BASELINE_PATH}"), args, warm_up, counter).await?;
+    let mut runs: Vec<(&str, &str)> = vec![(BASELINE_PATH, " (baseline, first)")];
+    runs.extend(API_ENDPOINTS.iter().map(|p| (*p, "")));
+    runs.push((BASELINE_PATH, " (baseline, last)"));
+    let mut measured = Vec::new();
+    for (i, (path, note)) in runs.into_iter().enumerate() {
+        eprintln!("[{}/{}] GET {path} for {} s …", i + 1, API_ENDPOINTS.len() + 2, args.duration_secs);
+        let url = format!("http://{addr}{path}");
+        let (result, capped) = run_load(tool, &url, args, args.duration_secs, counter).await?;
+        let cap_note = if capped { " (stopped at the request cap)" } else { "" };
+        measured.push(Measured { baseline: path == BASELINE_PATH, label: format!("`{path}`{note}{cap_note}"), result });
+    }
+    Ok(measured)
+}
+
+fn print_api_report(args: &ApiArgs, tool: &LoadTool, addr: SocketAddr, measured: &[Measured]) {
+    let baseline: Vec<f64> = measured.iter().filter(|m| m.baseline).map(|m| m.result.per_second()).collect();
+    let base = baseline.iter().sum::<f64>() / (baseline.len().max(1) as f64);
+    let drift = match baseline.as_slice() {
+        [first, last] => (first - last).abs() / base.max(1e-9),
+        _ => 0.0,
+    };
+    let log = std::env::var("RUST_LOG").unwrap_or_else(|_| "unset (info: one log line per request, as `serve`)".into());
+    println!("## leefwijk bench api\n");
+    println!("- Server: in this process on {addr}, fresh SQLite database with the demo data; RUST_LOG={log}");
+    println!(
+        "- Load: {} in a second process; {} connections, {} s per endpoint, at most {} requests per endpoint",
+        tool.describe(),
+        args.connections,
+        args.duration_secs,
+        group(args.max_requests)
+    );
+    println!(
+        "- Baseline: GET {BASELINE_PATH} measured first and last; their mean, {} req/s, is 1.00 (first and last differ by {:.1}%)",
+        group(base.round() as u64),
+        drift * 100.0
+    );
+    if drift > 0.10 {
+        println!("- **Note**: the baseline moved by more than 10% during the run: the machine was not quiet, so the ratios are rough; run it again");
+    }
+    println!("- Machine: {}\n", machine_summary());
+    println!("| GET | req/s | ratio to health | p50 ms | p99 ms | errors | requests | bytes/response |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+    for m in measured {
+        let r = &m.result;
+        println!(
+            "| {} | {} | {:.3} | {:.2} | {:.2} | {} | {} | {} |",
+            m.label,
+            group(r.per_second().round() as u64),
+            r.per_second() / base.max(1e-9),
+            r.p50_ms,
+            r.p99_ms,
+            group(r.errors()),
+            group(r.requests),
+            group(r.bytes / r.requests.max(1))
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The built-in HTTP/1.1 client (bench load-client, and the checks before a run)
+// ---------------------------------------------------------------------------------------
+
+/// `http://127.0.0.1:PORT/path` → address and path; refuses anything but loopback.
+fn parse_loopback_url(url: &str) -> Result<(SocketAddr, String)> {
+    let rest = url.strip_prefix("http://").context("the load client speaks plain http:// only")?;
+    let (host, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], rest[i..].to_string()),
+        None => (rest, "/".to_string()),
+    };
+    let addr: SocketAddr = host.parse().with_context(|| format!("'{host}' is not IP:PORT"))?;
+    ensure!(addr.ip().is_loopback(), "the load client only targets loopback, not {}", addr.ip());
+    Ok((addr, path))
+}
+
+fn request_bytes(addr: SocketAddr, path: &str) -> Vec<u8> {
+    // Like wrk: a Host header and nothing else.
+    format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\n\r\n").into_bytes()
+}
+
+/// One keep-alive connection. Uses readiness + try_read/try_write, so it needs only
+/// tokio's `net` feature.
+struct HttpConn {
+    stream: tokio::net::TcpStream,
+    buf: Vec<u8>,
+    scratch: Vec<u8>,
+}
+
+struct Reply {
+    status: u16,
+    /// Bytes of the whole response, head and body.
+    len: usize,
+    body_start: usize,
+    keep_alive: bool,
+}
+
+enum Framing {
+    Length(usize),
+    Chunked,
+    UntilClose,
+}
+
+const MAX_RESPONSE: usize = 64 * 1024 * 1024;
+
+fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    haystack.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|i| i + from)
+}
+
+/// Walks chunked framing from `cursor`: Ok(Some(end)) when the body is complete.
+fn chunked_end(buf: &[u8], mut cursor: usize) -> Result<Option<usize>> {
+    loop {
+        let Some(line_end) = find(buf, b"\r\n", cursor) else { return Ok(None) };
+        let size_text = std::str::from_utf8(&buf[cursor..line_end]).context("chunk size is not text")?;
+        let size_text = size_text.split(';').next().unwrap_or_default().trim();
+        let size = usize::from_str_radix(size_text, 16).with_context(|| format!("bad chunk size '{size_text}'"))?;
+        let data = line_end + 2;
+        if size == 0 {
+            // Trailers (if any) end with an empty line.
+            if buf.get(data..data + 2) == Some(b"\r\n".as_slice()) {
+                return Ok(Some(data + 2));
+            }
+            return Ok(find(buf, b"\r\n\r\n", data).map(|i| i + 4));
+        }
+        if buf.len() < data + size + 2 {
+            return Ok(None);
+        }
+        cursor = data + size + 2;
+    }
+}
+
+impl HttpConn {
+    async fn connect(addr: SocketAddr) -> std::io::Result<HttpConn> {
+        let stream = tokio::net::TcpStream::connect(addr).await?;
+        stream.set_nodelay(true)?;
+        Ok(HttpConn { stream, buf: Vec::with_capacity(64 * 1024), scratch: vec![0; 64 * 1024] })
+    }
+
+    async fn write_all(&self, mut data: &[u8]) -> std::io::Result<()> {
+        while !data.is_empty() {
+            self.stream.writable().await?;
+            match self.stream.try_write(data) {
+                Ok(0) => return Err(std::io::ErrorKind::WriteZero.into()),
+                Ok(n) => data = &data[n..],
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads what is there (waiting for at least one byte); 0 means the peer closed.
+    async fn read_more(&mut self) -> std::io::Result<usize> {
+        loop {
+            self.stream.readable().await?;
+            match self.stream.try_read(&mut self.scratch) {
+                Ok(n) => {
+                    self.buf.extend_from_slice(&self.scratch[..n]);
+                    return Ok(n);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    async fn read_or_fail(&mut self, what: &str) -> Result<()> {
+        ensure!(self.buf.len() <= MAX_RESPONSE, "response larger than {MAX_RESPONSE} bytes");
+        if self.read_more().await? == 0 {
+            bail!("connection closed {what}");
+        }
+        Ok(())
+    }
+
+    /// Sends one request and reads one whole response into `self.buf`.
+    async fn exchange(&mut self, request: &[u8]) -> Result<Reply> {
+        self.buf.clear();
+        self.write_all(request).await?;
+        let head_end = loop {
+            if let Some(i) = find(&self.buf, b"\r\n\r\n", 0) {
+                break i + 4;
+            }
+            self.read_or_fail("before the response head").await?;
+        };
+        let head = std::str::from_utf8(&self.buf[..head_end]).context("response head is not text")?;
+        let mut lines = head.split("\r\n");
+        let status_line = lines.next().unwrap_or_default();
+        let mut parts = status_line.split(' ');
+        let version = parts.next().unwrap_or_default();
+        let status: u16 =
+            parts.next().and_then(|s| s.parse().ok()).with_context(|| format!("bad status line '{status_line}'"))?;
+        let mut keep_alive = version == "HTTP/1.1";
+        let (mut length, mut chunked) = (None, false);
+        for line in lines {
+            let Some((name, value)) = line.split_once(':') else { continue };
+            let (name, value) = (name.trim(), value.trim());
+            if name.eq_ignore_ascii_case("content-length") {
+                length = Some(value.parse::<usize>().with_context(|| format!("bad content-length '{value}'"))?);
+            } else if name.eq_ignore_ascii_case("transfer-encoding") {
+                chunked = value.to_ascii_lowercase().contains("chunked");
+            } else if name.eq_ignore_ascii_case("connection") {
+                let v = value.to_ascii_lowercase();
+                keep_alive = if v.contains("close") { false } else { keep_alive || v.contains("keep-alive") };
+            }
+        }
+        let framing = if (100..200).contains(&status) || status == 204 || status == 304 {
+            Framing::Length(0)
+        } else if chunked {
+            Framing::Chunked
+        } else if let Some(n) = length {
+            Framing::Length(n)
+        } else {
+            Framing::UntilClose
+        };
+        let len = match framing {
+            Framing::Length(n) => {
+                ensure!(n <= MAX_RESPONSE, "response larger than {MAX_RESPONSE} bytes");
+                while self.buf.len() < head_end + n {
+                    self.read_or_fail("in the middle of the body").await?;
+                }
+                head_end + n
+            }
+            Framing::Chunked => loop {
+                if let Some(end) = chunked_end(&self.buf, head_end)? {
+                    break end;
+                }
+                self.read_or_fail("in the middle of a chunked body").await?;
+            },
+            Framing::UntilClose => {
+                keep_alive = false;
+                while self.read_more().await? > 0 {
+                    ensure!(self.buf.len() <= MAX_RESPONSE, "response larger than {MAX_RESPONSE} bytes");
+                }
+                self.buf.len()
+            }
+        };
+        Ok(Reply { status, len, body_start: head_end, keep_alive })
+    }
+}
+
+/// One GET, for the checks before a run: status and body.
+async fn fetch_once(addr: SocketAddr, path: &str) -> Result<(u16, Vec<u8>)> {
+    let mut conn =
+        tokio::time::timeout(REQUEST_TIMEOUT, HttpConn::connect(addr)).await.context("connect timed out")??;
+    let reply = tokio::time::timeout(REQUEST_TIMEOUT, conn.exchange(&request_bytes(addr, path)))
+        .await
+        .context("timed out")??;
+    let body = conn.buf.get(reply.body_start..reply.len).unwrap_or_default().to_vec();
+    Ok((reply.status, body))
+}
+
+#[derive(Default)]
+struct WorkerStats {
+    requests: u64,
+    bytes: u64,
+    status_errors: u64,
+    socket_errors: u64,
+    latencies_us: Vec<u64>,
+}
+
+async fn load_worker(
+    addr: SocketAddr,
+    request: Arc<Vec<u8>>,
+    deadline: Instant,
+    issued: Arc<AtomicU64>,
+    max_requests: u64,
+    stop: Arc<AtomicBool>,
+) -> WorkerStats {
+    let mut stats = WorkerStats::default();
+    let mut conn: Option<HttpConn> = None;
+    while Instant::now() < deadline && !stop.load(Ordering::Relaxed) {
+        if conn.is_none() {
+            match tokio::time::timeout(REQUEST_TIMEOUT, HttpConn::connect(addr)).await {
+                Ok(Ok(c)) => conn = Some(c),
+                _ => {
+                    stats.socket_errors += 1;
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    continue;
+                }
+            }
+        }
+        let Some(c) = conn.as_mut() else { continue };
+        if issued.fetch_add(1, Ordering::Relaxed) >= max_requests {
+            break;
+        }
+        let started = Instant::now();
+        match tokio::time::timeout(REQUEST_TIMEOUT, c.exchange(&request)).await {
+            Ok(Ok(reply)) => {
+                stats.latencies_us.push(started.elapsed().as_micros() as u64);
+                stats.requests += 1;
+                stats.bytes += reply.len as u64;
+                if reply.status >= 400 {
+                    stats.status_errors += 1;
+                }
+                if !reply.keep_alive {
+                    conn = None;
+                }
+            }
+            _ => {
+                stats.socket_errors += 1;
+                conn = None;
+            }
+        }
+    }
+    stats
+}
+
+fn percentile_ms(sorted_us: &[u64], p: f64) -> f64 {
+    if sorted_us.is_empty() {
+        return 0.0;
+    }
+    let i = ((p / 100.0) * (sorted_us.len() - 1) as f64).round() as usize;
+    sorted_us.get(i.min(sorted_us.len() - 1)).copied().unwrap_or_default() as f64 / 1000.0
+}
+
+/// `bench load-client`: keep-alive GETs on one loopback URL from this (second) process,
+/// until the duration, the request cap or SIGINT; prints one [`LoadResult`] line.
+async fn load_client(args: LoadClientArgs) -> Result<()> {
+    let (addr, path) = parse_loopback_url(&args.url)?;
+    let request = Arc::new(request_bytes(addr, &path));
+    let stop = Arc::new(AtomicBool::new(false));
+    let on_signal = stop.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            on_signal.store(true, Ordering::Relaxed);
+        }
+    });
+    let issued = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs(args.duration_secs);
+    let workers: Vec<_> = (0..args.connections)
+        .map(|_| {
+            tokio::spawn(load_worker(addr, request.clone(), deadline, issued.clone(), args.max_requests, stop.clone()))
+        })
+        .collect();
+    let mut total = WorkerStats::default();
+    for w in workers {
+        let s = w.await.context("a load worker failed")?;
+        total.requests += s.requests;
+        total.bytes += s.bytes;
+        total.status_errors += s.status_errors;
+        total.socket_errors += s.socket_errors;
+        total.latencies_us.extend(s.latencies_us);
+    }
+    let elapsed = started.elapsed();
+    total.latencies_us.sort_unstable();
+    let result = LoadResult {
+        requests: total.requests,
+        duration_secs: elapsed.as_secs_f64(),
+        bytes: total.bytes,
+        p50_ms: percentile_ms(&total.latencies_us, 50.0),
+        p99_ms: percentile_ms(&total.latencies_us, 99.0),
+        status_errors: total.status_errors,
+        socket_errors: total.socket_errors,
+    };
+    println!("{RESULT_PREFIX}{}", serde_json::to_string(&result)?);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn synthetic_file_is_deterministic_and_parses() {
+        let (a, plan) = synthetic_kwb(2_000).expect("generated");
+        let (b, _) = synthetic_kwb(2_000).expect("generated");
+        assert_eq!(a, b);
+        let parsed = import_kwb::parse_kwb(a.as_bytes(), SYNTHETIC_FILE, None, &|_| {}).expect("parses");
+        let expected = 1 + plan.municipalities + plan.districts + plan.neighbourhoods;
+        assert_eq!(parsed.areas.len() as u64, expected);
+        assert_eq!(baseline_parse(a.as_bytes()).expect("csv"), expected);
+        assert_eq!(parsed.year, SYNTHETIC_YEAR);
+    }
+
+    #[test]
+    fn national_plan_has_national_proportions() {
+        let plan = Plan::for_rows(NATIONAL_ROWS);
+        assert_eq!((plan.municipalities, plan.districts, plan.neighbourhoods), (342, 3_300, 14_500));
+        let small = Plan::for_rows(10);
+        assert_eq!(1 + small.municipalities + small.districts + small.neighbourhoods, 10);
+    }
+
+    #[test]
+    fn split_respects_total_and_bounds() {
+        let mut rng = Rng(1);
+        let counts = split(3_300, 342, 100, &mut rng);
+        assert_eq!(counts.iter().sum::<u64>(), 3_300);
+        assert!(counts.iter().all(|c| (1..=100).contains(c)));
+    }
+
+    #[test]
+    fn chunked_bodies_are_framed() {
+        let body = b"HTTP/1.1 200 OK\r\n\r\n4\r\nWiki\r\n5;x=y\r\npedia\r\n0\r\n\r\n";
+        assert_eq!(chunked_end(body, 19).expect("valid"), Some(body.len()));
+        assert_eq!(chunked_end(&body[..30], 19).expect("valid"), None);
+        assert!(chunked_end(b"zz\r\n", 0).is_err());
+    }
+
+    #[test]
+    fn load_client_refuses_anything_but_loopback() {
+        assert!(parse_loopback_url("http://127.0.0.1:8080/api/v1/health").is_ok());
+        assert!(parse_loopback_url("http://10.0.0.1:80/").is_err());
+        assert!(parse_loopback_url("https://127.0.0.1:443/").is_err());
+        let (addr, path) = parse_loopback_url("http://127.0.0.1:9/x?q=1&b=2").expect("valid");
+        assert_eq!((addr.port(), path.as_str()), (9, "/x?q=1&b=2"));
+    }
+
+    #[test]
+    fn median_of_odd_and_even() {
+        let d = |ms| Duration::from_millis(ms);
+        assert_eq!(median(&[d(3), d(1), d(2)]), d(2));
+        assert_eq!(median(&[d(4), d(1), d(2), d(3)]), Duration::from_micros(2_500));
+        assert_eq!(group(1_234_567), "1,234,567");
+        assert_eq!(group(12), "12");
+    }
+}

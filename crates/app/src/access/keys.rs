@@ -45,7 +45,6 @@ pub fn load_or_create(dir: &Path, name: &str) -> Result<Vec<u8>, KeyError> {
     Ok(key)
 }
 
-
 /// All keys of an installation, loaded from (or created in) one directory.
 pub struct KeyRing {
     dir: PathBuf,
