@@ -48,7 +48,8 @@ function statusOf(url, timeoutMs = 2_000) {
 
 /**
  * Starts `leefwijk serve --demo` and waits until /api/v1/health answers 200.
- * Returns { baseURL, stop(), output() }.
+ * Returns { baseURL, stop(), output(), apiBearer } (apiBearer: the demo API client's
+ * `ID:SECRET` printed at start, '' if none).
  */
 export async function startServer({ timeoutMs = 30_000 } = {}) {
   // The free port may be taken between asking and binding: try a few times.
@@ -149,5 +150,15 @@ async function startOnce(timeoutMs) {
     }
     await sleep(100);
   }
-  return { baseURL, stop, output: () => log };
+  return { baseURL, stop, output: () => log, apiBearer: demoApiBearer(log) };
+}
+
+/**
+ * The demo API client's credential `lwc_...:...` from the server's start-up output
+ * (`... Authorization: Bearer ID:SECRET`), or '' when it is not there. The server prints
+ * it before it listens, so it is in the output once /api/v1/health answered.
+ */
+export function demoApiBearer(output) {
+  const m = /Authorization: Bearer (lwc_[0-9A-Za-z_-]+:[0-9A-Za-z_-]+)/.exec(output);
+  return m ? m[1] : '';
 }

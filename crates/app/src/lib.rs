@@ -51,11 +51,23 @@ pub struct App {
     pub store: Store,
     pub monitor: Arc<areas::monitor::Monitor>,
     pub keys: Arc<access::keys::KeyRing>,
+    pub oidc: Arc<access::oidc::Oidc>,
 }
 
 impl App {
     pub fn new(store: Store, pressure: PressureConfig, keys: access::keys::KeyRing) -> App {
-        App { monitor: Arc::new(areas::monitor::Monitor::new(store.clone(), pressure)), store, keys: Arc::new(keys) }
+        App {
+            monitor: Arc::new(areas::monitor::Monitor::new(store.clone(), pressure)),
+            store,
+            keys: Arc::new(keys),
+            oidc: Arc::new(access::oidc::Oidc::default()),
+        }
+    }
+
+    /// Adds single sign-on providers.
+    pub fn with_oidc(mut self, oidc: access::oidc::Oidc) -> App {
+        self.oidc = Arc::new(oidc);
+        self
     }
 
     /// The covenant in force for a tenant.

@@ -12,7 +12,12 @@ pub struct FileConfig {
     pub listen: Option<String>,
     pub data_dir: Option<PathBuf>,
     pub database_url: Option<String>,
+    /// The address people use to reach Leefwijk (for single sign-on redirects), e.g.
+    /// https://leefwijk.gemeente.nl. Default: http:// plus the listen address.
+    pub public_url: Option<String>,
     pub pressure: PressureConfig,
+    /// Single sign-on providers (OpenID Connect).
+    pub oidc: Vec<leefwijk_app::access::oidc::OidcProvider>,
 }
 
 impl FileConfig {

@@ -308,7 +308,10 @@ async fn serve(settings: Settings, listen: Option<String>, demo: bool) -> Result
         println!("First start: sign in at /inloggen as 'beheerder' with the one-time password {password} (you will choose your own).");
     }
     let listen = listen.or(settings.file.listen.clone()).unwrap_or_else(|| "127.0.0.1:8080".to_string());
-    let app = App::new(store.clone(), settings.file.pressure.clone(), keys);
+    let public_url = settings.file.public_url.clone().unwrap_or_else(|| format!("http://{listen}"));
+    let oidc = leefwijk_app::access::oidc::Oidc::new(settings.file.oidc.clone(), &public_url)
+        .context("the [[oidc]] configuration is invalid")?;
+    let app = App::new(store.clone(), settings.file.pressure.clone(), keys).with_oidc(oidc);
     let listener = tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("listening on {listen}"))?;
     let addr = listener.local_addr()?;
     println!("Leefwijk runs on http://{addr}/ ({} database). Stop with Ctrl+C.", store.backend().name());

@@ -505,3 +505,59 @@ impl StoreTx {
         row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).transpose()
     }
 }
+
+/// A pending single sign-on flow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OidcFlow {
+    pub state: String,
+    pub provider: String,
+    pub nonce: String,
+    pub verifier: String,
+    pub return_to: String,
+    pub expires_at: i64,
+}
+
+impl Store {
+    pub async fn save_oidc_flow(&self, flow: &OidcFlow) -> Result<()> {
+        sqlx::query("INSERT INTO oidc_flows (state, provider, nonce, verifier, return_to, expires_at) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(flow.state.clone())
+            .bind(flow.provider.clone())
+            .bind(flow.nonce.clone())
+            .bind(flow.verifier.clone())
+            .bind(flow.return_to.clone())
+            .bind(flow.expires_at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Takes a flow out (it can be used once); None when unknown or expired.
+    pub async fn take_oidc_flow(&self, state: &str, now: i64) -> Result<Option<OidcFlow>> {
+        let mut tx = self.pool.begin().await?;
+        let row = sqlx::query(
+            "SELECT state, provider, nonce, verifier, return_to, expires_at FROM oidc_flows WHERE state = $1",
+        )
+        .bind(state.to_string())
+        .fetch_optional(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM oidc_flows WHERE state = $1 OR expires_at < $2")
+            .bind(state.to_string())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        let flow = row
+            .map(|r| {
+                Ok::<_, StoreError>(OidcFlow {
+                    state: r.try_get(0)?,
+                    provider: r.try_get(1)?,
+                    nonce: r.try_get(2)?,
+                    verifier: r.try_get(3)?,
+                    return_to: r.try_get(4)?,
+                    expires_at: r.try_get(5)?,
+                })
+            })
+            .transpose()?;
+        Ok(flow.filter(|f| f.expires_at > now))
+    }
+}

@@ -11,7 +11,7 @@ pub mod testing;
 pub use areas::{AreaRecord, ImportRecord, ShapeRecord};
 pub use audit::AuditFilter;
 pub use db::{Backend, Store, StoreTx};
-pub use identity::{AccessHandle, ApiClient, Organisation, Session, Tenant, User};
+pub use identity::{AccessHandle, ApiClient, OidcFlow, Organisation, Session, Tenant, User};
 
 /// Storage failures. Callers map these to their own errors; none carries personal data.
 #[derive(Debug, thiserror::Error)]

@@ -69,6 +69,8 @@ pub static RULES: &[Rule] = &[
     // Signing in and out.
     public("GET", "/inloggen"),
     public("POST", "/inloggen"),
+    public("GET", "/inloggen/oidc/{provider}"),
+    public("GET", "/inloggen/oidc/{provider}/callback"),
     scoped("POST", "/uitloggen", SIGNED),
     scoped("GET", "/wachtwoord", SIGNED),
     scoped("POST", "/wachtwoord", SIGNED),

@@ -88,7 +88,7 @@ async fn matrix(url: &str) {
             let browser = if own_session.is_some() { &own_session } else { browser };
             // Targets of {id}: a user (or client) of the demo collaboration.
             let own_target = if rule.path.contains("api-clients") { revocable.as_str() } else { own_user.as_str() };
-            let uri = rule.path.replace("{code}", "WK990101").replace("{id}", own_target);
+            let uri = rule.path.replace("{code}", "WK990101").replace("{id}", own_target).replace("{provider}", "gemeente");
             let method = Method::from_bytes(rule.method.as_bytes()).expect("method");
             let reply = match (caller, browser) {
                 (Caller::Client, _) => {
@@ -127,7 +127,9 @@ async fn matrix(url: &str) {
             // (A 403 page from the CSRF check or the covenant gate comes later, from the
             // handler, and is tested in access_flows.)
             let table_403 = reply.status == StatusCode::FORBIDDEN && reply.body.contains("\"code\":\"forbidden\"");
-            let refused = reply.status == StatusCode::UNAUTHORIZED || table_403 || refused_login;
+            let table_401 = reply.status == StatusCode::UNAUTHORIZED
+                && (reply.body.contains("\"code\":\"unauthenticated\"") || reply.body.contains("\"code\":\"client_refused\""));
+            let refused = table_401 || table_403 || refused_login;
             let expected_allowed = allowed_by_table(rule, caller);
             let tenant_refusal = matches!(caller, Caller::OtherTenantAdmin) && rule.path.contains("{id}");
             if expected_allowed {

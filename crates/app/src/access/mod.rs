@@ -6,4 +6,5 @@ pub mod covenant;
 pub mod gate;
 pub mod identity;
 pub mod keys;
+pub mod oidc;
 pub mod vault;

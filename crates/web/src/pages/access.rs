@@ -20,6 +20,8 @@ use serde::Deserialize;
 pub fn routes() -> Router<App> {
     Router::new()
         .route("/inloggen", get(login_form).post(login))
+        .route("/inloggen/oidc/{provider}", get(sso_start))
+        .route("/inloggen/oidc/{provider}/callback", get(sso_callback))
         .route("/uitloggen", post(logout))
         .route("/wachtwoord", get(password_form).post(change_password))
         .route("/beheer", get(admin))
@@ -75,6 +77,12 @@ struct LoginPage {
     back: String,
     username: String,
     error: String,
+    /// Single sign-on providers: (id, name).
+    providers: Vec<(String, String)>,
+}
+
+fn providers(app: &App) -> Vec<(String, String)> {
+    app.oidc.providers().iter().map(|p| (p.id.clone(), p.name.clone())).collect()
 }
 
 #[derive(Deserialize)]
@@ -82,7 +90,7 @@ struct LoginQuery {
     terug: Option<String>,
 }
 
-async fn login_form(ctx: PageCtx, Query(q): Query<LoginQuery>) -> Response {
+async fn login_form(State(app): State<App>, ctx: PageCtx, Query(q): Query<LoginQuery>) -> Response {
     let csrf = match identity::random_token() {
         Ok(t) => t,
         Err(e) => return app_error(&ctx, e),
@@ -93,6 +101,7 @@ async fn login_form(ctx: PageCtx, Query(q): Query<LoginQuery>) -> Response {
         back: safe_return(q.terug.as_deref().unwrap_or("/")),
         username: String::new(),
         error: String::new(),
+        providers: providers(&app),
     };
     let mut response = render(&ctx, &page);
     response.headers_mut().append(header::SET_COOKIE, set_cookie(LOGIN_CSRF_COOKIE, &csrf, 1800));
@@ -167,11 +176,90 @@ async fn login(State(app): State<App>, ctx: PageCtx, headers: HeaderMap, Form(fo
                 back: safe_return(&form.terug),
                 username: form.username.clone(),
                 error,
+                providers: providers(&app),
             };
             let mut response = render(&ctx, &page);
             *response.status_mut() = status;
             response
         }
+    }
+}
+
+/// Sends the browser to the identity provider.
+async fn sso_start(
+    State(app): State<App>,
+    ctx: PageCtx,
+    Path(provider): Path<String>,
+    Query(q): Query<LoginQuery>,
+) -> Response {
+    let back = safe_return(q.terug.as_deref().unwrap_or("/"));
+    match app.oidc.start(&app.store, &provider, &back).await {
+        Ok(Ok(url)) => Redirect::to(&url).into_response(),
+        Ok(Err(failure)) => sso_refused(&app, &ctx, failure.to_string()),
+        Err(e) => app_error(&ctx, e),
+    }
+}
+
+#[derive(Deserialize)]
+struct CallbackQuery {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+    error_description: Option<String>,
+}
+
+fn sso_refused(app: &App, ctx: &PageCtx, reason: String) -> Response {
+    let page = LoginPage {
+        ctx: ctx.clone(),
+        csrf: String::new(),
+        back: "/".into(),
+        username: String::new(),
+        error: format!(
+            "{} {reason}",
+            ctx.t(
+                "Inloggen via de identiteitsprovider is niet gelukt:",
+                "Signing in with the identity provider failed:"
+            )
+        ),
+        providers: providers(app),
+    };
+    let mut response = render(ctx, &page);
+    *response.status_mut() = StatusCode::UNAUTHORIZED;
+    response
+}
+
+/// The provider sends the browser back here with a code and the state.
+async fn sso_callback(
+    State(app): State<App>,
+    ctx: PageCtx,
+    headers: HeaderMap,
+    Path(provider): Path<String>,
+    Query(q): Query<CallbackQuery>,
+) -> Response {
+    if let Some(error) = q.error {
+        return sso_refused(&app, &ctx, format!("{error} {}", q.error_description.unwrap_or_default()));
+    }
+    let (Some(code), Some(state)) = (q.code, q.state) else {
+        return sso_refused(&app, &ctx, ctx.t("code of state ontbreekt", "code or state missing").to_string());
+    };
+    match app.oidc.finish(&app.store, &provider, &code, &state).await {
+        Ok(Ok((user, back))) => {
+            if let Some(old) = cookie(&headers, SESSION_COOKIE) {
+                let _ = identity::logout(&app.store, &old).await;
+            }
+            let session = match identity::start_session(&app.store, user, identity::now_ms()).await {
+                Ok(s) => s,
+                Err(e) => return app_error(&ctx, e),
+            };
+            tracing::info!(user_id = %session.user.id, provider = %provider, "login by single sign-on");
+            let mut response = Redirect::to(&safe_return(&back)).into_response();
+            response
+                .headers_mut()
+                .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, &session.token, identity::SESSION_MS / 1000));
+            response
+        }
+        Ok(Err(failure)) => sso_refused(&app, &ctx, failure.to_string()),
+        Err(e) => app_error(&ctx, e),
     }
 }
 
@@ -786,12 +874,20 @@ struct ReidentifyPage {
     pseudonym: String,
     bsn: String,
     message: String,
+    /// The covenant's decision text (English, marked as such).
+    rule: String,
 }
 
 async fn reidentify_form(ctx: PageCtx) -> Response {
     render(
         &ctx,
-        &ReidentifyPage { ctx: ctx.clone(), pseudonym: String::new(), bsn: String::new(), message: String::new() },
+        &ReidentifyPage {
+            ctx: ctx.clone(),
+            pseudonym: String::new(),
+            bsn: String::new(),
+            message: String::new(),
+            rule: String::new(),
+        },
     )
 }
 
@@ -818,6 +914,7 @@ async fn reidentify(
     };
     let pseudonym = form.pseudonym.trim().to_lowercase();
     let actor = Actor::User(me.user.clone());
+    let mut rule = String::new();
     let (status, bsn, message) = match vault::reidentify(&app.store, &app.keys, &covenant, &actor, &pseudonym).await {
         Ok(Ok(Some(bsn))) => (
             StatusCode::OK,
@@ -837,19 +934,18 @@ async fn reidentify(
             )
             .to_string(),
         ),
-        Ok(Err(denied)) => (
-            StatusCode::FORBIDDEN,
-            String::new(),
-            format!(
-                "{} {}",
-                ctx.t("Geen toegang volgens het convenant:", "Not allowed by the covenant:"),
-                denied.decision
-            ),
-        ),
+        Ok(Err(denied)) => {
+            rule = denied.decision.to_string();
+            (
+                StatusCode::FORBIDDEN,
+                String::new(),
+                ctx.t("Geen toegang volgens het convenant:", "Not allowed by the covenant:").to_string(),
+            )
+        }
         Err(AppError::BadRequest(m)) => (StatusCode::BAD_REQUEST, String::new(), m),
         Err(e) => return app_error(&ctx, e),
     };
-    let mut response = render(&ctx, &ReidentifyPage { ctx: ctx.clone(), pseudonym, bsn, message });
+    let mut response = render(&ctx, &ReidentifyPage { ctx: ctx.clone(), pseudonym, bsn, message, rule });
     *response.status_mut() = status;
     response.headers_mut().insert(header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
     response
