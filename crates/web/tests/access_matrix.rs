@@ -88,7 +88,8 @@ async fn matrix(url: &str) {
             let browser = if own_session.is_some() { &own_session } else { browser };
             // Targets of {id}: a user (or client) of the demo collaboration.
             let own_target = if rule.path.contains("api-clients") { revocable.as_str() } else { own_user.as_str() };
-            let uri = rule.path.replace("{code}", "WK990101").replace("{id}", own_target).replace("{provider}", "gemeente");
+            let uri =
+                rule.path.replace("{code}", "WK990101").replace("{id}", own_target).replace("{provider}", "gemeente");
             let method = Method::from_bytes(rule.method.as_bytes()).expect("method");
             let reply = match (caller, browser) {
                 (Caller::Client, _) => {
@@ -128,7 +129,8 @@ async fn matrix(url: &str) {
             // handler, and is tested in access_flows.)
             let table_403 = reply.status == StatusCode::FORBIDDEN && reply.body.contains("\"code\":\"forbidden\"");
             let table_401 = reply.status == StatusCode::UNAUTHORIZED
-                && (reply.body.contains("\"code\":\"unauthenticated\"") || reply.body.contains("\"code\":\"client_refused\""));
+                && (reply.body.contains("\"code\":\"unauthenticated\"")
+                    || reply.body.contains("\"code\":\"client_refused\""));
             let refused = table_401 || table_403 || refused_login;
             let expected_allowed = allowed_by_table(rule, caller);
             let tenant_refusal = matches!(caller, Caller::OtherTenantAdmin) && rule.path.contains("{id}");
