@@ -31,6 +31,9 @@ pub enum BenchCommand {
     Import(ImportArgs),
     /// API and pages under load from a second process, as ratios to GET /api/v1/health.
     Api(ApiArgs),
+    /// A bounded soak: mixed load for N minutes from a second process, sampling the
+    /// server's memory; fails on any error or on memory growth beyond 20% after warm-up.
+    Soak(SoakArgs),
     /// The load generator `bench api` runs as a second process when wrk is absent.
     #[command(hide = true)]
     LoadClient(LoadClientArgs),
@@ -40,6 +43,7 @@ pub async fn run(command: BenchCommand) -> Result<()> {
     match command {
         BenchCommand::Import(args) => bench_import(args).await,
         BenchCommand::Api(args) => bench_api(args).await,
+        BenchCommand::Soak(args) => bench_soak(args).await,
         BenchCommand::LoadClient(args) => load_client(args).await,
     }
 }
@@ -1011,43 +1015,174 @@ async fn run_load(
     Ok((result, capped))
 }
 
+/// The demo served in-process on 127.0.0.1:0, counting requests.
+struct BenchServer {
+    addr: SocketAddr,
+    counter: Arc<AtomicU64>,
+    stop: Arc<AtomicBool>,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+    store: Store,
+}
+
+impl BenchServer {
+    async fn start(tmp: &Path) -> Result<BenchServer> {
+        let db = tmp.join("bench.db");
+        let store =
+            Store::connect(&format!("sqlite://{}", db.display())).await.context("creating the SQLite database")?;
+        store.migrate().await.context("applying migrations")?;
+        match leefwijk_app::demo::load(&store).await.context("loading the demo data")? {
+            leefwijk_app::demo::DemoOutcome::Loaded { .. } => {}
+            leefwijk_app::demo::DemoOutcome::SkippedExistingData => bail!("the fresh database already held figures"),
+        }
+        let counter = Arc::new(AtomicU64::new(0));
+        let keys = leefwijk_app::access::keys::KeyRing::open(&tmp.join("keys")).context("creating bench keys")?;
+        let router = leefwijk_web::router(App::new(store.clone(), PressureConfig::default(), keys))
+            .layer(axum::middleware::from_fn_with_state(counter.clone(), count_requests));
+        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await.context("binding 127.0.0.1:0")?;
+        let addr = listener.local_addr()?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let stop_server = stop.clone();
+        let server = tokio::spawn(async move {
+            axum::serve(listener, router)
+                .with_graceful_shutdown(async move {
+                    while !stop_server.load(Ordering::Relaxed) {
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                    }
+                })
+                .await
+        });
+        Ok(BenchServer { addr, counter, stop, server, store })
+    }
+
+    async fn shut_down(self) -> Result<()> {
+        self.stop.store(true, Ordering::Relaxed);
+        match tokio::time::timeout(Duration::from_secs(10), self.server).await {
+            Ok(joined) => joined.context("the server task failed")?.context("the server failed")?,
+            Err(_) => eprintln!("the server did not stop within 10 s; leaving it to the process exit"),
+        }
+        self.store.close().await;
+        Ok(())
+    }
+}
+
+#[derive(clap::Args)]
+pub struct SoakArgs {
+    /// Minutes of load (at most 60).
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=60))]
+    minutes: u64,
+    /// Seconds of warm-up before the memory baseline is taken.
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(5..=600))]
+    warm_up_secs: u64,
+    /// Concurrent keep-alive connections.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u64).range(1..=256))]
+    connections: u64,
+    /// Allowed growth of the server's resident memory after warm-up, in percent.
+    #[arg(long, default_value_t = 20)]
+    max_growth_percent: u64,
+    /// Load generator in a second process: wrk (default when installed) or builtin.
+    #[arg(long, value_enum)]
+    tool: Option<Tool>,
+}
+
+/// Resident memory of this process (the server runs in it), in KiB, from /proc.
+fn resident_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+async fn bench_soak(args: SoakArgs) -> Result<()> {
+    let tmp = TempDir::new("soak", false)?;
+    // Load runs in slices of 15 s, cycling through the endpoints: a mixed workload.
+    let slice = 15;
+    let api =
+        ApiArgs { duration_secs: slice, connections: args.connections, tool: args.tool, max_requests: 10_000_000 };
+    let tool = choose_tool(args.tool, &api, &tmp.path)?;
+    let server = BenchServer::start(&tmp.path).await?;
+    let outcome = soak(&args, &api, &tool, &server).await;
+    server.shut_down().await?;
+    let (samples, errors, requests) = outcome?;
+    let baseline = samples.iter().find(|(t, _)| *t >= args.warm_up_secs).map(|(_, kib)| *kib);
+    let last = samples.last().map(|(_, kib)| *kib);
+    println!("## leefwijk bench soak\n");
+    println!(
+        "- {} min of mixed load ({} endpoints in {slice} s slices), {} connections, {}",
+        args.minutes,
+        API_ENDPOINTS.len() + 1,
+        args.connections,
+        tool.describe()
+    );
+    println!("- {} requests, {errors} errors", group(requests));
+    println!("- {}\n", machine_summary());
+    println!("| after (s) | server RSS (MiB) |\n|---:|---:|");
+    for (t, kib) in &samples {
+        println!("| {t} | {:.1} |", *kib as f64 / 1024.0);
+    }
+    let (Some(baseline), Some(last)) = (baseline, last) else {
+        bail!("no memory samples after the warm-up: run longer than --warm-up-secs");
+    };
+    let growth = (last as f64 / baseline as f64 - 1.0) * 100.0;
+    println!(
+        "\nMemory after warm-up: {:.1} MiB; at the end: {:.1} MiB; growth {growth:+.1}% (allowed {}%).",
+        baseline as f64 / 1024.0,
+        last as f64 / 1024.0,
+        args.max_growth_percent
+    );
+    ensure!(errors == 0, "the soak saw {errors} errors");
+    ensure!(
+        growth <= args.max_growth_percent as f64,
+        "memory grew {growth:.1}% after warm-up (allowed {}%)",
+        args.max_growth_percent
+    );
+    println!("Soak passed.");
+    Ok(())
+}
+
+/// Runs the slices; returns memory samples (seconds since start, KiB), errors and requests.
+async fn soak(
+    args: &SoakArgs,
+    api: &ApiArgs,
+    tool: &LoadTool,
+    server: &BenchServer,
+) -> Result<(Vec<(u64, u64)>, u64, u64)> {
+    let paths: Vec<&str> = std::iter::once(BASELINE_PATH).chain(API_ENDPOINTS.iter().copied()).collect();
+    for path in &paths {
+        let (status, _) = fetch_once(server.addr, path).await.with_context(|| format!("GET {path}"))?;
+        ensure!(status == 200, "GET {path} answered {status} before any load");
+    }
+    let started = Instant::now();
+    let total = Duration::from_secs(args.minutes * 60);
+    let (mut samples, mut errors, mut requests) = (Vec::new(), 0, 0);
+    let mut i = 0;
+    while started.elapsed() < total {
+        let path = paths[i % paths.len()];
+        i += 1;
+        let left = total.saturating_sub(started.elapsed()).as_secs().clamp(1, api.duration_secs);
+        let (result, _) = run_load(tool, &format!("http://{}{path}", server.addr), api, left, &server.counter).await?;
+        errors += result.errors();
+        requests += result.requests;
+        if let Some(kib) = resident_kib() {
+            samples.push((started.elapsed().as_secs(), kib));
+        }
+        eprintln!(
+            "soak {:>4} s: GET {path}: {:.0} req/s, {} errors",
+            started.elapsed().as_secs(),
+            result.per_second(),
+            result.errors()
+        );
+    }
+    Ok((samples, errors, requests))
+}
+
 async fn bench_api(args: ApiArgs) -> Result<()> {
     let tmp = TempDir::new("api", false)?;
     let tool = choose_tool(args.tool, &args, &tmp.path)?;
-
-    let db = tmp.path.join("bench.db");
-    let store = Store::connect(&format!("sqlite://{}", db.display())).await.context("creating the SQLite database")?;
-    store.migrate().await.context("applying migrations")?;
-    match leefwijk_app::demo::load(&store).await.context("loading the demo data")? {
-        leefwijk_app::demo::DemoOutcome::Loaded { .. } => {}
-        leefwijk_app::demo::DemoOutcome::SkippedExistingData => bail!("the fresh database already held figures"),
-    }
-    let counter = Arc::new(AtomicU64::new(0));
-    let keys = leefwijk_app::access::keys::KeyRing::open(&tmp.path.join("keys")).context("creating bench keys")?;
-    let router = leefwijk_web::router(App::new(store.clone(), PressureConfig::default(), keys))
-        .layer(axum::middleware::from_fn_with_state(counter.clone(), count_requests));
-    let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await.context("binding 127.0.0.1:0")?;
-    let addr = listener.local_addr()?;
-    let stop = Arc::new(AtomicBool::new(false));
-    let stop_server = stop.clone();
-    let server = tokio::spawn(async move {
-        axum::serve(listener, router)
-            .with_graceful_shutdown(async move {
-                while !stop_server.load(Ordering::Relaxed) {
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                }
-            })
-            .await
-    });
-
-    let outcome = measure_api(&args, &tool, addr, &counter).await;
-
-    stop.store(true, Ordering::Relaxed);
-    match tokio::time::timeout(Duration::from_secs(10), server).await {
-        Ok(joined) => joined.context("the server task failed")?.context("the server failed")?,
-        Err(_) => eprintln!("the server did not stop within 10 s; leaving it to the process exit"),
-    }
-    store.close().await;
+    let server = BenchServer::start(&tmp.path).await?;
+    let addr = server.addr;
+    let outcome = measure_api(&args, &tool, addr, &server.counter).await;
+    server.shut_down().await?;
     let measured = outcome?;
     print_api_report(&args, &tool, addr, &measured);
     Ok(())
