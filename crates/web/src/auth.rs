@@ -69,16 +69,7 @@ fn unauthenticated(path: &str, query: Option<&str>) -> Response {
         Some(q) => format!("{path}?{q}"),
         None => path.to_string(),
     };
-    let encoded: String = back
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
+    let encoded = leefwijk_app::access::oidc::percent_encode(&back);
     Redirect::to(&format!("/inloggen?terug={encoded}")).into_response()
 }
 

@@ -3,7 +3,7 @@
 //! municipalities and their wijken/buurten, never at cadastral detail, and smaller
 //! shapes keep pages light.
 
-use super::import_kwb::{feature_identity, json_error, KwbError};
+use super::import_kwb::{feature_identity, visit_features, KwbError};
 use leefwijk_domain::geometry::{Point, Polygon, Ring, Shape};
 use leefwijk_store::ShapeRecord;
 use std::collections::BTreeSet;
@@ -50,24 +50,9 @@ fn polygon(v: &serde_json::Value, feature: usize) -> Result<Polygon, KwbError> {
 
 /// Parses boundaries from GeoJSON text and simplifies them.
 pub fn parse_boundaries(text: &str, progress: &dyn Fn(u64)) -> Result<ParsedBoundaries, KwbError> {
-    let doc: serde_json::Value = serde_json::from_str(text).map_err(|e| json_error(&e))?;
-    let features = doc.get("features").and_then(|f| f.as_array()).ok_or(KwbError::Json {
-        line: 1,
-        column: 1,
-        problem: "not a GeoJSON FeatureCollection".into(),
-    })?;
     let mut out = ParsedBoundaries::default();
     let mut seen = BTreeSet::new();
-    for (i, feature) in features.iter().enumerate() {
-        let n = i + 1;
-        if n % 500 == 0 {
-            progress((text.len() as u64) * n as u64 / features.len().max(1) as u64);
-        }
-        let props = feature.get("properties").and_then(|p| p.as_object()).ok_or(KwbError::Feature {
-            feature: n,
-            attribute: "properties".into(),
-            problem: "missing".into(),
-        })?;
+    visit_features(text, progress, |n, feature, props| {
         let (code, _) = feature_identity(props, n)?;
         if !seen.insert(code.clone()) {
             return Err(KwbError::Feature {
@@ -92,14 +77,14 @@ pub fn parse_boundaries(text: &str, progress: &dyn Fn(u64)) -> Result<ParsedBoun
             None => return Err(geometry_error(n, "no type")),
         };
         let shape = Shape { polygons };
-        let Some(bbox) = shape.bbox() else { continue };
+        let Some(bbox) = shape.bbox() else { return Ok(()) };
         let diagonal = ((bbox.max_x - bbox.min_x).powi(2) + (bbox.max_y - bbox.min_y).powi(2)).sqrt();
         let simple = shape.simplify(diagonal * RELATIVE_TOLERANCE);
         out.points_before += shape.point_count();
         out.points_after += simple.point_count();
         out.shapes.push(ShapeRecord { code, shape: simple });
-    }
-    progress(text.len() as u64);
+        Ok(())
+    })?;
     if out.shapes.is_empty() {
         return Err(KwbError::Empty);
     }

@@ -241,20 +241,25 @@ pub(crate) fn json_error(e: &serde_json::Error) -> KwbError {
     KwbError::Json { line: e.line(), column: e.column(), problem: e.to_string() }
 }
 
-/// Reads PDOK "wijkenbuurten" GeoJSON attributes. PDOK writes -99995 for a secret value
-/// and other values from -99999999 to -99990 for unknown ones: both become missing.
-pub fn parse_pdok_geojson(text: &str, year: i32, progress: &dyn Fn(u64)) -> Result<ParsedYear, KwbError> {
+/// Properties of a GeoJSON feature.
+pub(crate) type Properties = serde_json::Map<String, serde_json::Value>;
+
+/// Parses a GeoJSON FeatureCollection and hands every feature (numbered from 1, with its
+/// properties) to `visit`, reporting progress as it goes.
+pub(crate) fn visit_features(
+    text: &str,
+    progress: &dyn Fn(u64),
+    mut visit: impl FnMut(usize, &serde_json::Value, &Properties) -> Result<(), KwbError>,
+) -> Result<(), KwbError> {
     let doc: serde_json::Value = serde_json::from_str(text).map_err(|e| json_error(&e))?;
     let features = doc.get("features").and_then(|f| f.as_array()).ok_or(KwbError::Json {
         line: 1,
         column: 1,
         problem: "not a GeoJSON FeatureCollection".into(),
     })?;
-    let mut parsed = ParsedYear { year, ..ParsedYear::default() };
-    let mut ignored = BTreeSet::new();
     for (i, feature) in features.iter().enumerate() {
         let n = i + 1;
-        if n % 1000 == 0 {
+        if n % 500 == 0 {
             progress((text.len() as u64) * n as u64 / features.len().max(1) as u64);
         }
         let props = feature.get("properties").and_then(|p| p.as_object()).ok_or(KwbError::Feature {
@@ -262,6 +267,18 @@ pub fn parse_pdok_geojson(text: &str, year: i32, progress: &dyn Fn(u64)) -> Resu
             attribute: "properties".into(),
             problem: "missing".into(),
         })?;
+        visit(n, feature, props)?;
+    }
+    progress(text.len() as u64);
+    Ok(())
+}
+
+/// Reads PDOK "wijkenbuurten" GeoJSON attributes. PDOK writes -99995 for a secret value
+/// and other values from -99999999 to -99990 for unknown ones: both become missing.
+pub fn parse_pdok_geojson(text: &str, year: i32, progress: &dyn Fn(u64)) -> Result<ParsedYear, KwbError> {
+    let mut parsed = ParsedYear { year, ..ParsedYear::default() };
+    let mut ignored = BTreeSet::new();
+    visit_features(text, progress, |n, _, props| {
         let (code, name) = feature_identity(props, n)?;
         if parsed.figures.contains_key(&code) {
             return Err(KwbError::Feature {
@@ -302,8 +319,8 @@ pub fn parse_pdok_geojson(text: &str, year: i32, progress: &dyn Fn(u64)) -> Resu
         }
         parsed.figures.insert(code.clone(), figures);
         parsed.areas.push(Area::new(code, year, name));
-    }
-    progress(text.len() as u64);
+        Ok(())
+    })?;
     // Identity attributes are not indicators; leave them out of the "ignored" report.
     for (_, codes, names) in LEVELS {
         for k in codes.iter().chain(names.iter()) {
