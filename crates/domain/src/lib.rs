@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod area;
+pub mod calendar;
 pub mod choropleth;
 pub mod figures;
 pub mod geometry;

@@ -772,34 +772,13 @@ struct AuditPage {
 
 /// "2026-11-23" → milliseconds at 00:00 UTC that day.
 fn date_ms(s: &str) -> Option<i64> {
-    let mut parts = s.trim().split('-').map(|p| p.parse::<i64>().ok());
-    let (y, m, d) = (parts.next()??, parts.next()??, parts.next()??);
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return None;
-    }
-    // Days from civil (Howard Hinnant's algorithm).
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some((era * 146_097 + doe - 719_468) * 86_400_000)
+    leefwijk_domain::calendar::Date::parse(s).ok().map(|d| d.days_since_epoch() * 86_400_000)
 }
 
 fn format_ms(ms: i64) -> String {
-    let days = ms.div_euclid(86_400_000);
+    let date = leefwijk_domain::calendar::Date::from_days_since_epoch(ms.div_euclid(86_400_000));
     let rem = ms.rem_euclid(86_400_000);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02} {:02}:{:02} UTC", rem / 3_600_000, rem / 60_000 % 60)
+    format!("{date} {:02}:{:02} UTC", rem / 3_600_000, rem / 60_000 % 60)
 }
 
 async fn audit_page(
