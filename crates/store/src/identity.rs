@@ -345,6 +345,8 @@ impl Store {
         now: i64,
         expires_at: i64,
     ) -> Result<()> {
+        // Expired sessions are useless; clear them out while we are here.
+        sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now).execute(&self.pool).await?;
         sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(token_hash.to_string())
             .bind(user_id.to_string())
