@@ -256,7 +256,12 @@ async fn create_admin(store: &Store, tenant: &str, username: &str, name: &str) -
 
 async fn load_demo(store: &Store) -> Result<()> {
     let access = leefwijk_app::demo::load_access(store).await?;
-    if !access.logins.is_empty() {
+    if access.logins.is_empty() {
+        println!(
+            "Accounts exist already, so no demo users were added. Demo users, if this database has them: \
+             beheer, beleid, wijkteam, regisseur, ggz, corporatie, privacy (password demo-<username>-leefwijk)."
+        );
+    } else {
         println!("Demo logins (fictional people; password = demo-<username>-leefwijk):");
         for l in &access.logins {
             println!("  {:<18} {:<20} {:<30} {} ({})", l.role, l.username, l.password, l.organisation, l.tenant);
@@ -270,7 +275,7 @@ async fn load_demo(store: &Store) -> Result<()> {
             println!("Demo data loaded: {areas} fictional areas for {years:?}.");
         }
         leefwijk_app::demo::DemoOutcome::SkippedExistingData => {
-            println!("Demo data not loaded: the database already holds figures, and the demo never overwrites them.");
+            println!("Demo figures not loaded: the database already holds figures (perhaps the demo's), and the demo never overwrites them.");
         }
     }
     Ok(())
