@@ -118,9 +118,12 @@ enum ImportCommand {
     },
 }
 
-fn init_tracing() {
+fn init_tracing(quiet: bool) {
+    // Benchmarks serve many thousands of requests a second: a log line each would measure
+    // the terminal, not Leefwijk. RUST_LOG still wins.
+    let default = if quiet { "warn" } else { "info,sqlx=warn" };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
 }
 
@@ -328,7 +331,7 @@ async fn serve(settings: Settings, listen: Option<String>, demo: bool) -> Result
 
 fn main() -> Result<()> {
     let cli = Cli::parse();
-    init_tracing();
+    init_tracing(matches!(cli.command, Command::Bench(_)));
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
         match cli.command {

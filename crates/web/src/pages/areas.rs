@@ -166,7 +166,7 @@ struct KeyFigure {
     note: String,
 }
 
-struct Option_ {
+struct IndicatorOption {
     key: String,
     name: String,
     selected: bool,
@@ -205,7 +205,7 @@ struct MunicipalityPage {
     gap_sentence: String,
     indicator_name: String,
     indicator_key: String,
-    options: Vec<Option_>,
+    options: Vec<IndicatorOption>,
     niveau_buurt: bool,
     map_width: String,
     map_view_height: String,
@@ -293,7 +293,11 @@ async fn municipality_page(app: &App, ctx: &PageCtx, code: &str, q: MapQuery) ->
         .iter()
         .chain(CATALOGUE.iter().map(|d| &d.key).filter(|k| !KEY_INDICATORS.contains(k)))
         .filter(|k| !matches!(**k, "boundary_change" | "urbanity"))
-        .map(|k| Option_ { key: k.to_string(), name: def(k).name(ctx.lang).to_string(), selected: *k == indicator_key })
+        .map(|k| IndicatorOption {
+            key: k.to_string(),
+            name: def(k).name(ctx.lang).to_string(),
+            selected: *k == indicator_key,
+        })
         .collect();
     Ok(MunicipalityPage {
         code: code.to_string(),
