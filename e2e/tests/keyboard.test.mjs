@@ -3,24 +3,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { newPage } from '../lib/browser.mjs';
 import { gotoExpect, TEST_TIMEOUT_MS, useAppAndBrowser } from '../lib/fixture.mjs';
+import { tabUntil } from '../lib/keyboard.mjs';
 
 const env = useAppAndBrowser();
-const MAX_TABS = 40;
-
-/** Presses Tab until `predicate(document.activeElement)` holds; returns the number of presses. */
-async function tabUntil(page, selector, what) {
-  for (let i = 1; i <= MAX_TABS; i++) {
-    await page.keyboard.press('Tab');
-    const hit = await page.evaluate(
-      (sel) => !!document.activeElement && document.activeElement.matches(sel),
-      selector,
-    );
-    if (hit) return i;
-  }
-  const active = await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 120));
-  assert.fail(`${what} (${selector}) not focused after ${MAX_TABS} Tab presses; focus is on ${active}`);
-}
-
 test('keyboard only: search "Centrum" and open the first result', { timeout: TEST_TIMEOUT_MS }, async () => {
   const { context, page } = await newPage(env.browser, env.baseURL);
   try {

@@ -4,56 +4,9 @@ import { test } from 'node:test';
 import { expectNoViolations } from '../lib/axe.mjs';
 import { newPage } from '../lib/browser.mjs';
 import { gotoExpect, TEST_TIMEOUT_MS, useAppAndBrowser } from '../lib/fixture.mjs';
+import { assertNoHorizontalScroll, PHONE } from '../lib/layout.mjs';
 
 const env = useAppAndBrowser();
-const PHONE = {
-  viewport: { width: 375, height: 740 },
-  screen: { width: 375, height: 740 },
-  isMobile: true,
-  hasTouch: true,
-  deviceScaleFactor: 2,
-};
-
-/** Page width facts; `wide` lists elements that stick out past the viewport. */
-async function widthFacts(page) {
-  return page.evaluate(() => {
-    const vw = window.innerWidth;
-    const wide = [];
-    for (const el of document.body.querySelectorAll('*')) {
-      const r = el.getBoundingClientRect();
-      if (r.width > 0 && r.right > vw + 1) {
-        // Inside a horizontally scrollable wrapper is fine.
-        let p = el.parentElement;
-        let contained = false;
-        while (p && p !== document.body) {
-          const ox = getComputedStyle(p).overflowX;
-          if (ox === 'auto' || ox === 'scroll' || ox === 'hidden') { contained = true; break; }
-          p = p.parentElement;
-        }
-        if (!contained) {
-          const id = el.id ? `#${el.id}` : '';
-          const cls = el.getAttribute('class') ? `.${el.getAttribute('class').trim().split(/\s+/).join('.')}` : '';
-          wide.push(`${el.tagName.toLowerCase()}${id}${cls} right=${Math.round(r.right)}`);
-        }
-      }
-    }
-    return {
-      scrollWidth: document.documentElement.scrollWidth,
-      innerWidth: vw,
-      wide: wide.slice(0, 10),
-    };
-  });
-}
-
-async function assertNoHorizontalScroll(page, path) {
-  const f = await widthFacts(page);
-  assert.ok(
-    f.scrollWidth <= f.innerWidth + 1,
-    `${path}: horizontal scroll at 375px: scrollWidth ${f.scrollWidth} > innerWidth ${f.innerWidth}; ` +
-      `elements past the right edge: ${f.wide.join(', ') || '(none found)'}`,
-  );
-}
-
 const MUNICIPALITY_PAGES = ['/gemeente/GM9901', '/gemeente/GM9901?indicator=population&niveau=buurt'];
 const OTHER_PAGES = [
   '/',
