@@ -9,6 +9,7 @@ pub mod figures;
 pub mod geometry;
 pub mod indicators;
 pub mod pressure;
+pub mod signals;
 pub mod trend;
 
 pub use area::{Area, AreaCode, AreaCodeError, AreaKind};

@@ -1,0 +1,220 @@
+//! Early-signalling rules (Wgs art. 3a; GGM "Model Vroegsignalering"), as pure functions
+//! for the signals capability (issue 4): signal kinds, the GGM outcome codes with what a
+//! partner may be told, and how a new signal relates to a household's earlier ones.
+
+use crate::calendar::Date;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SignalKind {
+    RentArrears,
+    EnergyArrears,
+    EnergyEndOfSupply,
+    DrinkingWaterArrears,
+    HealthInsuranceArrears,
+    Nuisance,
+    Neglect,
+    WorryAboutResident,
+}
+
+impl SignalKind {
+    /// Payment-arrears signals under the Wgs: a BSN and the creditor's preconditions are
+    /// required (reminder sent, personal contact tried, debt help pointed to, no objection).
+    pub fn is_financial(self) -> bool {
+        matches!(
+            self,
+            SignalKind::RentArrears
+                | SignalKind::EnergyArrears
+                | SignalKind::EnergyEndOfSupply
+                | SignalKind::DrinkingWaterArrears
+                | SignalKind::HealthInsuranceArrears
+        )
+    }
+
+    pub fn label_nl(self) -> &'static str {
+        match self {
+            SignalKind::RentArrears => "Huurachterstand",
+            SignalKind::EnergyArrears => "Energieachterstand",
+            SignalKind::EnergyEndOfSupply => "Einde levering energie",
+            SignalKind::DrinkingWaterArrears => "Drinkwaterachterstand",
+            SignalKind::HealthInsuranceArrears => "Premieachterstand zorgverzekering",
+            SignalKind::Nuisance => "Overlast",
+            SignalKind::Neglect => "Vervuiling of verwaarlozing van de woning",
+            SignalKind::WorryAboutResident => "Zorg om een bewoner",
+        }
+    }
+
+    /// Weight in the priority of a case: losing the home or utilities weighs most.
+    fn weight(self) -> u32 {
+        match self {
+            SignalKind::RentArrears | SignalKind::EnergyEndOfSupply => 3,
+            SignalKind::EnergyArrears | SignalKind::DrinkingWaterArrears | SignalKind::Neglect => 2,
+            SignalKind::HealthInsuranceArrears | SignalKind::Nuisance | SignalKind::WorryAboutResident => 1,
+        }
+    }
+}
+
+/// GGM outcome codes of an outreach.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    HelpAcceptedFinancial,
+    HelpAcceptedNonFinancial,
+    QuickFix,
+    NoHelpNeeded,
+    AlreadyKnownToDebtHelp,
+    OtherOngoingSupport,
+    NotReached,
+    Unjustified,
+    RepeatSignal,
+    NotAResident,
+    Deceased,
+    ReferralWithoutContact,
+}
+
+/// What the sending partner is told: only whether the signal was picked up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PartnerFeedback {
+    PickedUp,
+    NotPickedUp,
+}
+
+impl Outcome {
+    /// The GGM model limits feedback: for every outcome other than accepted help, the
+    /// partner hears only "not picked up", never the reason.
+    pub fn partner_feedback(self) -> PartnerFeedback {
+        match self {
+            Outcome::HelpAcceptedFinancial | Outcome::HelpAcceptedNonFinancial | Outcome::QuickFix => {
+                PartnerFeedback::PickedUp
+            }
+            _ => PartnerFeedback::NotPickedUp,
+        }
+    }
+}
+
+/// A signal as far as matching needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignalFacts {
+    pub partner: String,
+    pub kind: SignalKind,
+    pub arrears_cents: i64,
+    pub signal_date: Date,
+    pub crisis: bool,
+}
+
+/// How a new signal relates to the household's earlier signals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, utoipa::ToSchema)]
+pub struct Classification {
+    /// Another signal for the household in the same calendar month: one stacked case.
+    pub multiple: bool,
+    /// A signal in the six months before: recurrent.
+    pub recurrent: bool,
+    /// The same partner reports the same kind again without the arrears increasing: recorded,
+    /// not routed again.
+    pub repeat: bool,
+}
+
+fn months_between(earlier: Date, later: Date) -> i64 {
+    let months = i64::from(later.year - earlier.year) * 12 + i64::from(later.month) - i64::from(earlier.month);
+    if later.day < earlier.day {
+        months - 1
+    } else {
+        months
+    }
+}
+
+/// Classifies `new` against the household's `earlier` signals (any order).
+pub fn classify(new: &SignalFacts, earlier: &[SignalFacts]) -> Classification {
+    let before: Vec<&SignalFacts> = earlier.iter().filter(|s| s.signal_date <= new.signal_date).collect();
+    let multiple = before
+        .iter()
+        .any(|s| s.signal_date.year == new.signal_date.year && s.signal_date.month == new.signal_date.month);
+    let recurrent = before.iter().any(|s| {
+        let m = months_between(s.signal_date, new.signal_date);
+        (0..6).contains(&m)
+            && !(s.signal_date.year == new.signal_date.year && s.signal_date.month == new.signal_date.month)
+    });
+    // The latest earlier signal of this partner and kind within six months.
+    let same_source = before
+        .iter()
+        .filter(|s| {
+            s.partner == new.partner && s.kind == new.kind && months_between(s.signal_date, new.signal_date) < 6
+        })
+        .max_by_key(|s| s.signal_date);
+    let repeat = same_source.map(|s| new.arrears_cents <= s.arrears_cents && !new.crisis).unwrap_or(false);
+    Classification { multiple, recurrent, repeat }
+}
+
+/// Priority of a household's open case: the heaviest kind, more for every other source, and
+/// most for a crisis. Higher is more urgent.
+pub fn priority(signals: &[SignalFacts]) -> u32 {
+    let mut sources: Vec<&str> = signals.iter().map(|s| s.partner.as_str()).collect();
+    sources.sort_unstable();
+    sources.dedup();
+    let heaviest = signals.iter().map(|s| s.kind.weight()).max().unwrap_or(0);
+    let crisis = if signals.iter().any(|s| s.crisis) { 10 } else { 0 };
+    heaviest + 2 * sources.len().saturating_sub(1) as u32 + crisis
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(partner: &str, kind: SignalKind, cents: i64, date: &str) -> SignalFacts {
+        SignalFacts {
+            partner: partner.into(),
+            kind,
+            arrears_cents: cents,
+            signal_date: Date::parse(date).expect("date"),
+            crisis: false,
+        }
+    }
+
+    #[test]
+    fn same_month_is_multiple_and_earlier_half_year_is_recurrent() {
+        let rent = s("corporatie", SignalKind::RentArrears, 80_000, "2026-11-03");
+        let energy = s("energie", SignalKind::EnergyArrears, 30_000, "2026-11-20");
+        let c = classify(&energy, &[rent.clone()]);
+        assert!(c.multiple && !c.recurrent && !c.repeat);
+        let water = s("water", SignalKind::DrinkingWaterArrears, 9_000, "2026-07-15");
+        let c = classify(&energy, &[water.clone()]);
+        assert!(c.recurrent && !c.multiple, "July to November is within six months");
+        let old = s("water", SignalKind::DrinkingWaterArrears, 9_000, "2026-04-10");
+        assert!(!classify(&energy, &[old]).recurrent, "more than six months ago");
+        assert_eq!(classify(&energy, &[]), Classification::default());
+    }
+
+    #[test]
+    fn the_same_arrears_again_is_a_repeat_unless_it_grew_or_is_a_crisis() {
+        let first = s("corporatie", SignalKind::RentArrears, 80_000, "2026-10-01");
+        let same = s("corporatie", SignalKind::RentArrears, 80_000, "2026-11-01");
+        assert!(classify(&same, &[first.clone()]).repeat);
+        let grown = s("corporatie", SignalKind::RentArrears, 120_000, "2026-11-01");
+        assert!(!classify(&grown, &[first.clone()]).repeat, "increased arrears are picked up again");
+        let crisis = SignalFacts { crisis: true, ..same.clone() };
+        assert!(!classify(&crisis, &[first.clone()]).repeat);
+        let other_partner = s("energie", SignalKind::RentArrears, 80_000, "2026-11-01");
+        assert!(!classify(&other_partner, &[first]).repeat);
+    }
+
+    #[test]
+    fn feedback_to_partners_is_limited() {
+        assert_eq!(Outcome::HelpAcceptedFinancial.partner_feedback(), PartnerFeedback::PickedUp);
+        assert_eq!(Outcome::Deceased.partner_feedback(), PartnerFeedback::NotPickedUp);
+        assert_eq!(Outcome::AlreadyKnownToDebtHelp.partner_feedback(), PartnerFeedback::NotPickedUp);
+        assert!(SignalKind::RentArrears.is_financial() && !SignalKind::Nuisance.is_financial());
+    }
+
+    #[test]
+    fn priority_grows_with_sources_and_crisis() {
+        let rent = s("corporatie", SignalKind::RentArrears, 1, "2026-11-01");
+        let energy = s("energie", SignalKind::EnergyArrears, 1, "2026-11-02");
+        assert_eq!(priority(&[rent.clone()]), 3);
+        assert_eq!(priority(&[rent.clone(), energy.clone()]), 5);
+        let crisis = SignalFacts { crisis: true, ..energy };
+        assert_eq!(priority(&[rent, crisis]), 15);
+        assert_eq!(priority(&[]), 0);
+    }
+}
