@@ -176,10 +176,10 @@ mod tests {
     fn same_month_is_multiple_and_earlier_half_year_is_recurrent() {
         let rent = s("corporatie", SignalKind::RentArrears, 80_000, "2026-11-03");
         let energy = s("energie", SignalKind::EnergyArrears, 30_000, "2026-11-20");
-        let c = classify(&energy, &[rent.clone()]);
+        let c = classify(&energy, std::slice::from_ref(&rent));
         assert!(c.multiple && !c.recurrent && !c.repeat);
         let water = s("water", SignalKind::DrinkingWaterArrears, 9_000, "2026-07-15");
-        let c = classify(&energy, &[water.clone()]);
+        let c = classify(&energy, std::slice::from_ref(&water));
         assert!(c.recurrent && !c.multiple, "July to November is within six months");
         let old = s("water", SignalKind::DrinkingWaterArrears, 9_000, "2026-04-10");
         assert!(!classify(&energy, &[old]).recurrent, "more than six months ago");
@@ -190,11 +190,11 @@ mod tests {
     fn the_same_arrears_again_is_a_repeat_unless_it_grew_or_is_a_crisis() {
         let first = s("corporatie", SignalKind::RentArrears, 80_000, "2026-10-01");
         let same = s("corporatie", SignalKind::RentArrears, 80_000, "2026-11-01");
-        assert!(classify(&same, &[first.clone()]).repeat);
+        assert!(classify(&same, std::slice::from_ref(&first)).repeat);
         let grown = s("corporatie", SignalKind::RentArrears, 120_000, "2026-11-01");
-        assert!(!classify(&grown, &[first.clone()]).repeat, "increased arrears are picked up again");
+        assert!(!classify(&grown, std::slice::from_ref(&first)).repeat, "increased arrears are picked up again");
         let crisis = SignalFacts { crisis: true, ..same.clone() };
-        assert!(!classify(&crisis, &[first.clone()]).repeat);
+        assert!(!classify(&crisis, std::slice::from_ref(&first)).repeat);
         let other_partner = s("energie", SignalKind::RentArrears, 80_000, "2026-11-01");
         assert!(!classify(&other_partner, &[first]).repeat);
     }
@@ -211,7 +211,7 @@ mod tests {
     fn priority_grows_with_sources_and_crisis() {
         let rent = s("corporatie", SignalKind::RentArrears, 1, "2026-11-01");
         let energy = s("energie", SignalKind::EnergyArrears, 1, "2026-11-02");
-        assert_eq!(priority(&[rent.clone()]), 3);
+        assert_eq!(priority(std::slice::from_ref(&rent)), 3);
         assert_eq!(priority(&[rent.clone(), energy.clone()]), 5);
         let crisis = SignalFacts { crisis: true, ..energy };
         assert_eq!(priority(&[rent, crisis]), 15);
