@@ -5,10 +5,13 @@ pub mod access;
 pub mod area;
 pub mod calendar;
 pub mod choropleth;
+pub mod disclosure;
 pub mod figures;
 pub mod geometry;
+pub mod housing;
 pub mod indicators;
 pub mod pressure;
+pub mod programme;
 pub mod signals;
 pub mod trend;
 

@@ -73,7 +73,7 @@ pub struct AccessHandle {
 }
 
 impl AccessHandle {
-    fn permits(&self, tenant: &str, category: &str, action: &str, subject: &str) -> Result<()> {
+    pub(crate) fn permits(&self, tenant: &str, category: &str, action: &str, subject: &str) -> Result<()> {
         if self.tenant == tenant && self.category == category && self.action == action && self.subject == subject {
             Ok(())
         } else {

@@ -6,12 +6,17 @@ mod areas;
 mod audit;
 mod db;
 mod identity;
+mod signals;
 pub mod testing;
 
 pub use areas::{AreaRecord, ImportRecord, ShapeRecord};
 pub use audit::AuditFilter;
 pub use db::{Backend, Store, StoreTx};
 pub use identity::{AccessHandle, ApiClient, OidcFlow, Organisation, Session, Tenant, User};
+pub use signals::{
+    AttemptRecord, BatchRecord, CaseEvent, CaseFactRow, CaseRecord, FeedbackRecord, PurgeCounts, RoutingRuleRecord,
+    SignalRecord,
+};
 
 /// Storage failures. Callers map these to their own errors; none carries personal data.
 #[derive(Debug, thiserror::Error)]

@@ -2,6 +2,12 @@
 //! for the signals capability (issue 4): signal kinds, the GGM outcome codes with what a
 //! partner may be told, and how a new signal relates to a household's earlier ones.
 
+pub mod deadlines;
+pub mod grouping;
+pub mod intake;
+pub mod kpi;
+pub mod routing;
+
 use crate::calendar::Date;
 use serde::{Deserialize, Serialize};
 
@@ -19,6 +25,49 @@ pub enum SignalKind {
 }
 
 impl SignalKind {
+    pub const ALL: [SignalKind; 8] = [
+        SignalKind::RentArrears,
+        SignalKind::EnergyArrears,
+        SignalKind::EnergyEndOfSupply,
+        SignalKind::DrinkingWaterArrears,
+        SignalKind::HealthInsuranceArrears,
+        SignalKind::Nuisance,
+        SignalKind::Neglect,
+        SignalKind::WorryAboutResident,
+    ];
+
+    /// The code used in the API, CSV files and the database.
+    pub fn code(self) -> &'static str {
+        match self {
+            SignalKind::RentArrears => "rent_arrears",
+            SignalKind::EnergyArrears => "energy_arrears",
+            SignalKind::EnergyEndOfSupply => "energy_end_of_supply",
+            SignalKind::DrinkingWaterArrears => "drinking_water_arrears",
+            SignalKind::HealthInsuranceArrears => "health_insurance_arrears",
+            SignalKind::Nuisance => "nuisance",
+            SignalKind::Neglect => "neglect",
+            SignalKind::WorryAboutResident => "worry_about_resident",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<SignalKind> {
+        let code = code.trim();
+        SignalKind::ALL.into_iter().find(|k| k.code().eq_ignore_ascii_case(code))
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            SignalKind::RentArrears => "Rent arrears",
+            SignalKind::EnergyArrears => "Energy arrears",
+            SignalKind::EnergyEndOfSupply => "Energy end of supply",
+            SignalKind::DrinkingWaterArrears => "Drinking-water arrears",
+            SignalKind::HealthInsuranceArrears => "Health-insurance premium arrears",
+            SignalKind::Nuisance => "Nuisance",
+            SignalKind::Neglect => "Neglect or pollution of the home",
+            SignalKind::WorryAboutResident => "Worry about a resident",
+        }
+    }
+
     /// Payment-arrears signals under the Wgs: a BSN and the creditor's preconditions are
     /// required (reminder sent, personal contact tried, debt help pointed to, no objection).
     pub fn is_financial(self) -> bool {
@@ -82,6 +131,82 @@ pub enum PartnerFeedback {
 }
 
 impl Outcome {
+    pub const ALL: [Outcome; 12] = [
+        Outcome::HelpAcceptedFinancial,
+        Outcome::HelpAcceptedNonFinancial,
+        Outcome::QuickFix,
+        Outcome::NoHelpNeeded,
+        Outcome::AlreadyKnownToDebtHelp,
+        Outcome::OtherOngoingSupport,
+        Outcome::NotReached,
+        Outcome::Unjustified,
+        Outcome::RepeatSignal,
+        Outcome::NotAResident,
+        Outcome::Deceased,
+        Outcome::ReferralWithoutContact,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Outcome::HelpAcceptedFinancial => "help_accepted_financial",
+            Outcome::HelpAcceptedNonFinancial => "help_accepted_non_financial",
+            Outcome::QuickFix => "quick_fix",
+            Outcome::NoHelpNeeded => "no_help_needed",
+            Outcome::AlreadyKnownToDebtHelp => "already_known_to_debt_help",
+            Outcome::OtherOngoingSupport => "other_ongoing_support",
+            Outcome::NotReached => "not_reached",
+            Outcome::Unjustified => "unjustified",
+            Outcome::RepeatSignal => "repeat_signal",
+            Outcome::NotAResident => "not_a_resident",
+            Outcome::Deceased => "deceased",
+            Outcome::ReferralWithoutContact => "referral_without_contact",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Outcome> {
+        Outcome::ALL.into_iter().find(|o| o.code() == code.trim())
+    }
+
+    pub fn label_nl(self) -> &'static str {
+        match self {
+            Outcome::HelpAcceptedFinancial => "Hulp geaccepteerd (financieel)",
+            Outcome::HelpAcceptedNonFinancial => "Hulp geaccepteerd (niet-financieel)",
+            Outcome::QuickFix => "Snelle oplossing (quick fix)",
+            Outcome::NoHelpNeeded => "Geen hulp nodig",
+            Outcome::AlreadyKnownToDebtHelp => "Al bekend bij schuldhulpverlening",
+            Outcome::OtherOngoingSupport => "Andere lopende hulp",
+            Outcome::NotReached => "Niet bereikt",
+            Outcome::Unjustified => "Signaal onterecht",
+            Outcome::RepeatSignal => "Herhaalsignaal",
+            Outcome::NotAResident => "Verhuisd / geen bewoner",
+            Outcome::Deceased => "Overleden",
+            Outcome::ReferralWithoutContact => "Doorverwezen zonder contact",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Outcome::HelpAcceptedFinancial => "Help accepted (financial)",
+            Outcome::HelpAcceptedNonFinancial => "Help accepted (non-financial)",
+            Outcome::QuickFix => "Quick fix",
+            Outcome::NoHelpNeeded => "No help needed",
+            Outcome::AlreadyKnownToDebtHelp => "Already known to debt help",
+            Outcome::OtherOngoingSupport => "Other ongoing support",
+            Outcome::NotReached => "Not reached",
+            Outcome::Unjustified => "Unjustified signal",
+            Outcome::RepeatSignal => "Repeat signal",
+            Outcome::NotAResident => "Moved / not a resident",
+            Outcome::Deceased => "Deceased",
+            Outcome::ReferralWithoutContact => "Referred without contact",
+        }
+    }
+
+    /// Outcomes in which the household accepted help: the signal's data moves on to the
+    /// help process and is not purged as "without follow-up".
+    pub fn accepted_help(self) -> bool {
+        matches!(self, Outcome::HelpAcceptedFinancial | Outcome::HelpAcceptedNonFinancial | Outcome::QuickFix)
+    }
+
     /// The GGM model limits feedback: for every outcome other than accepted help, the
     /// partner hears only "not picked up", never the reason.
     pub fn partner_feedback(self) -> PartnerFeedback {
@@ -95,7 +220,7 @@ impl Outcome {
 }
 
 /// A signal as far as matching needs it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SignalFacts {
     pub partner: String,
     pub kind: SignalKind,
