@@ -6,6 +6,7 @@ pub mod access;
 pub use leefwijk_store::{ApiClient, AuditFilter, User};
 pub mod areas;
 pub mod demo;
+pub mod signals;
 
 use leefwijk_domain::pressure::PressureConfig;
 use leefwijk_store::{Store, StoreError};
@@ -20,6 +21,8 @@ pub enum AppError {
     BadRequest(String),
     #[error("{0}")]
     Forbidden(String),
+    #[error("{0}")]
+    Conflict(String),
     #[error("no figures have been imported yet: run `leefwijk import cbs-kwb FILE` or start with --demo")]
     NoData,
     #[error("import rejected: {0}")]
@@ -37,6 +40,7 @@ impl AppError {
             AppError::NotFound(_) => "not_found",
             AppError::BadRequest(_) => "bad_request",
             AppError::Forbidden(_) => "forbidden",
+            AppError::Conflict(_) => "conflict",
             AppError::NoData => "no_data",
             AppError::Import(_) => "import_rejected",
             AppError::Store(_) => "storage",
@@ -52,6 +56,7 @@ pub struct App {
     pub monitor: Arc<areas::monitor::Monitor>,
     pub keys: Arc<access::keys::KeyRing>,
     pub oidc: Arc<access::oidc::Oidc>,
+    pub signals: Arc<signals::SignalsConfig>,
 }
 
 impl App {
@@ -61,7 +66,14 @@ impl App {
             store,
             keys: Arc::new(keys),
             oidc: Arc::new(access::oidc::Oidc::default()),
+            signals: Arc::new(signals::SignalsConfig::default()),
         }
+    }
+
+    /// Sets the early-signalling configuration (deadlines, disclosure control, clock).
+    pub fn with_signals(mut self, config: signals::SignalsConfig) -> App {
+        self.signals = Arc::new(config);
+        self
     }
 
     /// Adds single sign-on providers.

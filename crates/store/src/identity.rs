@@ -73,6 +73,11 @@ pub struct AccessHandle {
 }
 
 impl AccessHandle {
+    /// The data category this handle covers.
+    pub fn category(&self) -> &str {
+        &self.category
+    }
+
     pub(crate) fn permits(&self, tenant: &str, category: &str, action: &str, subject: &str) -> Result<()> {
         if self.tenant == tenant && self.category == category && self.action == action && self.subject == subject {
             Ok(())

@@ -255,6 +255,22 @@ impl Store {
         row.as_ref().map(decode_batch).transpose()
     }
 
+    /// The household key of a case: a pseudonym, needed to ask the gate for the household.
+    pub async fn case_household(&self, tenant: &str, case_id: &str) -> Result<Option<String>> {
+        let row = sqlx::query("SELECT household_key FROM signal_cases WHERE tenant_id = $1 AND id = $2")
+            .bind(tenant.to_string())
+            .bind(case_id.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| r.try_get(0)).transpose().map_err(Into::into)
+    }
+
+    /// Tenants that have signals: the ones a retention run looks at.
+    pub async fn tenants_with_signals(&self) -> Result<Vec<String>> {
+        let rows = sqlx::query("SELECT DISTINCT tenant_id FROM signal_cases ORDER BY tenant_id").fetch_all(&self.pool).await?;
+        rows.iter().map(|r| r.try_get(0).map_err(Into::into)).collect()
+    }
+
     /// Buurt codes for postcodes found in the lookup.
     pub async fn buurten_for_postcodes(&self, postcodes: &[String]) -> Result<Vec<(String, String)>> {
         let mut out = Vec::new();
@@ -433,6 +449,26 @@ impl StoreTx {
         Ok(out)
     }
 
+    /// Stored cases by id (for updating the ones that take new signals).
+    pub async fn cases_by_ids(&mut self, tenant: &str, ids: &[String]) -> Result<Vec<CaseRecord>> {
+        let mut out = Vec::new();
+        for chunk in ids.chunks(CHUNK) {
+            let sql = format!(
+                "SELECT {CASE_COLUMNS} FROM signal_cases c LEFT JOIN teams t ON t.id = c.team_id \
+                 WHERE c.tenant_id = $1 AND c.id IN ({})",
+                in_list(2, chunk.len())
+            );
+            let mut q = sqlx::query(&sql).bind(tenant.to_string());
+            for id in chunk {
+                q = q.bind(id.clone());
+            }
+            for r in q.fetch_all(&mut *self.tx).await? {
+                out.push(decode_case(&r)?);
+            }
+        }
+        Ok(out)
+    }
+
     /// Signals of the given cases (all of them, for priorities and deadlines).
     pub async fn signals_of_cases(&mut self, case_ids: &[String]) -> Result<Vec<SignalRecord>> {
         let mut out = Vec::new();
@@ -487,25 +523,16 @@ impl StoreTx {
     }
 
     /// Updates a stored case that took new signals: its deadline, priority and count.
-    pub async fn restack_case(
-        &mut self,
-        handle: &AccessHandle,
-        tenant: &str,
-        batch_id: &str,
-        case_id: &str,
-        due_on: &str,
-        priority: i64,
-        signal_count: i64,
-    ) -> Result<()> {
-        handle.permits(tenant, "financial", "write", &format!("batch:{batch_id}"))?;
+    pub async fn restack_case(&mut self, handle: &AccessHandle, batch_id: &str, case: &CaseRecord) -> Result<()> {
+        handle.permits(&case.tenant_id, "financial", "write", &format!("batch:{batch_id}"))?;
         sqlx::query(
             "UPDATE signal_cases SET due_on = $1, priority = $2, signal_count = $3 WHERE tenant_id = $4 AND id = $5",
         )
-        .bind(due_on.to_string())
-        .bind(priority)
-        .bind(signal_count)
-        .bind(tenant.to_string())
-        .bind(case_id.to_string())
+        .bind(case.due_on.clone())
+        .bind(case.priority)
+        .bind(case.signal_count)
+        .bind(case.tenant_id.clone())
+        .bind(case.id.clone())
         .execute(&mut *self.tx)
         .await?;
         Ok(())

@@ -71,6 +71,38 @@ pub struct Denied {
     pub decision: Decision,
 }
 
+fn entry(actor_tenant: &str, actor: &str, organisation: &str, req: &Request<'_>, decision: &Decision) -> AuditEntry {
+    AuditEntry {
+        seq: 0,
+        at_ms: super::identity::now_ms(),
+        tenant: actor_tenant.to_string(),
+        actor: actor.to_string(),
+        organisation: organisation.to_string(),
+        purpose: name(&req.purpose),
+        action: name(&req.action),
+        category: name(&req.category),
+        subject: req.subject.to_string(),
+        outcome: if decision.allowed { "allow" } else { "deny" }.to_string(),
+        rule: decision.rule.clone(),
+        prev_hash: String::new(),
+        hash: String::new(),
+    }
+}
+
+fn decide_for(covenant: &Covenant, actor: &Actor, req: &Request<'_>) -> Decision {
+    decide(
+        covenant,
+        &AccessRequest {
+            organisation_kind: actor.organisation_kind(),
+            role: actor.role(),
+            purpose: req.purpose,
+            category: req.category,
+            action: req.action,
+            consent: req.consent,
+        },
+    )
+}
+
 /// Decides and audits. On allow: the open transaction and the handle; the caller does its
 /// work and commits, so the change and its audit entry land together. On deny: the
 /// denial is committed to the audit log and returned.
@@ -81,39 +113,49 @@ pub async fn pass(
     actor: &Actor,
     req: &Request<'_>,
 ) -> Result<Result<(StoreTx, AccessHandle), Denied>, AppError> {
-    let decision = decide(
-        covenant,
-        &AccessRequest {
-            organisation_kind: actor.organisation_kind(),
-            role: actor.role(),
-            purpose: req.purpose,
-            category: req.category,
-            action: req.action,
-            consent: req.consent,
-        },
-    );
-    let entry = AuditEntry {
-        seq: 0,
-        at_ms: super::identity::now_ms(),
-        tenant: actor.tenant_id().to_string(),
-        actor: actor.id().to_string(),
-        organisation: actor.organisation_id().to_string(),
-        purpose: name(&req.purpose),
-        action: name(&req.action),
-        category: name(&req.category),
-        subject: req.subject.to_string(),
-        outcome: if decision.allowed { "allow" } else { "deny" }.to_string(),
-        rule: decision.rule.clone(),
-        prev_hash: String::new(),
-        hash: String::new(),
-    };
+    Ok(pass_all(store, keys, covenant, actor, std::slice::from_ref(req))
+        .await?
+        .map(|(tx, mut handles)| (tx, handles.remove(0))))
+}
+
+/// Like [`pass`] for several requests that one operation needs together (a batch writes
+/// financial data and identities): all are allowed and audited in one transaction, or the
+/// first refusal is audited and returned.
+pub async fn pass_all(
+    store: &Store,
+    keys: &KeyRing,
+    covenant: &Covenant,
+    actor: &Actor,
+    reqs: &[Request<'_>],
+) -> Result<Result<(StoreTx, Vec<AccessHandle>), Denied>, AppError> {
+    let decisions: Vec<Decision> = reqs.iter().map(|r| decide_for(covenant, actor, r)).collect();
     let mut tx = store.begin().await?;
-    if !decision.allowed {
-        tx.append_audit(entry, keys.audit()).await?;
+    if let Some((req, decision)) = reqs.iter().zip(&decisions).find(|(_, d)| !d.allowed) {
+        let e = entry(actor.tenant_id(), actor.id(), actor.organisation_id(), req, decision);
+        tx.append_audit(e, keys.audit()).await?;
         tx.commit().await?;
         tracing::info!(actor = %actor.id(), purpose = ?req.purpose, category = ?req.category, "access denied by covenant");
-        return Ok(Err(Denied { decision }));
+        return Ok(Err(Denied { decision: decision.clone() }));
     }
-    let handle = tx.issue_access(entry, keys.audit()).await?;
-    Ok(Ok((tx, handle)))
+    let mut handles = Vec::with_capacity(reqs.len());
+    for (req, decision) in reqs.iter().zip(&decisions) {
+        let e = entry(actor.tenant_id(), actor.id(), actor.organisation_id(), req, decision);
+        handles.push(tx.issue_access(e, keys.audit()).await?);
+    }
+    Ok(Ok((tx, handles)))
+}
+
+/// Access by the system itself (the retention job), for a rule of the covenant rather
+/// than a person's request: always audited under the actor "system".
+pub async fn system_access(
+    store: &Store,
+    keys: &KeyRing,
+    tenant: &str,
+    req: &Request<'_>,
+    rule: String,
+) -> Result<(StoreTx, AccessHandle), AppError> {
+    let decision = Decision { allowed: true, rule, missing: None };
+    let mut tx = store.begin().await?;
+    let handle = tx.issue_access(entry(tenant, "system", "system", req, &decision), keys.audit()).await?;
+    Ok((tx, handle))
 }

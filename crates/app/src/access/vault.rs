@@ -16,7 +16,7 @@ fn key_error(e: super::keys::KeyError) -> AppError {
     AppError::Internal(e.to_string())
 }
 
-fn seal(key: &[u8], plain: &str) -> Result<String, AppError> {
+pub(crate) fn seal(key: &[u8], plain: &str) -> Result<String, AppError> {
     let cipher = Aes256Gcm::new_from_slice(key).map_err(|e| AppError::Internal(e.to_string()))?;
     let mut nonce = [0u8; 12];
     getrandom::getrandom(&mut nonce).map_err(|e| AppError::Internal(e.to_string()))?;
@@ -29,7 +29,7 @@ fn unhex(s: &str) -> Option<Vec<u8>> {
     (0..s.len() / 2).map(|i| u8::from_str_radix(s.get(i * 2..i * 2 + 2)?, 16).ok()).collect()
 }
 
-fn open(key: &[u8], sealed: &str) -> Result<String, AppError> {
+pub(crate) fn open(key: &[u8], sealed: &str) -> Result<String, AppError> {
     let bytes =
         unhex(sealed).filter(|b| b.len() > 12).ok_or_else(|| AppError::Internal("vault entry is damaged".into()))?;
     let cipher = Aes256Gcm::new_from_slice(key).map_err(|e| AppError::Internal(e.to_string()))?;

@@ -35,6 +35,12 @@ impl PseudonymKey {
         self.mac("bsn", &bsn.expose())
     }
 
+    /// A partner's customer number, scoped to the partner organisation: lets a repeat be
+    /// recognised without keeping the number.
+    pub fn customer(&self, organisation: &str, number: &str) -> String {
+        self.mac("customer", &format!("{organisation}|{number}"))
+    }
+
     /// The household key of a normalised address.
     pub fn household(&self, normalised_address: &str) -> String {
         self.mac("address", normalised_address)
