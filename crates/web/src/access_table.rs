@@ -23,6 +23,12 @@ pub enum Access {
 const SIGNED: Access = Access::Roles { roles: ALL_ROLES };
 const ADMIN: Access = Access::Roles { roles: &["beheerder"] };
 const PRIVACY: Access = Access::Roles { roles: &["privacy_officer"] };
+const SIGNALS_CLIENT: Access = Access::Client { scope: "signals:write" };
+/// Outreach workers; the covenant further limits this to the organisations it names.
+const OUTREACH: Access = Access::Roles { roles: &["wijkteammedewerker", "regisseur"] };
+const OUTREACH_AND_POLICY: Access = Access::Roles { roles: &["wijkteammedewerker", "regisseur", "beleidsmedewerker"] };
+/// Staff of a partner (corporation, utility, insurer) uploading a file by hand.
+const PARTNER_USER: Access = Access::Roles { roles: &["professional"] };
 
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct Rule {
@@ -90,6 +96,26 @@ pub static RULES: &[Rule] = &[
     scoped("GET", "/herleiden", SIGNED),
     scoped("POST", "/herleiden", SIGNED),
     scoped("POST", "/api/v1/persons", Access::Client { scope: "persons:write" }),
+    // Early signalling: partners deliver and read feedback; outreach workers handle cases.
+    scoped("POST", "/api/v1/signals", SIGNALS_CLIENT),
+    scoped("POST", "/api/v1/signal-batches", SIGNALS_CLIENT),
+    scoped("GET", "/api/v1/signal-batches/{id}/feedback", SIGNALS_CLIENT),
+    scoped("GET", "/api/v1/signal-feedback", SIGNALS_CLIENT),
+    scoped("GET", "/api/v1/signal-cases", OUTREACH),
+    scoped("GET", "/api/v1/signal-cases/{id}", OUTREACH),
+    scoped("POST", "/api/v1/signal-cases/{id}/attempts", OUTREACH),
+    scoped("POST", "/api/v1/signal-cases/{id}/outcome", OUTREACH),
+    scoped("POST", "/api/v1/signal-cases/{id}/assignment", OUTREACH),
+    public("GET", "/api/v1/signal-figures/{code}"),
+    scoped("GET", "/api/v1/signal-kpis", OUTREACH_AND_POLICY),
+    scoped("GET", "/signalen", OUTREACH),
+    scoped("GET", "/signalen/huishouden/{id}", OUTREACH),
+    scoped("POST", "/signalen/huishouden/{id}/poging", OUTREACH),
+    scoped("POST", "/signalen/huishouden/{id}/uitkomst", OUTREACH),
+    scoped("POST", "/signalen/huishouden/{id}/toewijzing", OUTREACH),
+    scoped("GET", "/signalen/kpi", OUTREACH_AND_POLICY),
+    scoped("GET", "/signalen/aanleveren", PARTNER_USER),
+    scoped("POST", "/signalen/aanleveren", PARTNER_USER),
 ];
 
 /// The rule of a matched route.

@@ -20,6 +20,9 @@ pub struct Problem {
     pub code: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+    /// Per-row problems of a rejected batch: line, field and message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<serde_json::Value>,
 }
 
 impl Problem {
@@ -31,7 +34,14 @@ impl Problem {
             detail: detail.into(),
             code: code.to_string(),
             request_id: crate::middleware::current_request_id(),
+            errors: None,
         }
+    }
+
+    /// Adds the list of per-row problems.
+    pub fn with_errors(mut self, errors: serde_json::Value) -> Problem {
+        self.errors = Some(errors);
+        self
     }
 
     pub fn bad_request(detail: impl Into<String>) -> Problem {
@@ -49,6 +59,7 @@ impl From<AppError> for Problem {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) | AppError::Import(_) => StatusCode::BAD_REQUEST,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::NoData => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Store(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         };

@@ -82,6 +82,12 @@ fn replay_or_conflict(batch: &BatchRecord, body_hash: &str) -> Result<Ingested, 
     }
 }
 
+/// SHA-256 of a delivery's body, hex: what an idempotency key is bound to.
+pub fn body_hash(body: &[u8]) -> String {
+    use sha2::Digest;
+    leefwijk_domain::access::hex(&sha2::Sha256::digest(body))
+}
+
 fn key_error(e: crate::access::keys::KeyError) -> AppError {
     AppError::Internal(e.to_string())
 }

@@ -3,6 +3,7 @@
 
 mod access;
 mod areas;
+pub mod signals;
 
 use crate::Problem;
 use axum::routing::get;
@@ -30,11 +31,22 @@ use utoipa::OpenApi;
         access::register_person,
         access::register,
         access::audit,
+        signals::post_signal,
+        signals::post_batch,
+        signals::batch_feedback,
+        signals::all_feedback,
+        signals::cases,
+        signals::case,
+        signals::add_attempt,
+        signals::set_outcome,
+        signals::assign,
+        signals::area_figures,
+        signals::kpis,
         health,
     ),
     modifiers(&SecuritySchemes),
     components(schemas(Problem)),
-    tags((name = "areas", description = "Areas and the neighbourhood monitor (wijkbeeld)"), (name = "housing", description = "Housing and the 30% social-rent target"), (name = "access", description = "Pseudonymisation, processing register and audit"), (name = "system", description = "Operations"))
+    tags((name = "areas", description = "Areas and the neighbourhood monitor (wijkbeeld)"), (name = "housing", description = "Housing and the 30% social-rent target"), (name = "access", description = "Pseudonymisation, processing register and audit"), (name = "signals", description = "Early signalling and outreach (vroegsignalering)"), (name = "system", description = "Operations"))
 )]
 pub struct ApiDoc;
 
@@ -101,6 +113,7 @@ pub fn routes() -> Router<App> {
         .route("/health", get(health))
         .merge(areas::routes())
         .merge(access::routes())
+        .merge(signals::routes())
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed)
 }
