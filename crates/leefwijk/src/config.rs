@@ -18,6 +18,8 @@ pub struct FileConfig {
     pub pressure: PressureConfig,
     /// Single sign-on providers (OpenID Connect).
     pub oidc: Vec<leefwijk_app::access::oidc::OidcProvider>,
+    /// Early signalling: outreach deadlines per kind and disclosure control.
+    pub signals: leefwijk_app::signals::SignalsConfig,
 }
 
 impl FileConfig {
@@ -79,5 +81,6 @@ mod tests {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/leefwijk.example.toml");
         let config = FileConfig::load(Some(&path)).expect("docs/leefwijk.example.toml is valid");
         assert_eq!(config.pressure, PressureConfig::default());
+        assert_eq!(config.signals, leefwijk_app::signals::SignalsConfig::default());
     }
 }

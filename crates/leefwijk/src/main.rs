@@ -67,6 +67,20 @@ enum Command {
     /// Benchmarks, reported as ratios against a baseline measured in the same run.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
+    /// Retention: removes personal data whose covenant term has ended.
+    #[command(subcommand)]
+    Retention(RetentionCommand),
+}
+
+#[derive(Subcommand)]
+enum RetentionCommand {
+    /// Purges signals without follow-up (and their pseudonym links) past the covenant's
+    /// term, for every collaboration; audited by count. The server also runs this daily.
+    Run {
+        /// Run as if today were this date (YYYY-MM-DD), to preview or catch up.
+        #[arg(long)]
+        today: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -284,6 +298,48 @@ async fn load_demo(store: &Store) -> Result<()> {
     Ok(())
 }
 
+/// Runs retention once a day (first run a minute after start). A failed run is logged and
+/// retried the next day; it never stops the server.
+async fn daily_retention(app: App) {
+    let mut interval = tokio::time::interval_at(
+        tokio::time::Instant::now() + std::time::Duration::from_secs(60),
+        std::time::Duration::from_secs(24 * 3600),
+    );
+    loop {
+        interval.tick().await;
+        let today = app.signals.today();
+        match leefwijk_app::signals::retention::run(&app, today).await {
+            Ok(runs) => {
+                for (tenant, c) in runs {
+                    tracing::info!(tenant, cases = c.cases, signals = c.signals, "daily retention done");
+                }
+            }
+            Err(e) => tracing::error!(error = %e, "daily retention failed; retrying tomorrow"),
+        }
+    }
+}
+
+async fn retention(settings: Settings, today: Option<String>) -> Result<()> {
+    let store = open_store(&settings.database_url).await?;
+    let keys = open_keys(&settings.keys_dir)?;
+    let app = App::new(store, settings.file.pressure.clone(), keys).with_signals(settings.file.signals.clone());
+    let today = match today {
+        Some(d) => leefwijk_domain::calendar::Date::parse(&d).context("--today")?,
+        None => app.signals.today(),
+    };
+    let runs = leefwijk_app::signals::retention::run(&app, today).await?;
+    if runs.is_empty() {
+        println!("Retention: no collaboration holds signals.");
+    }
+    for (tenant, c) in runs {
+        println!(
+            "Retention for {tenant} on {today}: removed {} cases, {} signals, {} contact attempts, {} vault entries.",
+            c.cases, c.signals, c.attempts, c.vault_entries
+        );
+    }
+    Ok(())
+}
+
 async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
@@ -319,7 +375,16 @@ async fn serve(settings: Settings, listen: Option<String>, demo: bool) -> Result
     let public_url = settings.file.public_url.clone().unwrap_or_else(|| format!("http://{listen}"));
     let oidc = leefwijk_app::access::oidc::Oidc::new(settings.file.oidc.clone(), &public_url)
         .context("the [[oidc]] configuration is invalid")?;
-    let app = App::new(store.clone(), settings.file.pressure.clone(), keys).with_oidc(oidc);
+    let app = App::new(store.clone(), settings.file.pressure.clone(), keys)
+        .with_oidc(oidc)
+        .with_signals(settings.file.signals.clone());
+    if demo {
+        let n = leefwijk_app::demo::load_signals(&app).await?;
+        if n > 0 {
+            println!("Demo signals loaded: {n} fictional early-signalling signals with outreach.");
+        }
+    }
+    tokio::spawn(daily_retention(app.clone()));
     let listener = tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("listening on {listen}"))?;
     let addr = listener.local_addr()?;
     println!("Leefwijk runs on http://{addr}/ ({} database). Stop with Ctrl+C.", store.backend().name());
@@ -393,6 +458,9 @@ fn main() -> Result<()> {
                     println!("In force for '{tenant}'.");
                 }
                 Ok(())
+            }
+            Command::Retention(RetentionCommand::Run { ref today }) => {
+                retention(settings(&cli)?, today.clone()).await
             }
             Command::Bench(ref _b) => match cli.command {
                 Command::Bench(b) => bench::run(b).await,

@@ -55,6 +55,8 @@ pub async fn load_access(store: &Store) -> Result<DemoAccess, AppError> {
         org("wv-corporatie", DEMO_TENANT, "Woonstichting Veenland (fictief)", "woningcorporatie"),
         org("wv-ggz", DEMO_TENANT, "GGZ Veenstreek (fictief)", "ggz"),
         org("wv-energie", DEMO_TENANT, "Energie Noordwest (fictief)", "energieleverancier"),
+        org("wv-water", DEMO_TENANT, "Waterbedrijf Veenstreek (fictief)", "drinkwaterbedrijf"),
+        org("wv-zorgverzekeraar", DEMO_TENANT, "Zorgverzekeraar Veenland (fictief)", "zorgverzekeraar"),
         org("dh-gemeente", OTHER_TENANT, "Gemeente Dijkhoven (fictief)", "gemeente"),
     ];
     for o in &orgs {

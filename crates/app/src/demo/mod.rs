@@ -4,12 +4,14 @@
 
 mod access;
 mod areas;
+mod signals;
 
 use crate::AppError;
 use leefwijk_store::Store;
 
 pub use access::{demo_password, load_access, DemoAccess, DemoLogin, DEMO_TENANT, OTHER_TENANT};
 pub use areas::{demo_boundaries, demo_years, DEMO_MUNICIPALITY};
+pub use signals::{demo_postcodes, fictional_bsn, load_signals};
 
 /// What loading the demo did.
 #[derive(Debug, Clone, PartialEq, Eq)]
