@@ -50,7 +50,7 @@ pub async fn run_tenant(app: &App, tenant: &str, today: Date) -> Result<PurgeCou
         action: "purge".into(),
         category: "financial".into(),
         subject: "retention".into(),
-        outcome: "done".into(),
+        outcome: "allow".into(),
         rule: format!(
             "{rule}; removed {} cases, {} signals, {} contact attempts, {} vault entries",
             counts.cases, counts.signals, counts.attempts, counts.vault_entries
