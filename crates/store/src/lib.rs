@@ -6,6 +6,7 @@ mod areas;
 mod audit;
 mod db;
 mod identity;
+mod programme;
 mod signals;
 pub mod testing;
 
@@ -13,6 +14,7 @@ pub use areas::{AreaRecord, ImportRecord, ShapeRecord};
 pub use audit::AuditFilter;
 pub use db::{Backend, Store, StoreTx};
 pub use identity::{AccessHandle, ApiClient, OidcFlow, Organisation, Session, Tenant, User};
+pub use programme::{CommitmentRecord, GoalRecord, InterventionRecord, LedgerRow, PartyRecord, ProgrammeRecord};
 pub use signals::{
     AttemptRecord, BatchRecord, CaseEvent, CaseFactRow, CaseRecord, FeedbackRecord, PurgeCounts, RoutingRuleRecord,
     SignalRecord,
