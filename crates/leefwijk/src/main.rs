@@ -383,6 +383,9 @@ async fn serve(settings: Settings, listen: Option<String>, demo: bool) -> Result
         if n > 0 {
             println!("Demo signals loaded: {n} fictional early-signalling signals with outreach.");
         }
+        if leefwijk_app::demo::load_programme(&app).await?.is_some() {
+            println!("Demo area programme loaded: {}.", leefwijk_app::demo::DEMO_PROGRAMME_NAME);
+        }
     }
     tokio::spawn(daily_retention(app.clone()));
     let listener = tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("listening on {listen}"))?;

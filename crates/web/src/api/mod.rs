@@ -3,6 +3,7 @@
 
 mod access;
 mod areas;
+mod programme;
 pub mod signals;
 
 use crate::Problem;
@@ -42,11 +43,20 @@ use utoipa::OpenApi;
         signals::assign,
         signals::area_figures,
         signals::kpis,
+        programme::list,
+        programme::get_report,
+        programme::get_report_csv,
+        programme::create,
+        programme::add_goal,
+        programme::add_commitment,
+        programme::move_commitment,
+        programme::add_intervention,
+        programme::book,
         health,
     ),
     modifiers(&SecuritySchemes),
     components(schemas(Problem)),
-    tags((name = "areas", description = "Areas and the neighbourhood monitor (wijkbeeld)"), (name = "housing", description = "Housing and the 30% social-rent target"), (name = "access", description = "Pseudonymisation, processing register and audit"), (name = "signals", description = "Early signalling and outreach (vroegsignalering)"), (name = "system", description = "Operations"))
+    tags((name = "areas", description = "Areas and the neighbourhood monitor (wijkbeeld)"), (name = "housing", description = "Housing and the 30% social-rent target"), (name = "access", description = "Pseudonymisation, processing register and audit"), (name = "signals", description = "Early signalling and outreach (vroegsignalering)"), (name = "programme", description = "Area programmes: commitments, pooled budget, business case, results report"), (name = "system", description = "Operations"))
 )]
 pub struct ApiDoc;
 
@@ -114,6 +124,7 @@ pub fn routes() -> Router<App> {
         .merge(areas::routes())
         .merge(access::routes())
         .merge(signals::routes())
+        .merge(programme::routes())
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed)
 }
