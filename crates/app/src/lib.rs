@@ -6,6 +6,7 @@ pub mod access;
 pub use leefwijk_store::{ApiClient, AuditFilter, User};
 pub mod areas;
 pub mod demo;
+pub mod housing;
 pub mod programme;
 pub mod signals;
 

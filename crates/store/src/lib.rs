@@ -5,6 +5,7 @@
 mod areas;
 mod audit;
 mod db;
+mod housing;
 mod identity;
 mod programme;
 mod signals;
@@ -14,6 +15,7 @@ pub use areas::{AreaRecord, ImportRecord, ShapeRecord};
 pub use audit::AuditFilter;
 pub use db::{Backend, Store, StoreTx};
 pub use identity::{AccessHandle, ApiClient, OidcFlow, Organisation, Session, Tenant, User};
+pub use housing::{AgreementRecord, ContingentRecord, PlacementRecord, PlanRecord, RegionRecord, SupportRecord};
 pub use programme::{CommitmentRecord, GoalRecord, InterventionRecord, LedgerRow, PartyRecord, ProgrammeRecord};
 pub use signals::{
     AttemptRecord, BatchRecord, CaseEvent, CaseFactRow, CaseRecord, FeedbackRecord, PurgeCounts, RoutingRuleRecord,
