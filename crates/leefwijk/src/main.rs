@@ -383,6 +383,9 @@ async fn serve(settings: Settings, listen: Option<String>, demo: bool) -> Result
         if n > 0 {
             println!("Demo signals loaded: {n} fictional early-signalling signals with outreach.");
         }
+        if leefwijk_app::demo::load_housing(&app).await?.is_some() {
+            println!("Demo housing loaded: plans, a region, {} and placements.", leefwijk_app::demo::DEMO_AGREEMENT_TITLE);
+        }
         if leefwijk_app::demo::load_programme(&app).await?.is_some() {
             println!("Demo area programme loaded: {}.", leefwijk_app::demo::DEMO_PROGRAMME_NAME);
         }

@@ -27,6 +27,13 @@ const SIGNALS_CLIENT: Access = Access::Client { scope: "signals:write" };
 /// Outreach workers; the covenant further limits this to the organisations it names.
 const OUTREACH: Access = Access::Roles { roles: &["wijkteammedewerker", "regisseur"] };
 const OUTREACH_AND_POLICY: Access = Access::Roles { roles: &["wijkteammedewerker", "regisseur", "beleidsmedewerker"] };
+/// Policy staff and administrators: area programmes.
+const POLICY: Access = Access::Roles { roles: &["beleidsmedewerker", "beheerder"] };
+/// Who enters planned construction: policy staff, administrators, corporation staff.
+const HOUSING_PLANNERS: Access = Access::Roles { roles: &["beleidsmedewerker", "beheerder", "professional"] };
+/// Who handles placements: professionals of corporations and support organisations, and
+/// policy staff; the covenant decides per organisation kind.
+const HOUSING_PARTNERS: Access = Access::Roles { roles: &["professional", "beleidsmedewerker"] };
 /// Staff of a partner (corporation, utility, insurer) uploading a file by hand.
 const PARTNER_USER: Access = Access::Roles { roles: &["professional"] };
 
@@ -116,6 +123,32 @@ pub static RULES: &[Rule] = &[
     scoped("GET", "/signalen/kpi", OUTREACH_AND_POLICY),
     scoped("GET", "/signalen/aanleveren", PARTNER_USER),
     scoped("POST", "/signalen/aanleveren", PARTNER_USER),
+    // Area programmes: accounted for in public; changed by policy staff of the owner.
+    public("GET", "/api/v1/programmes"),
+    public("GET", "/api/v1/programmes/{id}"),
+    public("GET", "/api/v1/programmes/{id}/report.csv"),
+    scoped("POST", "/api/v1/programmes", POLICY),
+    scoped("POST", "/api/v1/programmes/{id}/goals", POLICY),
+    scoped("POST", "/api/v1/programmes/{id}/commitments", POLICY),
+    scoped("POST", "/api/v1/programmes/{id}/commitments/{cid}/status", POLICY),
+    scoped("POST", "/api/v1/programmes/{id}/interventions", POLICY),
+    scoped("POST", "/api/v1/programmes/{id}/transactions", POLICY),
+    public("GET", "/programmas"),
+    public("GET", "/programma/{id}"),
+    // Housing: public figures and progress; plans and agreements by policy staff (and
+    // corporations for plans); placements by partners as the covenant allows.
+    public("GET", "/api/v1/housing/municipalities/{code}"),
+    public("GET", "/api/v1/housing/municipalities/{code}/projection.csv"),
+    scoped("POST", "/api/v1/housing/municipalities/{code}/plans", HOUSING_PLANNERS),
+    scoped("POST", "/api/v1/housing/regions", POLICY),
+    public("GET", "/api/v1/housing/regions/{id}"),
+    public("GET", "/api/v1/housing/agreements"),
+    scoped("POST", "/api/v1/housing/agreements", POLICY),
+    public("GET", "/api/v1/housing/agreements/{id}"),
+    public("GET", "/api/v1/housing/agreements/{id}/progress.csv"),
+    scoped("GET", "/api/v1/housing/agreements/{id}/placements", HOUSING_PARTNERS),
+    scoped("POST", "/api/v1/housing/placements", HOUSING_PARTNERS),
+    scoped("POST", "/api/v1/housing/placements/{id}/support-confirmation", HOUSING_PARTNERS),
 ];
 
 /// The rule of a matched route.

@@ -3,6 +3,7 @@
 
 mod access;
 mod areas;
+mod housing;
 mod programme;
 pub mod signals;
 
@@ -52,6 +53,18 @@ use utoipa::OpenApi;
         programme::move_commitment,
         programme::add_intervention,
         programme::book,
+        housing::municipality,
+        housing::projection_csv,
+        housing::add_plan,
+        housing::add_region,
+        housing::region,
+        housing::agreements,
+        housing::create_agreement,
+        housing::agreement,
+        housing::agreement_csv,
+        housing::placements,
+        housing::register_placement,
+        housing::confirm_support,
         health,
     ),
     modifiers(&SecuritySchemes),
@@ -125,6 +138,7 @@ pub fn routes() -> Router<App> {
         .merge(access::routes())
         .merge(signals::routes())
         .merge(programme::routes())
+        .merge(housing::routes())
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed)
 }
