@@ -384,7 +384,10 @@ async fn serve(settings: Settings, listen: Option<String>, demo: bool) -> Result
             println!("Demo signals loaded: {n} fictional early-signalling signals with outreach.");
         }
         if leefwijk_app::demo::load_housing(&app).await?.is_some() {
-            println!("Demo housing loaded: plans, a region, {} and placements.", leefwijk_app::demo::DEMO_AGREEMENT_TITLE);
+            println!(
+                "Demo housing loaded: plans, a region, {} and placements.",
+                leefwijk_app::demo::DEMO_AGREEMENT_TITLE
+            );
         }
         if leefwijk_app::demo::load_programme(&app).await?.is_some() {
             println!("Demo area programme loaded: {}.", leefwijk_app::demo::DEMO_PROGRAMME_NAME);
@@ -465,9 +468,7 @@ fn main() -> Result<()> {
                 }
                 Ok(())
             }
-            Command::Retention(RetentionCommand::Run { ref today }) => {
-                retention(settings(&cli)?, today.clone()).await
-            }
+            Command::Retention(RetentionCommand::Run { ref today }) => retention(settings(&cli)?, today.clone()).await,
             Command::Bench(ref _b) => match cli.command {
                 Command::Bench(b) => bench::run(b).await,
                 _ => Ok(()),

@@ -229,12 +229,15 @@ impl Store {
     }
 
     pub async fn agreements(&self, tenant: Option<&str>) -> Result<Vec<AgreementRecord>> {
-        let base = "SELECT id, tenant_id, kind, title, region_id, start_year, end_year, parties, created_at FROM agreements";
+        let base =
+            "SELECT id, tenant_id, kind, title, region_id, start_year, end_year, parties, created_at FROM agreements";
         let rows = match tenant {
-            Some(t) => sqlx::query(&format!("{base} WHERE tenant_id = $1 ORDER BY start_year DESC, title"))
-                .bind(t.to_string())
-                .fetch_all(&self.pool)
-                .await?,
+            Some(t) => {
+                sqlx::query(&format!("{base} WHERE tenant_id = $1 ORDER BY start_year DESC, title"))
+                    .bind(t.to_string())
+                    .fetch_all(&self.pool)
+                    .await?
+            }
             None => sqlx::query(&format!("{base} ORDER BY start_year DESC, title")).fetch_all(&self.pool).await?,
         };
         rows.iter()
@@ -366,7 +369,12 @@ impl StoreTx {
 
     /// Placements of an agreement with their household pseudonyms, for the parties that
     /// handle them; read under a handle for the agreement.
-    pub async fn placements(&mut self, handle: &AccessHandle, tenant: &str, agreement_id: &str) -> Result<Vec<PlacementRecord>> {
+    pub async fn placements(
+        &mut self,
+        handle: &AccessHandle,
+        tenant: &str,
+        agreement_id: &str,
+    ) -> Result<Vec<PlacementRecord>> {
         handle.permits(tenant, "housing", "read", &format!("agreement:{agreement_id}"))?;
         let rows = sqlx::query(&format!(
             "SELECT {PLACEMENT_COLUMNS} FROM placements WHERE tenant_id = $1 AND agreement_id = $2 ORDER BY placed_on DESC, id"

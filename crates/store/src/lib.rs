@@ -14,8 +14,8 @@ pub mod testing;
 pub use areas::{AreaRecord, ImportRecord, ShapeRecord};
 pub use audit::AuditFilter;
 pub use db::{Backend, Store, StoreTx};
-pub use identity::{AccessHandle, ApiClient, OidcFlow, Organisation, Session, Tenant, User};
 pub use housing::{AgreementRecord, ContingentRecord, PlacementRecord, PlanRecord, RegionRecord, SupportRecord};
+pub use identity::{AccessHandle, ApiClient, OidcFlow, Organisation, Session, Tenant, User};
 pub use programme::{CommitmentRecord, GoalRecord, InterventionRecord, LedgerRow, PartyRecord, ProgrammeRecord};
 pub use signals::{
     AttemptRecord, BatchRecord, CaseEvent, CaseFactRow, CaseRecord, FeedbackRecord, PurgeCounts, RoutingRuleRecord,

@@ -267,7 +267,8 @@ impl Store {
 
     /// Tenants that have signals: the ones a retention run looks at.
     pub async fn tenants_with_signals(&self) -> Result<Vec<String>> {
-        let rows = sqlx::query("SELECT DISTINCT tenant_id FROM signal_cases ORDER BY tenant_id").fetch_all(&self.pool).await?;
+        let rows =
+            sqlx::query("SELECT DISTINCT tenant_id FROM signal_cases ORDER BY tenant_id").fetch_all(&self.pool).await?;
         rows.iter().map(|r| r.try_get(0).map_err(Into::into)).collect()
     }
 

@@ -149,6 +149,13 @@ pub static RULES: &[Rule] = &[
     scoped("GET", "/api/v1/housing/agreements/{id}/placements", HOUSING_PARTNERS),
     scoped("POST", "/api/v1/housing/placements", HOUSING_PARTNERS),
     scoped("POST", "/api/v1/housing/placements/{id}/support-confirmation", HOUSING_PARTNERS),
+    public("GET", "/wonen/{code}"),
+    scoped("POST", "/wonen/{code}/plannen", HOUSING_PLANNERS),
+    public("GET", "/wonen/regio/{id}"),
+    public("GET", "/afspraken"),
+    public("GET", "/afspraken/{id}"),
+    scoped("POST", "/afspraken/{id}/plaatsingen", HOUSING_PARTNERS),
+    scoped("POST", "/plaatsingen/{id}/bevestigen", HOUSING_PARTNERS),
 ];
 
 /// The rule of a matched route.

@@ -104,6 +104,17 @@ async fn matrix(url: &str) {
                     )
                     .await
                 }
+                // Session API writes carry the CSRF token in a header and a JSON body.
+                (_, Some(b)) if rule.method == "POST" && rule.path.starts_with("/api/") => {
+                    send(
+                        &router,
+                        method,
+                        &uri,
+                        &[("cookie", &b.cookie()), ("x-csrf-token", &b.csrf), ("content-type", "application/json")],
+                        Some("{}".to_string()),
+                    )
+                    .await
+                }
                 (_, Some(b)) if rule.method == "POST" => b.post(&router, &uri, &[]).await,
                 (_, Some(b)) => b.get(&router, &uri).await,
                 (_, None) => {

@@ -317,12 +317,18 @@ async fn openapi_document_is_committed_and_current() {
     let paths = doc["paths"].as_object().cloned().unwrap_or_default();
     assert!(paths.len() >= 8);
     for (path, item) in &paths {
-        let uri = path.replace("{code}", "WK990101");
+        let code = if path.contains("/housing/municipalities/") { "GM9901" } else { "WK990101" };
+        let uri = path.replace("{code}", code);
         for method in item.as_object().map(|m| m.keys().cloned().collect::<Vec<_>>()).unwrap_or_default() {
             let secured = item[&method]["security"].is_array();
             let m = Method::from_bytes(method.to_uppercase().as_bytes()).expect("method");
             let reply = call(&r, m, &uri, None).await;
             let expected = if secured { StatusCode::UNAUTHORIZED } else { StatusCode::OK };
+            // A made-up {id} is not found by the handler: the route exists, the record does not.
+            if !secured && path.contains("{id}") && reply.status == StatusCode::NOT_FOUND {
+                assert!(!reply.body.contains("There is no API resource"), "{method} {path}: {}", reply.body);
+                continue;
+            }
             assert_eq!(
                 reply.status, expected,
                 "{method} {path} is documented but answers {}: {}",

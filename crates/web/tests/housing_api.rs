@@ -33,7 +33,10 @@ fn placement(agreement: &str, group: &str, buurt: &str, on: &str, bsn: &str, sup
 async fn agreement_to_placements_to_progress() {
     for url in backend_urls() {
         let app = demo_app(&url).await;
-        let app = app.with_signals(SignalsConfig { fixed_today: Some(Date::parse("2026-11-23").expect("d")), ..Default::default() });
+        let app = app.with_signals(SignalsConfig {
+            fixed_today: Some(Date::parse("2026-11-23").expect("d")),
+            ..Default::default()
+        });
         let r = leefwijk_web::router(app.clone());
 
         // The municipality's share, gap and projection, with plans added by policy staff.
@@ -44,12 +47,25 @@ async fn agreement_to_placements_to_progress() {
         let share = stock["corporation"].as_f64().expect("n") / stock["total"].as_f64().expect("n");
         assert!((h["social_share"].as_f64().expect("share") - share).abs() < 1e-12);
         let beleid = login(&r, "beleid").await;
-        let plan = post(&r, &beleid, "/api/v1/housing/municipalities/GM9901/plans", r#"{"year": 2026, "segment": "social_rent", "construction": 500}"#).await;
+        let plan = post(
+            &r,
+            &beleid,
+            "/api/v1/housing/municipalities/GM9901/plans",
+            r#"{"year": 2026, "segment": "social_rent", "construction": 500}"#,
+        )
+        .await;
         assert_eq!(plan.status, StatusCode::CREATED, "{}", plan.body);
-        let too_much = post(&r, &beleid, "/api/v1/housing/municipalities/GM9901/plans", r#"{"year": 2027, "segment": "social_rent", "demolition": 10000000}"#).await;
+        let too_much = post(
+            &r,
+            &beleid,
+            "/api/v1/housing/municipalities/GM9901/plans",
+            r#"{"year": 2027, "segment": "social_rent", "demolition": 10000000}"#,
+        )
+        .await;
         assert_eq!(too_much.status, StatusCode::BAD_REQUEST, "a segment cannot go below zero");
         let after = send(&r, Method::GET, "/api/v1/housing/municipalities/GM9901", &[], None).await.json();
-        let end_of_2026 = after["projection"].as_array().expect("years").iter().find(|y| y["year"] == 2026).cloned().expect("2026");
+        let end_of_2026 =
+            after["projection"].as_array().expect("years").iter().find(|y| y["year"] == 2026).cloned().expect("2026");
         assert_eq!(end_of_2026["stock"]["corporation"].as_u64(), stock["corporation"].as_u64().map(|c| c + 500));
         let csv = send(&r, Method::GET, "/api/v1/housing/municipalities/GM9901/projection.csv", &[], None).await;
         assert!(csv.body.starts_with("year,total,corporation"));
@@ -66,7 +82,13 @@ async fn agreement_to_placements_to_progress() {
 
         // Placements by the corporation; without consent the covenant refuses, naming the rule.
         let corporatie = login(&r, "corporatie").await;
-        let no_consent = post(&r, &corporatie, "/api/v1/housing/placements", &placement(&id, "leaving_sheltered_housing", "BU99010101", "2026-10-01", "111222333", "wv-ggz", false)).await;
+        let no_consent = post(
+            &r,
+            &corporatie,
+            "/api/v1/housing/placements",
+            &placement(&id, "leaving_sheltered_housing", "BU99010101", "2026-10-01", "111222333", "wv-ggz", false),
+        )
+        .await;
         assert_eq!(no_consent.status, StatusCode::FORBIDDEN, "{}", no_consent.body);
         assert!(no_consent.json()["detail"].as_str().unwrap_or_default().contains("consent"), "{}", no_consent.body);
         let mut ids = Vec::new();
@@ -79,11 +101,23 @@ async fn agreement_to_placements_to_progress() {
         .enumerate()
         {
             let bsn = leefwijk_app::demo::fictional_bsn(900 + i as u64);
-            let reply = post(&r, &corporatie, "/api/v1/housing/placements", &placement(&id, group, buurt, on, &bsn, support, true)).await;
+            let reply = post(
+                &r,
+                &corporatie,
+                "/api/v1/housing/placements",
+                &placement(&id, group, buurt, on, &bsn, support, true),
+            )
+            .await;
             assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
             ids.push(reply.json()["id"].as_str().expect("id").to_string());
         }
-        let no_contingent = post(&r, &corporatie, "/api/v1/housing/placements", &placement(&id, "homeless", "BU99010101", "2026-10-01", "123456782", "wv-ggz", true)).await;
+        let no_contingent = post(
+            &r,
+            &corporatie,
+            "/api/v1/housing/placements",
+            &placement(&id, "homeless", "BU99010101", "2026-10-01", "123456782", "wv-ggz", true),
+        )
+        .await;
         assert_eq!(no_contingent.status, StatusCode::BAD_REQUEST, "no contingent for that group");
         assert!(!no_contingent.body.contains("123456782"));
 
@@ -93,15 +127,31 @@ async fn agreement_to_placements_to_progress() {
         assert_eq!(ok.status, StatusCode::NO_CONTENT, "{}", ok.body);
         let twice = post(&r, &ggz, &format!("/api/v1/housing/placements/{}/support-confirmation", ids[0]), "").await;
         assert_eq!(twice.status, StatusCode::CONFLICT);
-        let not_theirs = post(&r, &ggz, &format!("/api/v1/housing/placements/{}/support-confirmation", ids[2]), "").await;
+        let not_theirs =
+            post(&r, &ggz, &format!("/api/v1/housing/placements/{}/support-confirmation", ids[2]), "").await;
         assert_eq!(not_theirs.status, StatusCode::CONFLICT, "wv-wijkteam's placement is not ggz's to confirm");
 
         // Progress: realised against agreed, with the placement whose support is never
         // confirmed flagged once the confirmation term has passed.
         let progress = send(&r, Method::GET, &format!("/api/v1/housing/agreements/{id}"), &[], None).await.json();
-        let line = |group: &str| progress["lines"].as_array().expect("lines").iter().find(|l| l["priority_group"] == group).cloned().expect("line");
+        let line = |group: &str| {
+            progress["lines"]
+                .as_array()
+                .expect("lines")
+                .iter()
+                .find(|l| l["priority_group"] == group)
+                .cloned()
+                .expect("line")
+        };
         let sheltered = line("leaving_sheltered_housing");
-        assert_eq!((sheltered["progress"]["agreed"].as_u64(), sheltered["progress"]["realised"].as_u64(), sheltered["progress"]["remaining"].as_u64()), (Some(3), Some(2), Some(1)));
+        assert_eq!(
+            (
+                sheltered["progress"]["agreed"].as_u64(),
+                sheltered["progress"]["realised"].as_u64(),
+                sheltered["progress"]["remaining"].as_u64()
+            ),
+            (Some(3), Some(2), Some(1))
+        );
         assert_eq!(sheltered["unconfirmed_support"], 1, "the second one is still waiting");
         let status = line("statushouders");
         assert_eq!(status["progress"]["realised"], 1);
@@ -117,7 +167,10 @@ async fn agreement_to_placements_to_progress() {
         assert_eq!(list.json().as_array().map(Vec::len), Some(3));
         assert_eq!(list.json()[0]["household"].as_str().map(str::len), Some(10));
         let wijkteam = login(&r, "wijkteam").await;
-        assert_eq!(wijkteam.get(&r, &format!("/api/v1/housing/agreements/{id}/placements")).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(
+            wijkteam.get(&r, &format!("/api/v1/housing/agreements/{id}/placements")).await.status,
+            StatusCode::FORBIDDEN
+        );
     }
 }
 
@@ -133,7 +186,9 @@ async fn demo_housing_and_concentration() {
         assert!(p.overdue_support >= 1, "a placement whose support is never confirmed");
         // Every flagged buurt received more than its fair share and is highly pressured.
         for f in &p.concentration {
-            assert!(f64::from(f.placements) > f.fair_share && f.pressure_z >= leefwijk_app::housing::PRESSURE_THRESHOLD);
+            assert!(
+                f64::from(f.placements) > f.fair_share && f.pressure_z >= leefwijk_app::housing::PRESSURE_THRESHOLD
+            );
         }
         let regions = app.store.regions().await.expect("regions");
         let region = leefwijk_app::housing::region(&app, &regions[0].id).await.expect("region");

@@ -30,7 +30,13 @@ async fn demo_programme_to_results_report() {
         assert_eq!(rep["money"]["ledger_sum_cents"], 0, "double entry: every account together is zero");
         assert_eq!(rep["money"]["per_stream"]["corporation"]["unallocated_cents"], 3_000_000);
         assert_eq!(rep["money"]["per_funder"].as_object().map(|o| o.len()), Some(3), "three funders");
-        let vroeg = rep["interventions"].as_array().expect("list").iter().find(|i| i["name"] == "Vroeg erop af").cloned().expect("row");
+        let vroeg = rep["interventions"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .find(|i| i["name"] == "Vroeg erop af")
+            .cloned()
+            .expect("row");
         assert_eq!(vroeg["money"]["remaining_cents"], 22_000_000 - 13_250_000);
         assert_eq!(rep["commitments_kept"], serde_json::json!([2, 5]));
         assert_eq!(rep["goals"][1]["progress"], 5.0 / 12.0, "own measure: from 12 to 7 of the way to 0");
@@ -49,7 +55,10 @@ async fn demo_programme_to_results_report() {
         let benefits = (34_880_000.0 * a).round() as i64;
         let total_benefits = base["total_benefits_pv_cents"].as_i64().expect("int");
         assert!((total_benefits - benefits).abs() <= 3, "{total_benefits} vs {benefits}");
-        assert!(cases[1]["result"]["net_cents"].as_i64() < cases[2]["result"]["net_cents"].as_i64(), "cautious < ambitious");
+        assert!(
+            cases[1]["result"]["net_cents"].as_i64() < cases[2]["result"]["net_cents"].as_i64(),
+            "cautious < ambitious"
+        );
 
         // CSV and the printable page.
         let csv = send(&r, Method::GET, &format!("/api/v1/programmes/{id}/report.csv"), &[], None).await;
@@ -57,13 +66,18 @@ async fn demo_programme_to_results_report() {
         assert!(csv.body.contains("stream,wmo,spent_cents,13250000"), "{}", csv.body);
         let page = send(&r, Method::GET, &format!("/programma/{id}"), &[], None).await;
         assert_eq!(page.status, StatusCode::OK);
-        for text in ["Verantwoording op hoofdlijnen", "Vroeg erop af", "Het grootboek sluit", "Bron: CBS", "€ 600.000"] {
+        for text in ["Verantwoording op hoofdlijnen", "Vroeg erop af", "Het grootboek sluit", "Bron: CBS", "€ 600.000"]
+        {
             assert!(page.body.contains(text), "page lacks {text}");
         }
 
         // Bookings the ledger refuses, with reasons a person can act on.
         let beleid = login(&r, "beleid").await;
-        let headers = [("cookie", beleid.cookie()), ("x-csrf-token", beleid.csrf.clone()), ("content-type", "application/json".into())];
+        let headers = [
+            ("cookie", beleid.cookie()),
+            ("x-csrf-token", beleid.csrf.clone()),
+            ("content-type", "application/json".into()),
+        ];
         let h: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let book = |body: &'static str| {
             let r = r.clone();
@@ -79,7 +93,8 @@ async fn demo_programme_to_results_report() {
         assert_eq!(overspend.status, StatusCode::BAD_REQUEST);
         let stranger = book(r#"{"type": "contribution", "funder": "Onbekende BV", "stream": "other", "amount_cents": 100, "date": "2026-10-01", "memo": "x"}"#).await;
         assert_eq!(stranger.status, StatusCode::BAD_REQUEST);
-        let corrected_twice = book(r#"{"type": "correction", "of": "T00008", "date": "2026-10-01", "memo": "nog eens"}"#).await;
+        let corrected_twice =
+            book(r#"{"type": "correction", "of": "T00008", "date": "2026-10-01", "memo": "nog eens"}"#).await;
         assert_eq!(corrected_twice.status, StatusCode::BAD_REQUEST, "a transaction is corrected once");
         let ok = book(r#"{"type": "spending", "stream": "corporation", "intervention": "Buurtkamer De Veenhof", "amount_cents": 500000, "date": "2026-10-01", "memo": "Activiteiten oktober"}"#).await;
         assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.body);
@@ -94,7 +109,13 @@ async fn demo_programme_to_results_report() {
         }
 
         // Commitments move only along allowed transitions.
-        let c = after["commitments"].as_array().expect("list").iter().find(|c| c["status"] == "delivered").cloned().expect("delivered");
+        let c = after["commitments"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .find(|c| c["status"] == "delivered")
+            .cloned()
+            .expect("delivered");
         let uri = format!("/api/v1/programmes/{id}/commitments/{}/status", c["id"].as_str().expect("id"));
         let back = send(&r, Method::POST, &uri, &h, Some(r#"{"status": "proposed"}"#.into())).await;
         assert_eq!(back.status, StatusCode::BAD_REQUEST);
@@ -103,10 +124,17 @@ async fn demo_programme_to_results_report() {
         let other = login(&r, "beheer-dijkhoven").await;
         let oh = [("cookie", other.cookie()), ("x-csrf-token", other.csrf.clone())];
         let oh: Vec<(&str, &str)> = oh.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let foreign = send(&r, Method::POST, &format!("/api/v1/programmes/{id}/transactions"), &oh,
-            Some(r#"{"type": "correction", "of": "T00001", "date": "2026-10-01", "memo": "x"}"#.into())).await;
+        let foreign = send(
+            &r,
+            Method::POST,
+            &format!("/api/v1/programmes/{id}/transactions"),
+            &oh,
+            Some(r#"{"type": "correction", "of": "T00001", "date": "2026-10-01", "memo": "x"}"#.into()),
+        )
+        .await;
         assert_eq!(foreign.status, StatusCode::NOT_FOUND, "{}", foreign.body);
-        let anonymous = send(&r, Method::POST, &format!("/api/v1/programmes/{id}/transactions"), &[], Some("{}".into())).await;
+        let anonymous =
+            send(&r, Method::POST, &format!("/api/v1/programmes/{id}/transactions"), &[], Some("{}".into())).await;
         assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
     }
 }

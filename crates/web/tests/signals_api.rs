@@ -113,21 +113,40 @@ async fn partner_batch_to_outreach_feedback_figures_and_retention() {
         // Attempts and outcomes; writes need the session's CSRF token.
         let csrf = [("cookie", wijkteam.cookie()), ("x-csrf-token", wijkteam.csrf.clone())];
         let headers: Vec<(&str, &str)> = csrf.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let attempt = r#"{"attempted_on": "2026-12-24", "channel": "home_visit", "part_of_day": "afternoon", "reached": true}"#;
-        let no_csrf = send(&r, Method::POST, &format!("/api/v1/signal-cases/{case_a}/attempts"), &headers[..1], Some(attempt.into())).await;
+        let attempt =
+            r#"{"attempted_on": "2026-12-24", "channel": "home_visit", "part_of_day": "afternoon", "reached": true}"#;
+        let no_csrf = send(
+            &r,
+            Method::POST,
+            &format!("/api/v1/signal-cases/{case_a}/attempts"),
+            &headers[..1],
+            Some(attempt.into()),
+        )
+        .await;
         assert_eq!(no_csrf.status, StatusCode::FORBIDDEN);
-        let ok = send(&r, Method::POST, &format!("/api/v1/signal-cases/{case_a}/attempts"), &headers, Some(attempt.into())).await;
+        let ok =
+            send(&r, Method::POST, &format!("/api/v1/signal-cases/{case_a}/attempts"), &headers, Some(attempt.into()))
+                .await;
         assert_eq!(ok.status, StatusCode::NO_CONTENT, "{}", ok.body);
         let future = attempt.replace("2026-12-24", "2027-02-01");
-        let bad = send(&r, Method::POST, &format!("/api/v1/signal-cases/{case_a}/attempts"), &headers, Some(future)).await;
+        let bad =
+            send(&r, Method::POST, &format!("/api/v1/signal-cases/{case_a}/attempts"), &headers, Some(future)).await;
         assert_eq!(bad.status, StatusCode::BAD_REQUEST);
         assert!(bad.json()["detail"].as_str().unwrap_or_default().contains("future"));
         for (case, outcome) in [(case_a, "help_accepted_financial"), (case_b, "not_reached")] {
             let body = format!(r#"{{"outcome": "{outcome}"}}"#);
-            let done = send(&r, Method::POST, &format!("/api/v1/signal-cases/{case}/outcome"), &headers, Some(body)).await;
+            let done =
+                send(&r, Method::POST, &format!("/api/v1/signal-cases/{case}/outcome"), &headers, Some(body)).await;
             assert_eq!(done.status, StatusCode::NO_CONTENT, "{}", done.body);
         }
-        let unknown = send(&r, Method::POST, &format!("/api/v1/signal-cases/{case_b}/outcome"), &headers, Some(r#"{"outcome": "gone"}"#.into())).await;
+        let unknown = send(
+            &r,
+            Method::POST,
+            &format!("/api/v1/signal-cases/{case_b}/outcome"),
+            &headers,
+            Some(r#"{"outcome": "gone"}"#.into()),
+        )
+        .await;
         assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
         let household = wijkteam.get(&r, &format!("/api/v1/signal-cases/{case_a}")).await.json();
         assert_eq!(household["case"]["status"], "closed");
@@ -135,10 +154,23 @@ async fn partner_batch_to_outreach_feedback_figures_and_retention() {
         assert_eq!(household["case"]["first_contact_on"], "2026-12-24");
 
         // The partner reads back only whether each signal was picked up.
-        let feedback = send(&r, Method::GET, &format!("/api/v1/signal-batches/{batch_id}/feedback"), &[("authorization", &bearer)], None).await;
+        let feedback = send(
+            &r,
+            Method::GET,
+            &format!("/api/v1/signal-batches/{batch_id}/feedback"),
+            &[("authorization", &bearer)],
+            None,
+        )
+        .await;
         assert_eq!(feedback.status, StatusCode::OK, "{}", feedback.body);
         let status_of = |reference: &str| {
-            feedback.json().as_array().expect("list").iter().find(|f| f["reference"] == reference).map(|f| f["status"].clone())
+            feedback
+                .json()
+                .as_array()
+                .expect("list")
+                .iter()
+                .find(|f| f["reference"] == reference)
+                .map(|f| f["status"].clone())
         };
         assert_eq!(status_of("A-rent"), Some("picked_up".into()));
         assert_eq!(status_of("A-energy"), Some("picked_up".into()));
@@ -151,7 +183,8 @@ async fn partner_batch_to_outreach_feedback_figures_and_retention() {
         // A coordinator moves household C to team noord; it is audited and kept as an event.
         let regisseur = login(&r, "regisseur").await;
         let all = regisseur.get(&r, "/api/v1/signal-cases?team=all").await.json();
-        let case_c = all.as_array().expect("list").iter().find(|c| c["team_id"] == "wv-team-zuid").expect("C")["case_id"]
+        let case_c = all.as_array().expect("list").iter().find(|c| c["team_id"] == "wv-team-zuid").expect("C")
+            ["case_id"]
             .as_str()
             .expect("id")
             .to_string();
@@ -159,7 +192,14 @@ async fn partner_batch_to_outreach_feedback_figures_and_retention() {
         assert_eq!(forbidden.status, StatusCode::FORBIDDEN, "a worker sees only their own team");
         let rh = [("cookie", regisseur.cookie()), ("x-csrf-token", regisseur.csrf.clone())];
         let rh: Vec<(&str, &str)> = rh.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let moved = send(&r, Method::POST, &format!("/api/v1/signal-cases/{case_c}/assignment"), &rh, Some(r#"{"team_id": "wv-team-noord"}"#.into())).await;
+        let moved = send(
+            &r,
+            Method::POST,
+            &format!("/api/v1/signal-cases/{case_c}/assignment"),
+            &rh,
+            Some(r#"{"team_id": "wv-team-noord"}"#.into()),
+        )
+        .await;
         assert_eq!(moved.status, StatusCode::NO_CONTENT, "{}", moved.body);
         let c = regisseur.get(&r, &format!("/api/v1/signal-cases/{case_c}")).await.json();
         assert_eq!(c["case"]["team_id"], "wv-team-noord");
@@ -192,7 +232,11 @@ async fn partner_batch_to_outreach_feedback_figures_and_retention() {
         assert_eq!(list.as_array().map(Vec::len), Some(0));
         let purge = app
             .store
-            .audit_search(&leefwijk_app::AuditFilter { subject: Some("retention".into()), limit: 10, ..Default::default() })
+            .audit_search(&leefwijk_app::AuditFilter {
+                subject: Some("retention".into()),
+                limit: 10,
+                ..Default::default()
+            })
             .await
             .expect("audit");
         assert!(purge.iter().any(|e| e.rule.contains("removed 3 cases, 4 signals")), "{purge:?}");
@@ -205,7 +249,10 @@ async fn partner_batch_to_outreach_feedback_figures_and_retention() {
 async fn single_signals_json_and_repeats_are_recorded_without_new_routing() {
     for url in backend_urls() {
         let (app, access) = demo_app_with_credentials(&url).await;
-        let app = app.with_signals(SignalsConfig { fixed_today: Some(Date::parse("2026-11-23").expect("d")), ..Default::default() });
+        let app = app.with_signals(SignalsConfig {
+            fixed_today: Some(Date::parse("2026-11-23").expect("d")),
+            ..Default::default()
+        });
         let r = leefwijk_web::router(app);
         let (id, secret) = access.api_client.clone().expect("client");
         let bearer = format!("Bearer {id}:{secret}");
@@ -220,7 +267,14 @@ async fn single_signals_json_and_repeats_are_recorded_without_new_routing() {
             let r = r.clone();
             let bearer = bearer.clone();
             async move {
-                send(&r, Method::POST, "/api/v1/signals", &[("authorization", &bearer), ("content-type", "application/json")], Some(body)).await
+                send(
+                    &r,
+                    Method::POST,
+                    "/api/v1/signals",
+                    &[("authorization", &bearer), ("content-type", "application/json")],
+                    Some(body),
+                )
+                .await
             }
         };
         let first = post(signal("2026-10-05", 80_000)).await;
@@ -234,9 +288,23 @@ async fn single_signals_json_and_repeats_are_recorded_without_new_routing() {
         let invalid = post(r#"{"kind": "rent_arrears", "bsn": 12}"#.into()).await;
         assert_eq!(invalid.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(invalid.content_type(), "application/problem+json");
-        let wrong_type = send(&r, Method::POST, "/api/v1/signal-batches", &[("authorization", &bearer), ("content-type", "text/plain")], Some("x".into())).await;
+        let wrong_type = send(
+            &r,
+            Method::POST,
+            "/api/v1/signal-batches",
+            &[("authorization", &bearer), ("content-type", "text/plain")],
+            Some("x".into()),
+        )
+        .await;
         assert_eq!(wrong_type.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
-        let no_auth = send(&r, Method::POST, "/api/v1/signals", &[("content-type", "application/json")], Some(signal("2026-11-01", 1))).await;
+        let no_auth = send(
+            &r,
+            Method::POST,
+            "/api/v1/signals",
+            &[("content-type", "application/json")],
+            Some(signal("2026-11-01", 1)),
+        )
+        .await;
         assert_eq!(no_auth.status, StatusCode::UNAUTHORIZED);
         assert_eq!(no_auth.content_type(), "application/problem+json");
     }

@@ -25,7 +25,13 @@ pub async fn load_housing(app: &App) -> Result<Option<String>, AppError> {
         (2027, "mid_rent", 90, 0, 0),
         (2028, "owner_occupied", 150, 0, 0),
     ] {
-        housing::add_plan(app, &beleid, "GM9901", &NewPlan { year, segment: segment.into(), construction, demolition, sales }).await?;
+        housing::add_plan(
+            app,
+            &beleid,
+            "GM9901",
+            &NewPlan { year, segment: segment.into(), construction, demolition, sales },
+        )
+        .await?;
     }
     let contingent = |year: i64, group: &str, homes: i64| ContingentIn {
         municipality_code: "GM9901".into(),
@@ -45,7 +51,10 @@ pub async fn load_housing(app: &App) -> Result<Option<String>, AppError> {
             parties: vec![
                 AgreementParty { name: "Gemeente Wijkerveen (fictief)".into(), role: "gemeente".into() },
                 AgreementParty { name: "Woonstichting Veenland (fictief)".into(), role: "corporatie".into() },
-                AgreementParty { name: "Huurdersvereniging Veenland (fictief)".into(), role: "huurdersorganisatie".into() },
+                AgreementParty {
+                    name: "Huurdersvereniging Veenland (fictief)".into(),
+                    role: "huurdersorganisatie".into(),
+                },
             ],
             contingents: vec![
                 contingent(2026, "statushouders", 8),
@@ -56,9 +65,24 @@ pub async fn load_housing(app: &App) -> Result<Option<String>, AppError> {
                 contingent(2027, "leaving_sheltered_housing", 8),
             ],
             support: vec![
-                SupportIn { priority_group: "leaving_sheltered_housing".into(), organisation: "wv-ggz".into(), what: "Ambulante woonbegeleiding, 4 uur per week".into(), months: 12 },
-                SupportIn { priority_group: "leaving_ggz_clinic".into(), organisation: "wv-ggz".into(), what: "FACT-begeleiding en huisbezoek".into(), months: 24 },
-                SupportIn { priority_group: "statushouders".into(), organisation: "wv-wijkteam".into(), what: "Maatschappelijke begeleiding en inburgering".into(), months: 18 },
+                SupportIn {
+                    priority_group: "leaving_sheltered_housing".into(),
+                    organisation: "wv-ggz".into(),
+                    what: "Ambulante woonbegeleiding, 4 uur per week".into(),
+                    months: 12,
+                },
+                SupportIn {
+                    priority_group: "leaving_ggz_clinic".into(),
+                    organisation: "wv-ggz".into(),
+                    what: "FACT-begeleiding en huisbezoek".into(),
+                    months: 24,
+                },
+                SupportIn {
+                    priority_group: "statushouders".into(),
+                    organisation: "wv-wijkteam".into(),
+                    what: "Maatschappelijke begeleiding en inburgering".into(),
+                    months: 18,
+                },
             ],
         },
     )
@@ -92,7 +116,12 @@ pub async fn load_housing(app: &App) -> Result<Option<String>, AppError> {
                 placed_on: (*on).into(),
                 bsn: fictional_bsn(500 + i as u64),
                 support_org: (*support_org).into(),
-                support_description: if *support_org == "wv-ggz" { "Woonbegeleiding vanuit GGZ Veenstreek" } else { "Begeleiding door het wijkteam" }.into(),
+                support_description: if *support_org == "wv-ggz" {
+                    "Woonbegeleiding vanuit GGZ Veenstreek"
+                } else {
+                    "Begeleiding door het wijkteam"
+                }
+                .into(),
                 consent: true,
             },
         )

@@ -36,8 +36,8 @@ pub fn fictional_bsn(seed: u64) -> String {
     let mut n = 900_000_000 + (seed * 7_919) % 90_000_000;
     loop {
         let digits: Vec<u64> = format!("{n:09}").bytes().map(|b| u64::from(b - b'0')).collect();
-        let sum: i64 = digits[..8].iter().enumerate().map(|(i, d)| (9 - i as i64) * *d as i64).sum::<i64>()
-            - digits[8] as i64;
+        let sum: i64 =
+            digits[..8].iter().enumerate().map(|(i, d)| (9 - i as i64) * *d as i64).sum::<i64>() - digits[8] as i64;
         if sum % 11 == 0 {
             return format!("{n:09}");
         }
@@ -100,10 +100,22 @@ pub async fn load_signals(app: &App) -> Result<usize, AppError> {
         })
         .collect();
     let partners = [
-        (partner("wv-corporatie", "woningcorporatie", "Woonstichting Veenland (fictief)"), ["rent_arrears", "nuisance"]),
-        (partner("wv-energie", "energieleverancier", "Energie Noordwest (fictief)"), ["energy_arrears", "energy_end_of_supply"]),
-        (partner("wv-water", "drinkwaterbedrijf", "Waterbedrijf Veenstreek (fictief)"), ["drinking_water_arrears", "drinking_water_arrears"]),
-        (partner("wv-zorgverzekeraar", "zorgverzekeraar", "Zorgverzekeraar Veenland (fictief)"), ["health_insurance_arrears", "health_insurance_arrears"]),
+        (
+            partner("wv-corporatie", "woningcorporatie", "Woonstichting Veenland (fictief)"),
+            ["rent_arrears", "nuisance"],
+        ),
+        (
+            partner("wv-energie", "energieleverancier", "Energie Noordwest (fictief)"),
+            ["energy_arrears", "energy_end_of_supply"],
+        ),
+        (
+            partner("wv-water", "drinkwaterbedrijf", "Waterbedrijf Veenstreek (fictief)"),
+            ["drinking_water_arrears", "drinking_water_arrears"],
+        ),
+        (
+            partner("wv-zorgverzekeraar", "zorgverzekeraar", "Zorgverzekeraar Veenland (fictief)"),
+            ["health_insurance_arrears", "health_insurance_arrears"],
+        ),
     ];
     let today = app.signals.today();
     let mut total = 0;

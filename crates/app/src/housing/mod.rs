@@ -12,10 +12,12 @@ use leefwijk_domain::access::covenant::{Action, Covenant, DataCategory, Purpose}
 use leefwijk_domain::calendar::Date;
 use leefwijk_domain::housing::{
     concentration, progress, project, region_spread, ConcentrationFlag, HousingStock, Mutation, PriorityGroup,
-    ProjectedYear, Progress, RegionSpread, Segment,
+    Progress, ProjectedYear, RegionSpread, Segment,
 };
 use leefwijk_domain::{AreaCode, AreaKind};
-use leefwijk_store::{AgreementRecord, ContingentRecord, PlacementRecord, PlanRecord, RegionRecord, SupportRecord, User};
+use leefwijk_store::{
+    AgreementRecord, ContingentRecord, PlacementRecord, PlanRecord, RegionRecord, SupportRecord, User,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -128,7 +130,10 @@ pub async fn municipality(app: &App, code: &str) -> Result<MunicipalityHousing, 
                 sales: p.sales,
             })
             .collect(),
-        source: format!("Bron: CBS, Kerncijfers wijken en buurten {} (CC BY 4.0); plannen: ingevoerd door gemeente en corporaties", view.year),
+        source: format!(
+            "Bron: CBS, Kerncijfers wijken en buurten {} (CC BY 4.0); plannen: ingevoerd door gemeente en corporaties",
+            view.year
+        ),
     })
 }
 
@@ -149,7 +154,8 @@ pub struct NewPlan {
 /// a segment below zero.
 pub async fn add_plan(app: &App, user: &User, municipality_code: &str, plan: &NewPlan) -> Result<(), AppError> {
     let current = municipality(app, municipality_code).await?;
-    let segment = Segment::parse(&plan.segment).ok_or_else(|| bad("segment: social_rent, mid_rent, owner_occupied or other_rent"))?;
+    let segment = Segment::parse(&plan.segment)
+        .ok_or_else(|| bad("segment: social_rent, mid_rent, owner_occupied or other_rent"))?;
     if plan.construction < 0 || plan.demolition < 0 || plan.sales < 0 {
         return Err(bad("construction, demolition and sales are numbers of homes, 0 or more"));
     }
@@ -201,7 +207,13 @@ pub struct RegionHousing {
 }
 
 pub async fn region(app: &App, id: &str) -> Result<RegionHousing, AppError> {
-    let r = app.store.regions().await?.into_iter().find(|r| r.id == id).ok_or_else(|| AppError::NotFound(format!("region {id}")))?;
+    let r = app
+        .store
+        .regions()
+        .await?
+        .into_iter()
+        .find(|r| r.id == id)
+        .ok_or_else(|| AppError::NotFound(format!("region {id}")))?;
     let view = app.monitor.view(None).await?;
     let mut rows = Vec::new();
     let mut stocks = Vec::new();
@@ -246,7 +258,15 @@ pub async fn add_region(app: &App, user: &User, name: &str, codes: &[String]) ->
     }
     let id = uuid::Uuid::now_v7().to_string();
     app.store
-        .add_region(&RegionRecord { id: id.clone(), tenant_id: user.tenant_id.clone(), name: name.trim().into(), municipality_codes: clean }, now())
+        .add_region(
+            &RegionRecord {
+                id: id.clone(),
+                tenant_id: user.tenant_id.clone(),
+                name: name.trim().into(),
+                municipality_codes: clean,
+            },
+            now(),
+        )
         .await?;
     Ok(id)
 }
@@ -309,20 +329,32 @@ pub async fn create_agreement(app: &App, user: &User, a: &NewAgreement) -> Resul
         if code.kind() != AreaKind::Gemeente || view.area(&code).is_err() {
             return Err(bad(format!("contingents: {code} is not a known municipality")));
         }
-        let group = PriorityGroup::parse(&c.priority_group).ok_or_else(|| bad(format!("contingents: unknown priority group '{}'", c.priority_group)))?;
+        let group = PriorityGroup::parse(&c.priority_group)
+            .ok_or_else(|| bad(format!("contingents: unknown priority group '{}'", c.priority_group)))?;
         if !(a.start_year..=a.end_year).contains(&c.year) || c.homes < 0 {
             return Err(bad("contingents: a year within the agreement and 0 or more homes"));
         }
-        contingents.push(ContingentRecord { municipality_code: code.as_str().into(), year: c.year, priority_group: group.code().into(), homes: c.homes });
+        contingents.push(ContingentRecord {
+            municipality_code: code.as_str().into(),
+            year: c.year,
+            priority_group: group.code().into(),
+            homes: c.homes,
+        });
     }
     let orgs = app.store.organisations(&user.tenant_id).await?;
     let mut support = Vec::new();
     for s in &a.support {
-        let group = PriorityGroup::parse(&s.priority_group).ok_or_else(|| bad(format!("support: unknown priority group '{}'", s.priority_group)))?;
+        let group = PriorityGroup::parse(&s.priority_group)
+            .ok_or_else(|| bad(format!("support: unknown priority group '{}'", s.priority_group)))?;
         if !orgs.iter().any(|o| o.id == s.organisation) {
             return Err(bad(format!("support: '{}' is not an organisation of this collaboration", s.organisation)));
         }
-        support.push(SupportRecord { priority_group: group.code().into(), organisation: s.organisation.clone(), what: s.what.trim().into(), months: s.months.max(0) });
+        support.push(SupportRecord {
+            priority_group: group.code().into(),
+            organisation: s.organisation.clone(),
+            what: s.what.trim().into(),
+            months: s.months.max(0),
+        });
     }
     let id = uuid::Uuid::now_v7().to_string();
     let record = AgreementRecord {
@@ -375,7 +407,13 @@ pub struct AgreementProgress {
 }
 
 pub async fn agreement_progress(app: &App, id: &str) -> Result<AgreementProgress, AppError> {
-    let a = app.store.agreements(None).await?.into_iter().find(|a| a.id == id).ok_or_else(|| AppError::NotFound(format!("agreement {id}")))?;
+    let a = app
+        .store
+        .agreements(None)
+        .await?
+        .into_iter()
+        .find(|a| a.id == id)
+        .ok_or_else(|| AppError::NotFound(format!("agreement {id}")))?;
     let (contingents, support) = app.store.agreement_terms(id).await?;
     let placements = app.store.placement_counts(id).await?;
     let today = app.signals.today();
@@ -397,7 +435,8 @@ pub async fn agreement_progress(app: &App, id: &str) -> Result<AgreementProgress
     let mut per_group: BTreeMap<PriorityGroup, (u32, u32)> = BTreeMap::new();
     for c in &contingents {
         let Some(group) = PriorityGroup::parse(&c.priority_group) else { continue };
-        let (done, unconfirmed) = realised.get(&(c.priority_group.clone(), c.municipality_code.clone(), c.year)).copied().unwrap_or_default();
+        let (done, unconfirmed) =
+            realised.get(&(c.priority_group.clone(), c.municipality_code.clone(), c.year)).copied().unwrap_or_default();
         let agreed = u32::try_from(c.homes).unwrap_or(0);
         let g = per_group.entry(group).or_default();
         g.0 += agreed;
@@ -439,7 +478,14 @@ pub async fn agreement_progress(app: &App, id: &str) -> Result<AgreementProgress
         per_group: per_group.into_iter().map(|(g, (agreed, done))| (g, progress(agreed, done))).collect(),
         support: support
             .into_iter()
-            .filter_map(|s| Some(SupportLine { priority_group: PriorityGroup::parse(&s.priority_group)?, organisation: s.organisation, what: s.what, months: s.months }))
+            .filter_map(|s| {
+                Some(SupportLine {
+                    priority_group: PriorityGroup::parse(&s.priority_group)?,
+                    organisation: s.organisation,
+                    what: s.what,
+                    months: s.months,
+                })
+            })
             .collect(),
         overdue_support: overdue,
         concentration: flags,
@@ -464,9 +510,20 @@ pub struct NewPlacement {
 
 /// Registers a placement by a corporation: the household only as a pseudonym; the gate
 /// checks the covenant (housing placement needs consent) and audits.
-pub async fn register_placement(app: &App, covenant: &Covenant, actor: &Actor, p: &NewPlacement) -> Result<Result<String, Denied>, AppError> {
+pub async fn register_placement(
+    app: &App,
+    covenant: &Covenant,
+    actor: &Actor,
+    p: &NewPlacement,
+) -> Result<Result<String, Denied>, AppError> {
     let tenant = actor.tenant_id().to_string();
-    let agreement = app.store.agreements(Some(&tenant)).await?.into_iter().find(|a| a.id == p.agreement_id).ok_or_else(|| bad("agreement_id: no such agreement in this collaboration"))?;
+    let agreement = app
+        .store
+        .agreements(Some(&tenant))
+        .await?
+        .into_iter()
+        .find(|a| a.id == p.agreement_id)
+        .ok_or_else(|| bad("agreement_id: no such agreement in this collaboration"))?;
     let group = PriorityGroup::parse(&p.priority_group).ok_or_else(|| bad("priority_group: unknown group"))?;
     let buurt = AreaCode::parse(&p.buurt_code).map_err(|e| bad(format!("buurt_code: {e}")))?;
     if buurt.kind() != AreaKind::Buurt || app.monitor.view(None).await?.area(&buurt).is_err() {
@@ -479,7 +536,10 @@ pub async fn register_placement(app: &App, covenant: &Covenant, actor: &Actor, p
     }
     let (contingents, _) = app.store.agreement_terms(&agreement.id).await?;
     if !contingents.iter().any(|c| c.priority_group == group.code() && c.municipality_code == municipality.as_str()) {
-        return Err(bad(format!("priority_group: the agreement has no contingent for {} in {municipality}", group.label_nl())));
+        return Err(bad(format!(
+            "priority_group: the agreement has no contingent for {} in {municipality}",
+            group.label_nl()
+        )));
     }
     let orgs = app.store.organisations(&tenant).await?;
     if !orgs.iter().any(|o| o.id == p.support_org) {
@@ -489,9 +549,16 @@ pub async fn register_placement(app: &App, covenant: &Covenant, actor: &Actor, p
         return Err(bad("support_description: say what support comes with the home"));
     }
     let bsn = Bsn::parse(&p.bsn).map_err(|e| bad(format!("bsn: {e}")))?;
-    let key = app.keys.pseudonym_key(&tenant, Purpose::HousingPlacement).map_err(|e| AppError::Internal(e.to_string()))?;
+    let key =
+        app.keys.pseudonym_key(&tenant, Purpose::HousingPlacement).map_err(|e| AppError::Internal(e.to_string()))?;
     let household = key.person(&bsn);
-    let request = Request { purpose: Purpose::HousingPlacement, category: DataCategory::Housing, action: Action::Write, subject: &household, consent: p.consent };
+    let request = Request {
+        purpose: Purpose::HousingPlacement,
+        category: DataCategory::Housing,
+        action: Action::Write,
+        subject: &household,
+        consent: p.consent,
+    };
     let (mut tx, handle) = match pass(&app.store, &app.keys, covenant, actor, &request).await? {
         Ok(ok) => ok,
         Err(d) => return Ok(Err(d)),
@@ -523,22 +590,41 @@ pub async fn register_placement(app: &App, covenant: &Covenant, actor: &Actor, p
 }
 
 /// The support organisation confirms that support comes with the home.
-pub async fn confirm_support(app: &App, covenant: &Covenant, actor: &Actor, placement_id: &str) -> Result<Result<(), Denied>, AppError> {
+pub async fn confirm_support(
+    app: &App,
+    covenant: &Covenant,
+    actor: &Actor,
+    placement_id: &str,
+) -> Result<Result<(), Denied>, AppError> {
     let tenant = actor.tenant_id().to_string();
-    let household = app.store.placement_household(&tenant, placement_id).await?.ok_or_else(|| AppError::NotFound(format!("placement {placement_id}")))?;
+    let household = app
+        .store
+        .placement_household(&tenant, placement_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("placement {placement_id}")))?;
     // The placement exists only with the household's consent (checked when registered).
-    let request = Request { purpose: Purpose::HousingPlacement, category: DataCategory::Housing, action: Action::Write, subject: &household, consent: true };
+    let request = Request {
+        purpose: Purpose::HousingPlacement,
+        category: DataCategory::Housing,
+        action: Action::Write,
+        subject: &household,
+        consent: true,
+    };
     let (mut tx, handle) = match pass(&app.store, &app.keys, covenant, actor, &request).await? {
         Ok(ok) => ok,
         Err(d) => return Ok(Err(d)),
     };
     let today = app.signals.today().to_string();
-    let done = tx.confirm_support(&handle, &tenant, &household, placement_id, actor.organisation_id(), &today, actor.id()).await?;
+    let done = tx
+        .confirm_support(&handle, &tenant, &household, placement_id, actor.organisation_id(), &today, actor.id())
+        .await?;
     tx.commit().await?;
     if done {
         Ok(Ok(()))
     } else {
-        Err(AppError::Conflict("only the support organisation named on the placement can confirm it, and only once".into()))
+        Err(AppError::Conflict(
+            "only the support organisation named on the placement can confirm it, and only once".into(),
+        ))
     }
 }
 
@@ -556,10 +642,21 @@ pub struct PlacementView {
     pub overdue: bool,
 }
 
-pub async fn placements(app: &App, covenant: &Covenant, actor: &Actor, agreement_id: &str) -> Result<Result<Vec<PlacementView>, Denied>, AppError> {
+pub async fn placements(
+    app: &App,
+    covenant: &Covenant,
+    actor: &Actor,
+    agreement_id: &str,
+) -> Result<Result<Vec<PlacementView>, Denied>, AppError> {
     let tenant = actor.tenant_id().to_string();
     let subject = format!("agreement:{agreement_id}");
-    let request = Request { purpose: Purpose::HousingPlacement, category: DataCategory::Housing, action: Action::Read, subject: &subject, consent: true };
+    let request = Request {
+        purpose: Purpose::HousingPlacement,
+        category: DataCategory::Housing,
+        action: Action::Read,
+        subject: &subject,
+        consent: true,
+    };
     let (mut tx, handle) = match pass(&app.store, &app.keys, covenant, actor, &request).await? {
         Ok(ok) => ok,
         Err(d) => return Ok(Err(d)),

@@ -7,7 +7,9 @@ pub mod report;
 
 use crate::{App, AppError};
 use leefwijk_domain::programme::business_case::{self, BusinessCase, Effect, InterventionCase, Scenario};
-use leefwijk_domain::programme::ledger::{allocation, contribution, correction, spending, Ledger, Posting, Transaction};
+use leefwijk_domain::programme::ledger::{
+    allocation, contribution, correction, spending, Ledger, Posting, Transaction,
+};
 use leefwijk_domain::programme::{CommitmentStatus, ContributionKind, FundingStream, GoalDirection, PartyRole};
 use leefwijk_domain::AreaCode;
 use leefwijk_store::{CommitmentRecord, GoalRecord, InterventionRecord, LedgerRow, PartyRecord, ProgrammeRecord, User};
@@ -73,6 +75,14 @@ fn owned(p: &ProgrammeRecord, user: &User) -> Result<(), AppError> {
     }
 }
 
+/// The programme, when it belongs to the user's collaboration (otherwise not found): the
+/// first check of every change, before the request body is even read.
+pub async fn owned_programme(app: &App, user: &User, id: &str) -> Result<ProgrammeRecord, AppError> {
+    let p = programme(app, id).await?;
+    owned(&p, user)?;
+    Ok(p)
+}
+
 pub async fn programme(app: &App, id: &str) -> Result<ProgrammeRecord, AppError> {
     app.store.programme(id).await?.ok_or_else(|| AppError::NotFound(format!("programme {id}")))
 }
@@ -90,7 +100,10 @@ pub async fn create(app: &App, user: &User, input: &NewProgramme) -> Result<Prog
         view.area(&code).map_err(|_| bad(format!("area_codes: {code} is not in the area register")))?;
         areas.push(code.as_str().to_string());
     }
-    if !(2000..=2100).contains(&input.start_year) || input.end_year < input.start_year || input.end_year > input.start_year + 30 {
+    if !(2000..=2100).contains(&input.start_year)
+        || input.end_year < input.start_year
+        || input.end_year > input.start_year + 30
+    {
         return Err(bad("start_year/end_year: a period of at most 30 years, start not after end"));
     }
     let mut parties = Vec::new();
@@ -111,7 +124,10 @@ pub async fn create(app: &App, user: &User, input: &NewProgramme) -> Result<Prog
     }
     let rate = input.discount_rate.unwrap_or(0.0225);
     for s in &input.scenarios {
-        if s.name.trim().is_empty() || !(s.reach_factor.is_finite() && s.reach_factor >= 0.0) || !(s.effect_factor.is_finite() && s.effect_factor >= 0.0) {
+        if s.name.trim().is_empty()
+            || !(s.reach_factor.is_finite() && s.reach_factor >= 0.0)
+            || !(s.effect_factor.is_finite() && s.effect_factor >= 0.0)
+        {
             return Err(bad(format!("scenarios: '{}' needs a name and factors of 0 or more", s.name)));
         }
     }
@@ -155,7 +171,9 @@ pub async fn add_goal(app: &App, user: &User, programme_id: &str, g: &NewGoal) -
     owned(&p, user)?;
     let title = text("title", &g.title, 300)?;
     let indicator = match &g.indicator {
-        Some(key) if !key.trim().is_empty() => Some(crate::areas::monitor::known_indicator(key.trim())?.key.to_string()),
+        Some(key) if !key.trim().is_empty() => {
+            Some(crate::areas::monitor::known_indicator(key.trim())?.key.to_string())
+        }
         _ => None,
     };
     let area = match (&g.area_code, &indicator) {
@@ -212,7 +230,12 @@ pub struct NewCommitment {
     pub in_return: String,
 }
 
-pub async fn add_commitment(app: &App, user: &User, programme_id: &str, c: &NewCommitment) -> Result<CommitmentRecord, AppError> {
+pub async fn add_commitment(
+    app: &App,
+    user: &User,
+    programme_id: &str,
+    c: &NewCommitment,
+) -> Result<CommitmentRecord, AppError> {
     let p = programme(app, programme_id).await?;
     owned(&p, user)?;
     let parties = app.store.programme_parties(&p.id).await?;
@@ -235,10 +258,17 @@ pub async fn add_commitment(app: &App, user: &User, programme_id: &str, c: &NewC
     Ok(record)
 }
 
-pub async fn move_commitment(app: &App, user: &User, programme_id: &str, id: &str, status: &str) -> Result<(), AppError> {
+pub async fn move_commitment(
+    app: &App,
+    user: &User,
+    programme_id: &str,
+    id: &str,
+    status: &str,
+) -> Result<(), AppError> {
     let p = programme(app, programme_id).await?;
     owned(&p, user)?;
-    let next = CommitmentStatus::parse(status).ok_or_else(|| bad("status: proposed, agreed, delivered, late or withdrawn"))?;
+    let next =
+        CommitmentStatus::parse(status).ok_or_else(|| bad("status: proposed, agreed, delivered, late or withdrawn"))?;
     let current = app
         .store
         .commitments(&p.id)
@@ -275,7 +305,12 @@ pub struct NewIntervention {
     pub effects: Vec<Effect>,
 }
 
-pub async fn add_intervention(app: &App, user: &User, programme_id: &str, i: &NewIntervention) -> Result<InterventionRecord, AppError> {
+pub async fn add_intervention(
+    app: &App,
+    user: &User,
+    programme_id: &str,
+    i: &NewIntervention,
+) -> Result<InterventionRecord, AppError> {
     let p = programme(app, programme_id).await?;
     owned(&p, user)?;
     let name = text("name", &i.name, 200)?;
@@ -310,7 +345,8 @@ pub async fn add_intervention(app: &App, user: &User, programme_id: &str, i: &Ne
         reach_people: i.reach_people,
         goal_id: i.goal_id.clone(),
         outcome_measures: i.outcome_measures.trim().chars().take(2000).collect(),
-        costs_per_year: serde_json::to_string(&i.costs_per_year_cents).map_err(|e| AppError::Internal(e.to_string()))?,
+        costs_per_year: serde_json::to_string(&i.costs_per_year_cents)
+            .map_err(|e| AppError::Internal(e.to_string()))?,
         effects: serde_json::to_string(&i.effects).map_err(|e| AppError::Internal(e.to_string()))?,
         created_at: now(),
     };
@@ -322,11 +358,33 @@ pub async fn add_intervention(app: &App, user: &User, programme_id: &str, i: &Ne
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Booking {
-    Contribution { funder: String, stream: FundingStream, amount_cents: i64, date: String, memo: String },
-    Allocation { stream: FundingStream, intervention: String, amount_cents: i64, date: String, memo: String },
-    Spending { intervention: String, stream: FundingStream, amount_cents: i64, date: String, memo: String },
+    Contribution {
+        funder: String,
+        stream: FundingStream,
+        amount_cents: i64,
+        date: String,
+        memo: String,
+    },
+    Allocation {
+        stream: FundingStream,
+        intervention: String,
+        amount_cents: i64,
+        date: String,
+        memo: String,
+    },
+    Spending {
+        intervention: String,
+        stream: FundingStream,
+        amount_cents: i64,
+        date: String,
+        memo: String,
+    },
     /// Reverses an earlier transaction (bookings are never edited).
-    Correction { of: String, date: String, memo: String },
+    Correction {
+        of: String,
+        date: String,
+        memo: String,
+    },
 }
 
 /// The programme's ledger as stored, replayed through the domain rules.
@@ -370,11 +428,17 @@ pub async fn book(app: &App, user: &User, programme_id: &str, booking: &Booking)
         }
         Booking::Allocation { stream, intervention, amount_cents, date, memo } => {
             known(intervention)?;
-            allocation(*stream, intervention.clone(), *amount_cents).with_id(id).dated(date.clone()).with_memo(memo.clone())
+            allocation(*stream, intervention.clone(), *amount_cents)
+                .with_id(id)
+                .dated(date.clone())
+                .with_memo(memo.clone())
         }
         Booking::Spending { intervention, stream, amount_cents, date, memo } => {
             known(intervention)?;
-            spending(intervention.clone(), *stream, *amount_cents).with_id(id).dated(date.clone()).with_memo(memo.clone())
+            spending(intervention.clone(), *stream, *amount_cents)
+                .with_id(id)
+                .dated(date.clone())
+                .with_memo(memo.clone())
         }
         Booking::Correction { of, date, memo } => {
             let original = ledger

@@ -5,7 +5,9 @@
 
 use super::{ledger, programme};
 use crate::{App, AppError};
-use leefwijk_domain::programme::business_case::{compare, BusinessCase, Effect, InterventionCase, Scenario, ScenarioResult};
+use leefwijk_domain::programme::business_case::{
+    compare, BusinessCase, Effect, InterventionCase, Scenario, ScenarioResult,
+};
 use leefwijk_domain::programme::ledger::{FunderSummary, InterventionSummary, StreamSummary, Transaction};
 use leefwijk_domain::programme::{goal_progress, CommitmentStatus, FundingStream, GoalDirection};
 use leefwijk_domain::AreaCode;
@@ -240,8 +242,18 @@ pub fn report_csv(r: &Report) -> Vec<[String; 4]> {
     }
     for s in &r.business_case {
         for f in &s.result.per_funder {
-            push("business_case", &format!("{} / {}", s.scenario.name, f.funder), "costs_pv_cents", f.costs_pv_cents.to_string());
-            push("business_case", &format!("{} / {}", s.scenario.name, f.funder), "benefits_pv_cents", f.benefits_pv_cents.to_string());
+            push(
+                "business_case",
+                &format!("{} / {}", s.scenario.name, f.funder),
+                "costs_pv_cents",
+                f.costs_pv_cents.to_string(),
+            );
+            push(
+                "business_case",
+                &format!("{} / {}", s.scenario.name, f.funder),
+                "benefits_pv_cents",
+                f.benefits_pv_cents.to_string(),
+            );
             push("business_case", &format!("{} / {}", s.scenario.name, f.funder), "net_cents", f.net_cents.to_string());
         }
         push("business_case", &s.scenario.name, "net_cents", s.result.net_cents.to_string());

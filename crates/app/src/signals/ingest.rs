@@ -118,7 +118,12 @@ pub async fn routing_rules(app: &App, tenant: &str) -> Result<Vec<RoutingRule>, 
 }
 
 /// Validates and resolves every row; all problems of the batch at once.
-async fn prepare(app: &App, actor: &Actor, rows: Vec<(u64, SignalInput)>, today: Date) -> Result<Result<Vec<Row>, Vec<RowError>>, AppError> {
+async fn prepare(
+    app: &App,
+    actor: &Actor,
+    rows: Vec<(u64, SignalInput)>,
+    today: Date,
+) -> Result<Result<Vec<Row>, Vec<RowError>>, AppError> {
     let tenant = actor.tenant_id();
     let key = app.keys.pseudonym_key(tenant, Purpose::EarlySignalling).map_err(key_error)?;
     let mut errors = Vec::new();
@@ -146,7 +151,11 @@ async fn prepare(app: &App, actor: &Actor, rows: Vec<(u64, SignalInput)>, today:
             (None, Some(a)) => match lookup.get(a.postcode.as_str()).map(|c| AreaCode::parse(c)) {
                 Some(Ok(code)) => Some(code),
                 _ => {
-                    errors.push(RowError::new(line, "buurt_code", "the postcode is not in the postcode table: send the buurt_code too"));
+                    errors.push(RowError::new(
+                        line,
+                        "buurt_code",
+                        "the postcode is not in the postcode table: send the buurt_code too",
+                    ));
                     None
                 }
             },
@@ -195,11 +204,19 @@ fn facts_of(s: &SignalRecord) -> Option<SignalFacts> {
 
 fn preconditions_bits(v: &ValidSignal) -> i64 {
     let p = v.preconditions;
-    i64::from(p.reminder_sent) | i64::from(p.personal_contact_attempted) << 1 | i64::from(p.debt_help_pointed_to) << 2 | i64::from(p.no_objection) << 3
+    i64::from(p.reminder_sent)
+        | i64::from(p.personal_contact_attempted) << 1
+        | i64::from(p.debt_help_pointed_to) << 2
+        | i64::from(p.no_objection) << 3
 }
 
 /// Takes in a batch for the actor (a partner's API client or a signed-in partner user).
-pub async fn ingest(app: &App, covenant: &Covenant, actor: &Actor, delivery: Delivery<'_>) -> Result<Ingested, AppError> {
+pub async fn ingest(
+    app: &App,
+    covenant: &Covenant,
+    actor: &Actor,
+    delivery: Delivery<'_>,
+) -> Result<Ingested, AppError> {
     let tenant = actor.tenant_id().to_string();
     let config: &SignalsConfig = &app.signals;
     let today = config.today();
@@ -303,7 +320,8 @@ pub async fn ingest(app: &App, covenant: &Covenant, actor: &Actor, delivery: Del
         let prior = prior_of.get(household).map(Vec::as_slice).unwrap_or(&[]);
         for a in assign(prior, &household_facts) {
             let row = &rows[indices[a.index]];
-            let due = (!a.classification.repeat).then(|| config.deadlines.due(row.signal.kind, row.signal.crisis, today));
+            let due =
+                (!a.classification.repeat).then(|| config.deadlines.due(row.signal.kind, row.signal.crisis, today));
             let case_id = match &a.target {
                 Target::Existing(id) => {
                     let entry = touched.entry(id.clone()).or_insert_with(|| (Vec::new(), None));
@@ -392,7 +410,8 @@ pub async fn ingest(app: &App, covenant: &Covenant, actor: &Actor, delivery: Del
         case.priority = i64::from(priority(new_case_facts.get(&case.id).map(Vec::as_slice).unwrap_or(&[])));
     }
     // Stored cases that took new (non-repeat) signals: new deadline, priority and count.
-    let stacked_ids: Vec<String> = touched.iter().filter(|(_, (f, _))| !f.is_empty()).map(|(id, _)| id.clone()).collect();
+    let stacked_ids: Vec<String> =
+        touched.iter().filter(|(_, (f, _))| !f.is_empty()).map(|(id, _)| id.clone()).collect();
     let stored = tx.cases_by_ids(&tenant, &stacked_ids).await?;
     let mut stacked = 0;
     for mut case in stored {

@@ -130,7 +130,11 @@ pub fn object_input(line: u64, v: &serde_json::Value) -> Result<SignalInput, Vec
             Some(Err(m)) => errors.push(RowError::new(line, key.clone(), m)),
             Some(Ok(text)) => {
                 if !input.set(key, text) {
-                    errors.push(RowError::new(line, key.clone(), format!("unknown field; known fields: {}", FIELDS.join(", "))));
+                    errors.push(RowError::new(
+                        line,
+                        key.clone(),
+                        format!("unknown field; known fields: {}", FIELDS.join(", ")),
+                    ));
                 }
             }
         }
@@ -144,9 +148,8 @@ pub fn object_input(line: u64, v: &serde_json::Value) -> Result<SignalInput, Vec
 
 /// Reads a JSON batch: an array of signal objects, or an object with a `signals` array.
 pub fn parse_json(body: &[u8]) -> Parsed {
-    let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
-        vec![RowError::new(e.line() as u64, "", format!("the body is not valid JSON: {e}"))]
-    })?;
+    let value: serde_json::Value = serde_json::from_slice(body)
+        .map_err(|e| vec![RowError::new(e.line() as u64, "", format!("the body is not valid JSON: {e}"))])?;
     let items = match &value {
         serde_json::Value::Array(a) => a,
         serde_json::Value::Object(o) => match o.get("signals").and_then(|s| s.as_array()) {
@@ -198,8 +201,8 @@ mod tests {
 
     #[test]
     fn json_accepts_numbers_and_booleans_and_names_bad_fields() {
-        let rows = parse_json(br#"[{"kind":"rent_arrears","arrears_cents":125000,"crisis":true,"bsn":null}]"#)
-            .expect("rows");
+        let rows =
+            parse_json(br#"[{"kind":"rent_arrears","arrears_cents":125000,"crisis":true,"bsn":null}]"#).expect("rows");
         assert_eq!(rows[0].1.values.get("arrears_cents").map(String::as_str), Some("125000"));
         assert_eq!(rows[0].1.values.get("crisis").map(String::as_str), Some("true"));
         let errors = parse_json(br#"{"signals":[{"kind":"nuisance"},{"kind":"x","extra":[1]}]}"#).expect_err("bad");

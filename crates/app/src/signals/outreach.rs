@@ -101,7 +101,9 @@ pub async fn worklist(
     let tenant = actor.tenant_id().to_string();
     let subject = format!("team:{}", team.unwrap_or("*"));
     let (mut tx, handle) =
-        match pass(&app.store, &app.keys, covenant, actor, &outreach(DataCategory::Financial, Action::Read, &subject)).await? {
+        match pass(&app.store, &app.keys, covenant, actor, &outreach(DataCategory::Financial, Action::Read, &subject))
+            .await?
+        {
             Ok(ok) => ok,
             Err(d) => return Ok(Err(d)),
         };
@@ -171,7 +173,8 @@ pub async fn household(
     let tenant = actor.tenant_id().to_string();
     let key = household_key(app, &tenant, case_id).await?;
     let (mut tx, handle) =
-        match pass(&app.store, &app.keys, covenant, actor, &outreach(DataCategory::Contact, Action::Read, &key)).await? {
+        match pass(&app.store, &app.keys, covenant, actor, &outreach(DataCategory::Contact, Action::Read, &key)).await?
+        {
             Ok(ok) => ok,
             Err(d) => return Ok(Err(d)),
         };
@@ -186,7 +189,9 @@ pub async fn household(
     other_cases.sort();
     other_cases.dedup();
     let address = match &case.sealed_address {
-        Some(sealed) => Some(vault_open(&app.keys.vault_key(&tenant).map_err(|e| AppError::Internal(e.to_string()))?, sealed)?),
+        Some(sealed) => {
+            Some(vault_open(&app.keys.vault_key(&tenant).map_err(|e| AppError::Internal(e.to_string()))?, sealed)?)
+        }
         None => None,
     };
     let names = user_names(app, &tenant).await?;
@@ -214,7 +219,8 @@ pub async fn household(
             })
         })
         .collect();
-    let name_of = |id: &str| names.iter().find(|(i, _)| i == id).map(|(_, n)| n.clone()).unwrap_or_else(|| id.to_string());
+    let name_of =
+        |id: &str| names.iter().find(|(i, _)| i == id).map(|(_, n)| n.clone()).unwrap_or_else(|| id.to_string());
     Ok(Ok(Household {
         case: work_item(app, case, &signals)?,
         address,
@@ -231,7 +237,12 @@ pub async fn household(
             .collect(),
         events: events
             .iter()
-            .map(|e| EventView { at_ms: e.at_ms, by: name_of(&e.actor_id), event: e.event.clone(), detail: e.detail.clone() })
+            .map(|e| EventView {
+                at_ms: e.at_ms,
+                by: name_of(&e.actor_id),
+                event: e.event.clone(),
+                detail: e.detail.clone(),
+            })
             .collect(),
         other_cases,
     }))
@@ -289,7 +300,9 @@ pub async fn record_attempt(
     let tenant = actor.tenant_id().to_string();
     let key = household_key(app, &tenant, case_id).await?;
     let (mut tx, handle) =
-        match pass(&app.store, &app.keys, covenant, actor, &outreach(DataCategory::Contact, Action::Write, &key)).await? {
+        match pass(&app.store, &app.keys, covenant, actor, &outreach(DataCategory::Contact, Action::Write, &key))
+            .await?
+        {
             Ok(ok) => ok,
             Err(d) => return Ok(Err(d)),
         };
@@ -324,7 +337,9 @@ pub async fn record_outcome(
     let tenant = actor.tenant_id().to_string();
     let key = household_key(app, &tenant, case_id).await?;
     let (mut tx, handle) =
-        match pass(&app.store, &app.keys, covenant, actor, &outreach(DataCategory::Contact, Action::Write, &key)).await? {
+        match pass(&app.store, &app.keys, covenant, actor, &outreach(DataCategory::Contact, Action::Write, &key))
+            .await?
+        {
             Ok(ok) => ok,
             Err(d) => return Ok(Err(d)),
         };
@@ -349,7 +364,9 @@ pub async fn reassign(
     }
     let key = household_key(app, &tenant, case_id).await?;
     let (mut tx, handle) =
-        match pass(&app.store, &app.keys, covenant, actor, &outreach(DataCategory::Contact, Action::Write, &key)).await? {
+        match pass(&app.store, &app.keys, covenant, actor, &outreach(DataCategory::Contact, Action::Write, &key))
+            .await?
+        {
             Ok(ok) => ok,
             Err(d) => return Ok(Err(d)),
         };

@@ -183,7 +183,7 @@ fn date_field(input: &SignalInput, field: &str, today: Date, errors: &mut Vec<Fi
     let raw = input.get(field)?;
     match Date::parse(raw) {
         Ok(d) if d > today => {
-            errors.push(err(field, format!("{d} is in the future; send the date it happened")));
+            errors.push(err(field, "this date is in the future; send the date it happened"));
             None
         }
         Ok(d) => Some(d),

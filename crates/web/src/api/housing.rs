@@ -44,7 +44,8 @@ fn check_csrf(me: &SignedIn, headers: &HeaderMap) -> Result<(), Problem> {
 }
 
 fn body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
-    serde_json::from_slice(bytes).map_err(|e| Problem::bad_request(format!("The JSON body does not fit: {e}. See /api/v1/openapi.json.")))
+    serde_json::from_slice(bytes)
+        .map_err(|e| Problem::bad_request(format!("The JSON body does not fit: {e}. See /api/v1/openapi.json.")))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -97,7 +98,13 @@ async fn projection_csv(State(app): State<App>, Path(code): Path<String>) -> Res
     params(("code" = String, Path, description = "GM code")), security(("session" = [])),
     responses((status = 201, description = "Added"),
         (status = 400, description = "Invalid, or it would run a segment below zero", body = Problem, content_type = "application/problem+json")))]
-async fn add_plan(State(app): State<App>, Extension(me): Extension<SignedIn>, Path(code): Path<String>, headers: HeaderMap, b: Bytes) -> Result<Response, Problem> {
+async fn add_plan(
+    State(app): State<App>,
+    Extension(me): Extension<SignedIn>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    b: Bytes,
+) -> Result<Response, Problem> {
     check_csrf(&me, &headers)?;
     housing::add_plan(&app, &me.user, &code, &body(&b)?).await?;
     Ok(StatusCode::CREATED.into_response())
@@ -113,7 +120,12 @@ pub struct RegionIn {
 #[utoipa::path(post, path = "/api/v1/housing/regions", tag = "housing", request_body = RegionIn, security(("session" = [])),
     responses((status = 201, description = "Created", body = CreatedId),
         (status = 400, description = "Invalid", body = Problem, content_type = "application/problem+json")))]
-async fn add_region(State(app): State<App>, Extension(me): Extension<SignedIn>, headers: HeaderMap, b: Bytes) -> Result<Response, Problem> {
+async fn add_region(
+    State(app): State<App>,
+    Extension(me): Extension<SignedIn>,
+    headers: HeaderMap,
+    b: Bytes,
+) -> Result<Response, Problem> {
     check_csrf(&me, &headers)?;
     let r: RegionIn = body(&b)?;
     Ok(created(housing::add_region(&app, &me.user, &r.name, &r.municipality_codes).await?))
@@ -142,7 +154,12 @@ async fn agreements(State(app): State<App>) -> Result<Response, Problem> {
     let all = app.store.agreements(None).await.map_err(leefwijk_app::AppError::Store)?;
     Ok(json(
         &all.into_iter()
-            .map(|a| AgreementSummary { period: format!("{}–{}", a.start_year, a.end_year), id: a.id, kind: a.kind, title: a.title })
+            .map(|a| AgreementSummary {
+                period: format!("{}–{}", a.start_year, a.end_year),
+                id: a.id,
+                kind: a.kind,
+                title: a.title,
+            })
             .collect::<Vec<_>>(),
     ))
 }
@@ -152,7 +169,12 @@ async fn agreements(State(app): State<App>) -> Result<Response, Problem> {
 #[utoipa::path(post, path = "/api/v1/housing/agreements", tag = "housing", request_body = NewAgreement, security(("session" = [])),
     responses((status = 201, description = "Created", body = CreatedId),
         (status = 400, description = "Invalid", body = Problem, content_type = "application/problem+json")))]
-async fn create_agreement(State(app): State<App>, Extension(me): Extension<SignedIn>, headers: HeaderMap, b: Bytes) -> Result<Response, Problem> {
+async fn create_agreement(
+    State(app): State<App>,
+    Extension(me): Extension<SignedIn>,
+    headers: HeaderMap,
+    b: Bytes,
+) -> Result<Response, Problem> {
     check_csrf(&me, &headers)?;
     let a: NewAgreement = body(&b)?;
     Ok(created(housing::create_agreement(&app, &me.user, &a).await?))
@@ -201,7 +223,11 @@ async fn agreement_csv(State(app): State<App>, Path(id): Path<String>) -> Result
     params(("id" = String, Path, description = "Agreement id")), security(("session" = [])),
     responses((status = 200, description = "Placements", body = [PlacementView]),
         (status = 403, description = "Not allowed by the covenant", body = Problem, content_type = "application/problem+json")))]
-async fn placements(State(app): State<App>, Extension(me): Extension<SignedIn>, Path(id): Path<String>) -> Result<Response, Problem> {
+async fn placements(
+    State(app): State<App>,
+    Extension(me): Extension<SignedIn>,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
     let covenant = app.covenant_of(&me.user.tenant_id).await?;
     let actor = Actor::User(me.user.clone());
     Ok(json(&housing::placements(&app, &covenant, &actor, &id).await?.map_err(|d| denied(&d))?))
@@ -212,7 +238,12 @@ async fn placements(State(app): State<App>, Extension(me): Extension<SignedIn>, 
     responses((status = 201, description = "Registered", body = CreatedId),
         (status = 400, description = "Invalid", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed by the covenant (e.g. no consent)", body = Problem, content_type = "application/problem+json")))]
-async fn register_placement(State(app): State<App>, Extension(me): Extension<SignedIn>, headers: HeaderMap, b: Bytes) -> Result<Response, Problem> {
+async fn register_placement(
+    State(app): State<App>,
+    Extension(me): Extension<SignedIn>,
+    headers: HeaderMap,
+    b: Bytes,
+) -> Result<Response, Problem> {
     check_csrf(&me, &headers)?;
     let p: NewPlacement = body(&b)?;
     let covenant = app.covenant_of(&me.user.tenant_id).await?;
@@ -225,7 +256,12 @@ async fn register_placement(State(app): State<App>, Extension(me): Extension<Sig
     params(("id" = String, Path, description = "Placement id")), security(("session" = [])),
     responses((status = 204, description = "Confirmed"),
         (status = 409, description = "Not the named support organisation, or already confirmed", body = Problem, content_type = "application/problem+json")))]
-async fn confirm_support(State(app): State<App>, Extension(me): Extension<SignedIn>, Path(id): Path<String>, headers: HeaderMap) -> Result<Response, Problem> {
+async fn confirm_support(
+    State(app): State<App>,
+    Extension(me): Extension<SignedIn>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, Problem> {
     check_csrf(&me, &headers)?;
     let covenant = app.covenant_of(&me.user.tenant_id).await?;
     let actor = Actor::User(me.user.clone());

@@ -105,7 +105,12 @@ fn created<T: Serialize>(v: &T) -> Response {
     security(("session" = [])),
     responses((status = 201, description = "Created", body = ProgrammeSummary),
         (status = 400, description = "Invalid", body = Problem, content_type = "application/problem+json")))]
-async fn create(State(app): State<App>, Extension(me): Extension<SignedIn>, headers: HeaderMap, b: Bytes) -> Result<Response, Problem> {
+async fn create(
+    State(app): State<App>,
+    Extension(me): Extension<SignedIn>,
+    headers: HeaderMap,
+    b: Bytes,
+) -> Result<Response, Problem> {
     check_csrf(&me, &headers)?;
     let input: NewProgramme = body(&b)?;
     let p = programme::create(&app, &me.user, &input).await?;
@@ -128,8 +133,15 @@ pub struct CreatedId {
     params(("id" = String, Path, description = "Programme id")), security(("session" = [])),
     responses((status = 201, description = "Added", body = CreatedId),
         (status = 400, description = "Invalid", body = Problem, content_type = "application/problem+json")))]
-async fn add_goal(State(app): State<App>, Extension(me): Extension<SignedIn>, Path(id): Path<String>, headers: HeaderMap, b: Bytes) -> Result<Response, Problem> {
+async fn add_goal(
+    State(app): State<App>,
+    Extension(me): Extension<SignedIn>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    b: Bytes,
+) -> Result<Response, Problem> {
     check_csrf(&me, &headers)?;
+    programme::owned_programme(&app, &me.user, &id).await?;
     let g = programme::add_goal(&app, &me.user, &id, &body(&b)?).await?;
     Ok(created(&CreatedId { id: g.id }))
 }
@@ -139,8 +151,15 @@ async fn add_goal(State(app): State<App>, Extension(me): Extension<SignedIn>, Pa
     params(("id" = String, Path, description = "Programme id")), security(("session" = [])),
     responses((status = 201, description = "Added", body = CreatedId),
         (status = 400, description = "Invalid", body = Problem, content_type = "application/problem+json")))]
-async fn add_commitment(State(app): State<App>, Extension(me): Extension<SignedIn>, Path(id): Path<String>, headers: HeaderMap, b: Bytes) -> Result<Response, Problem> {
+async fn add_commitment(
+    State(app): State<App>,
+    Extension(me): Extension<SignedIn>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    b: Bytes,
+) -> Result<Response, Problem> {
     check_csrf(&me, &headers)?;
+    programme::owned_programme(&app, &me.user, &id).await?;
     let c = programme::add_commitment(&app, &me.user, &id, &body(&b)?).await?;
     Ok(created(&CreatedId { id: c.id }))
 }
@@ -165,6 +184,7 @@ async fn move_commitment(
     b: Bytes,
 ) -> Result<Response, Problem> {
     check_csrf(&me, &headers)?;
+    programme::owned_programme(&app, &me.user, &id).await?;
     let s: StatusIn = body(&b)?;
     programme::move_commitment(&app, &me.user, &id, &cid, &s.status).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
@@ -175,8 +195,15 @@ async fn move_commitment(
     params(("id" = String, Path, description = "Programme id")), security(("session" = [])),
     responses((status = 201, description = "Added", body = CreatedId),
         (status = 400, description = "Invalid", body = Problem, content_type = "application/problem+json")))]
-async fn add_intervention(State(app): State<App>, Extension(me): Extension<SignedIn>, Path(id): Path<String>, headers: HeaderMap, b: Bytes) -> Result<Response, Problem> {
+async fn add_intervention(
+    State(app): State<App>,
+    Extension(me): Extension<SignedIn>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    b: Bytes,
+) -> Result<Response, Problem> {
     check_csrf(&me, &headers)?;
+    programme::owned_programme(&app, &me.user, &id).await?;
     let i = programme::add_intervention(&app, &me.user, &id, &body(&b)?).await?;
     Ok(created(&CreatedId { id: i.id }))
 }
@@ -189,8 +216,15 @@ async fn add_intervention(State(app): State<App>, Extension(me): Extension<Signe
     responses((status = 201, description = "Booked", body = Booked),
         (status = 400, description = "Refused by the ledger rules", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Another booking came first", body = Problem, content_type = "application/problem+json")))]
-async fn book(State(app): State<App>, Extension(me): Extension<SignedIn>, Path(id): Path<String>, headers: HeaderMap, b: Bytes) -> Result<Response, Problem> {
+async fn book(
+    State(app): State<App>,
+    Extension(me): Extension<SignedIn>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    b: Bytes,
+) -> Result<Response, Problem> {
     check_csrf(&me, &headers)?;
+    programme::owned_programme(&app, &me.user, &id).await?;
     let booking: Booking = body(&b)?;
     Ok(created(&programme::book(&app, &me.user, &id, &booking).await?))
 }

@@ -12,10 +12,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use leefwijk_app::access::gate::{Actor, Denied};
+use leefwijk_app::signals::figures::{self, AreaKpi};
 use leefwijk_app::signals::ingest::{self, BatchReport, Delivery, Ingested};
 use leefwijk_app::signals::intake::{object_input, parse_csv, parse_json, RowError};
 use leefwijk_app::signals::outreach::{self, Feedback, Household, NewAttempt, WorkItem};
-use leefwijk_app::signals::figures::{self, AreaKpi};
 use leefwijk_app::App;
 use leefwijk_domain::signals::kpi::OutreachFigures;
 use leefwijk_domain::AreaCode;
@@ -28,10 +28,7 @@ pub const BATCH_BODY_LIMIT: usize = 64 * 1024 * 1024;
 pub fn routes() -> Router<App> {
     Router::new()
         .route("/signals", post(post_signal))
-        .route(
-            "/signal-batches",
-            post(post_batch).layer(axum::extract::DefaultBodyLimit::max(BATCH_BODY_LIMIT)),
-        )
+        .route("/signal-batches", post(post_batch).layer(axum::extract::DefaultBodyLimit::max(BATCH_BODY_LIMIT)))
         .route("/signal-batches/{id}/feedback", get(batch_feedback))
         .route("/signal-feedback", get(all_feedback))
         .route("/signal-cases", get(cases))
@@ -57,7 +54,10 @@ pub fn denied(d: &Denied) -> Problem {
 
 fn rejected(errors: Vec<RowError>) -> Problem {
     let n = errors.len();
-    let first = errors.first().map(|e| format!(" First: line {}, field '{}': {}.", e.line, e.field, e.message)).unwrap_or_default();
+    let first = errors
+        .first()
+        .map(|e| format!(" First: line {}, field '{}': {}.", e.line, e.field, e.message))
+        .unwrap_or_default();
     Problem::new(
         StatusCode::UNPROCESSABLE_ENTITY,
         "rows_rejected",
@@ -87,7 +87,11 @@ fn stored(report: BatchReport) -> Response {
 }
 
 /// Runs a delivery for a partner actor; shared by the API and the upload page.
-pub async fn deliver(app: &App, actor: &Actor, delivery: Delivery<'_>) -> Result<Result<BatchReport, Problem>, Problem> {
+pub async fn deliver(
+    app: &App,
+    actor: &Actor,
+    delivery: Delivery<'_>,
+) -> Result<Result<BatchReport, Problem>, Problem> {
     let covenant = app.covenant_of(actor.tenant_id()).await?;
     Ok(match ingest::ingest(app, &covenant, actor, delivery).await? {
         Ingested::Stored(report) => Ok(report),
@@ -119,7 +123,12 @@ async fn post_signal(
         .map_err(|e| Problem::bad_request(format!("Send one signal as a JSON object: {e}")))?;
     let input = object_input(1, &value).map_err(rejected)?;
     let actor = Actor::Client(client);
-    let delivery = Delivery { idempotency_key: key.as_deref(), body_hash: body_hash(&body), format: "json", rows: vec![(1, input)] };
+    let delivery = Delivery {
+        idempotency_key: key.as_deref(),
+        body_hash: body_hash(&body),
+        format: "json",
+        rows: vec![(1, input)],
+    };
     Ok(stored(deliver(&app, &actor, delivery).await??))
 }
 
@@ -160,7 +169,8 @@ async fn post_batch(
         )
     })?;
     let key = idempotency_key(&headers)?;
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_ascii_lowercase();
+    let content_type =
+        headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_ascii_lowercase();
     let (format, parsed) = if content_type.starts_with("text/csv") {
         ("csv", parse_csv(&body))
     } else if content_type.starts_with("application/json") {
@@ -178,7 +188,11 @@ async fn post_batch(
     Ok(stored(deliver(&app, &actor, delivery).await??))
 }
 
-async fn feedback_for(app: &App, client: leefwijk_app::ApiClient, batch: Option<&str>) -> Result<Vec<Feedback>, Problem> {
+async fn feedback_for(
+    app: &App,
+    client: leefwijk_app::ApiClient,
+    batch: Option<&str>,
+) -> Result<Vec<Feedback>, Problem> {
     let covenant = app.covenant_of(&client.tenant_id).await?;
     if let Some(id) = batch {
         let owned = app.store.signal_batch(&client.tenant_id, id).await.map_err(leefwijk_app::AppError::Store)?;
@@ -209,7 +223,10 @@ async fn batch_feedback(
 #[utoipa::path(get, path = "/api/v1/signal-feedback", tag = "signals",
     security(("partner_client" = [])),
     responses((status = 200, description = "Feedback per signal", body = [Feedback])))]
-async fn all_feedback(State(app): State<App>, Extension(Client(client)): Extension<Client>) -> Result<Response, Problem> {
+async fn all_feedback(
+    State(app): State<App>,
+    Extension(Client(client)): Extension<Client>,
+) -> Result<Response, Problem> {
     Ok(json(&feedback_for(&app, client, None).await?))
 }
 

@@ -804,7 +804,7 @@ async fn audit_page(
         purpose: clean(&q.purpose),
         from_ms,
         to_ms,
-        limit: 500,
+        limit: 100,
     };
     let entries = match app.store.audit_search(&filter).await {
         Ok(e) => e,

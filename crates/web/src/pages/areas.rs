@@ -457,6 +457,8 @@ struct AreaPage {
     trend_title: String,
     trend_warning: String,
     trend: Vec<TrendRow>,
+    /// Early-signalling figures of the last 12 months, disclosure-controlled.
+    outreach: Vec<super::signals::FigureCell>,
 }
 
 #[derive(Deserialize)]
@@ -578,6 +580,14 @@ async fn area_page(app: &App, ctx: &PageCtx, code: &str, q: YearOnly) -> Result<
         }
         None => (false, String::new(), String::new(), Vec::new()),
     };
+    // Outreach figures are an addition to the page: without them the CBS figures still show.
+    let outreach = match leefwijk_app::signals::figures::area_figures(app, &code, 12).await {
+        Ok(f) => super::signals::figure_cells(ctx, &f),
+        Err(e) => {
+            tracing::warn!(error = %e, area = %code, "outreach figures unavailable");
+            Vec::new()
+        }
+    };
     Ok(AreaPage {
         code: code.to_string(),
         name: detail.area.name.clone(),
@@ -603,6 +613,7 @@ async fn area_page(app: &App, ctx: &PageCtx, code: &str, q: YearOnly) -> Result<
         trend_title,
         trend_warning,
         trend,
+        outreach,
         ctx: ctx.clone(),
     })
 }

@@ -3,6 +3,9 @@
 
 mod access;
 mod areas;
+mod housing;
+mod programme;
+mod signals;
 
 use crate::middleware::current_request_id;
 use askama::Template;
@@ -16,7 +19,7 @@ use leefwijk_domain::indicators::{format_value, Unit};
 use leefwijk_domain::{Lang, MissingMarker};
 
 pub fn routes() -> Router<App> {
-    areas::routes().merge(access::routes())
+    areas::routes().merge(access::routes()).merge(signals::routes()).merge(programme::routes()).merge(housing::routes())
 }
 
 /// The signed-in person as the layout shows them.

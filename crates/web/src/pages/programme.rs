@@ -9,7 +9,9 @@ use axum::routing::get;
 use axum::Router;
 use leefwijk_app::programme::report::{report, Report};
 use leefwijk_app::App;
-use leefwijk_domain::programme::{progress_for_display, CommitmentStatus, ContributionKind, FundingStream, GoalDirection, PartyRole};
+use leefwijk_domain::programme::{
+    progress_for_display, CommitmentStatus, ContributionKind, FundingStream, GoalDirection, PartyRole,
+};
 use leefwijk_domain::Lang;
 
 pub fn routes() -> Router<App> {
@@ -191,7 +193,9 @@ async fn show(State(app): State<App>, ctx: PageCtx, Path(id): Path<String>) -> R
             description: c.description.clone(),
             amount: c.amount.clone(),
             in_return: c.in_return.clone(),
-            status: CommitmentStatus::parse(&c.status).map(|s| s.label_nl().to_string()).unwrap_or_else(|| c.status.clone()),
+            status: CommitmentStatus::parse(&c.status)
+                .map(|s| s.label_nl().to_string())
+                .unwrap_or_else(|| c.status.clone()),
         })
         .collect();
     let streams = r
@@ -222,7 +226,11 @@ async fn show(State(app): State<App>, ctx: PageCtx, Path(id): Path<String>) -> R
         .interventions
         .iter()
         .map(|i| MoneyRow {
-            name: format!("{} ({})", i.name, if i.kind == "social" { ctx.t("sociaal", "social") } else { ctx.t("fysiek", "physical") }),
+            name: format!(
+                "{} ({})",
+                i.name,
+                if i.kind == "social" { ctx.t("sociaal", "social") } else { ctx.t("fysiek", "physical") }
+            ),
             a: eur(i.money.allocated_cents),
             b: eur(i.money.spent_cents),
             c: eur(i.money.remaining_cents),
@@ -253,7 +261,11 @@ async fn show(State(app): State<App>, ctx: PageCtx, Path(id): Path<String>) -> R
             costs: eur(s.result.total_costs_pv_cents),
             benefits: eur(s.result.total_benefits_pv_cents),
             net: eur(s.result.net_cents),
-            ratio: s.result.benefit_cost_ratio.map(|v| num((v * 100.0).round() / 100.0, lang)).unwrap_or_else(|| "—".into()),
+            ratio: s
+                .result
+                .benefit_cost_ratio
+                .map(|v| num((v * 100.0).round() / 100.0, lang))
+                .unwrap_or_else(|| "—".into()),
             funders: s
                 .result
                 .per_funder
@@ -273,7 +285,9 @@ async fn show(State(app): State<App>, ctx: PageCtx, Path(id): Path<String>) -> R
         parties: r
             .parties
             .iter()
-            .map(|(n, role)| (n.clone(), PartyRole::parse(role).map(|p| p.label_nl().to_string()).unwrap_or_else(|| role.clone())))
+            .map(|(n, role)| {
+                (n.clone(), PartyRole::parse(role).map(|p| p.label_nl().to_string()).unwrap_or_else(|| role.clone()))
+            })
             .collect(),
         goals,
         commitments,
