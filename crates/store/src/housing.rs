@@ -340,18 +340,18 @@ impl StoreTx {
         Ok(())
     }
 
-    /// Confirms the support of a placement, by the support organisation named on it.
-    /// False when the placement is not theirs or already confirmed.
+    /// Confirms the support of a placement, by the support organisation named on it
+    /// (`who`: organisation id and user id) on date `on`. False when the placement is not
+    /// theirs or already confirmed.
     pub async fn confirm_support(
         &mut self,
         handle: &AccessHandle,
-        tenant: &str,
-        household: &str,
-        id: &str,
-        organisation: &str,
+        placement: (&str, &str, &str),
+        who: (&str, &str),
         on: &str,
-        by: &str,
     ) -> Result<bool> {
+        let (tenant, household, id) = placement;
+        let (organisation, by) = who;
         handle.permits(tenant, "housing", "write", household)?;
         let done = sqlx::query(
             "UPDATE placements SET support_confirmed_on = $1, support_confirmed_by = $2 WHERE tenant_id = $3 AND id = $4 \

@@ -66,7 +66,7 @@ async fn partner_batch_to_outreach_feedback_figures_and_retention() {
         let has = |line: u64, field: &str| errors.iter().any(|e| e["line"] == line && e["field"] == field);
         assert!(has(2, "bsn") && has(2, "arrears_cents") && has(2, "arrears_since"), "{errors:?}");
         assert!(has(3, "postcode"), "{errors:?}");
-        assert!(has(4, "personal_contact_attempted") && has(4, "arrears_cents") == false, "{errors:?}");
+        assert!(has(4, "personal_contact_attempted") && !has(4, "arrears_cents"), "{errors:?}");
         assert!(!reply.body.contains("111222334"), "values are never echoed");
         let feedback = send(&r, Method::GET, "/api/v1/signal-feedback", &[("authorization", &bearer)], None).await;
         assert_eq!(feedback.json().as_array().map(Vec::len), Some(0), "{url}: nothing stored");

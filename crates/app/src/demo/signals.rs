@@ -90,7 +90,7 @@ pub async fn load_signals(app: &App) -> Result<usize, AppError> {
     };
     app.store.put_postcode_areas(&demo_postcodes()).await?;
     let covenant = app.covenant_of(DEMO_TENANT).await?;
-    let mut rng = Rng(0x1eef_41c);
+    let mut rng = Rng(0x01ee_f41c);
     let postcodes = demo_postcodes();
     let households: Vec<Household> = (0..140)
         .map(|i| Household {

@@ -162,7 +162,7 @@ pub async fn add_plan(app: &App, user: &User, municipality_code: &str, plan: &Ne
     if plan.construction + plan.demolition + plan.sales == 0 {
         return Err(bad("enter at least one number of homes"));
     }
-    if plan.year <= i64::from(current.year) - 1 || plan.year > i64::from(current.year) + 30 {
+    if plan.year < i64::from(current.year) || plan.year > i64::from(current.year) + 30 {
         return Err(bad(format!("year: from {} to {}", current.year, current.year + 30)));
     }
     let record = PlanRecord {
@@ -616,7 +616,7 @@ pub async fn confirm_support(
     };
     let today = app.signals.today().to_string();
     let done = tx
-        .confirm_support(&handle, &tenant, &household, placement_id, actor.organisation_id(), &today, actor.id())
+        .confirm_support(&handle, (&tenant, &household, placement_id), (actor.organisation_id(), actor.id()), &today)
         .await?;
     tx.commit().await?;
     if done {

@@ -128,15 +128,12 @@ pub fn object_input(line: u64, v: &serde_json::Value) -> Result<SignalInput, Vec
         match value_text(value) {
             None => {}
             Some(Err(m)) => errors.push(RowError::new(line, key.clone(), m)),
-            Some(Ok(text)) => {
-                if !input.set(key, text) {
-                    errors.push(RowError::new(
-                        line,
-                        key.clone(),
-                        format!("unknown field; known fields: {}", FIELDS.join(", ")),
-                    ));
-                }
-            }
+            Some(Ok(text)) if !input.set(key, text.as_str()) => errors.push(RowError::new(
+                line,
+                key.clone(),
+                format!("unknown field; known fields: {}", FIELDS.join(", ")),
+            )),
+            Some(Ok(_)) => {}
         }
     }
     if errors.is_empty() {

@@ -45,16 +45,7 @@ fn pct(v: Option<f64>, lang: Lang) -> String {
 }
 
 fn int(v: u64, lang: Lang) -> String {
-    let digits = v.to_string();
-    let sep = if lang == Lang::Nl { '.' } else { ',' };
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(sep);
-        }
-        out.push(c);
-    }
-    out
+    super::group_thousands(v, lang)
 }
 
 fn check_csrf(ctx: &PageCtx, me: &SignedIn, given: &str) -> Result<(), Response> {

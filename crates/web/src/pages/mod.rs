@@ -18,6 +18,20 @@ use leefwijk_app::{App, AppError};
 use leefwijk_domain::indicators::{format_value, Unit};
 use leefwijk_domain::{Lang, MissingMarker};
 
+/// A whole number with thousands separators: "1.234.567" in Dutch, "1,234,567" in English.
+pub fn group_thousands(v: u64, lang: Lang) -> String {
+    let digits = v.to_string();
+    let sep = if lang == Lang::Nl { '.' } else { ',' };
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(sep);
+        }
+        out.push(c);
+    }
+    out
+}
+
 pub fn routes() -> Router<App> {
     areas::routes().merge(access::routes()).merge(signals::routes()).merge(programme::routes()).merge(housing::routes())
 }

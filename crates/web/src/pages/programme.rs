@@ -21,15 +21,7 @@ pub fn routes() -> Router<App> {
 /// Euros from cents, Dutch style: "€ 1.234.567" (whole euros; cents are in the CSV).
 pub fn euros(cents: i64, lang: Lang) -> String {
     let whole = (cents as f64 / 100.0).round() as i64;
-    let digits = whole.unsigned_abs().to_string();
-    let sep = if lang == Lang::Nl { '.' } else { ',' };
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(sep);
-        }
-        out.push(c);
-    }
+    let out = super::group_thousands(whole.unsigned_abs(), lang);
     format!("{}€ {out}", if whole < 0 { "−" } else { "" })
 }
 
