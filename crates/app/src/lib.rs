@@ -3,7 +3,7 @@
 
 pub mod access;
 /// Records the web layer shows; it never talks to storage itself.
-pub use leefwijk_store::{ApiClient, AuditFilter, User};
+pub use leefwijk_store::{ApiClient, AuditFilter, RoutingRuleRecord, User};
 pub mod areas;
 pub mod demo;
 pub mod housing;

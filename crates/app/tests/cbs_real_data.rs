@@ -161,6 +161,37 @@ fn real_cbs_kwb_files_import_completely_and_exactly() {
         }
         assert!(checked >= 2, "{name}: at least two of {named:?} are in the file");
 
+        // The social-rent share (issue 6) of the named municipalities: the housing capability's
+        // stock, rebuilt from the file's shares, gives the file's corporation share.
+        let corporation_col = headers.iter().position(|h| column_stem(h) == "InBezitWoningcorporatie");
+        if let Some(col) = corporation_col {
+            let mut shares = 0;
+            for code in named {
+                let Some((_, cells)) = raw.get(code) else { continue };
+                let Ok(expected) = cells[col].trim().parse::<f64>() else { continue };
+                let area = AreaCode::parse(code).expect("valid");
+                let f = &parsed.figures[&area];
+                let (Some(total), Some(owner), Some(corp)) =
+                    (f.get("housing_stock"), f.get("pct_owner_occupied"), f.get("pct_corporation"))
+                else {
+                    continue;
+                };
+                let stock = leefwijk_domain::housing::HousingStock::from_cbs_shares(
+                    total as u64,
+                    owner,
+                    corp,
+                    f.get("pct_other_landlords").unwrap_or(0.0),
+                )
+                .unwrap_or_else(|e| panic!("{name}: {code} shares: {e}"));
+                let share = stock.social_share().expect("homes") * 100.0;
+                // The published shares are rounded and may sum to 99 or 101; they are rescaled
+                // to whole homes, so the share may differ from the file by under one point.
+                assert!((share - expected).abs() < 1.0, "{name}: {code} social share {share} vs {expected}");
+                shares += 1;
+            }
+            assert!(shares >= 2, "{name}: the social share of at least two named municipalities is checked");
+        }
+
         // A secret marker is stored as missing, never as zero.
         let secret = raw.iter().find_map(|(code, (_, cells))| {
             cells.iter().enumerate().find_map(|(i, c)| {

@@ -93,6 +93,9 @@ pub static RULES: &[Rule] = &[
     scoped("POST", "/beheer/gebruikers/{id}/reset", ADMIN),
     scoped("POST", "/beheer/api-clients", ADMIN),
     scoped("POST", "/beheer/api-clients/{id}/intrekken", ADMIN),
+    scoped("GET", "/beheer/routering", ADMIN),
+    scoped("POST", "/beheer/routering", ADMIN),
+    scoped("POST", "/beheer/routering/{id}/verwijderen", ADMIN),
     // Covenant, processing register and audit.
     scoped("GET", "/convenant", SIGNED),
     scoped("GET", "/verwerkingsregister", SIGNED),

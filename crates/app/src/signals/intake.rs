@@ -72,12 +72,27 @@ pub fn parse_csv(body: &[u8]) -> Parsed {
     if !errors.is_empty() {
         return Err(errors);
     }
+    // Line numbers are counted from byte offsets: the csv crate skips blank lines without
+    // counting them, and a partner must find the line in their own file.
+    let mut counted = (0usize, 1u64);
+    let mut line_at = |byte: u64| -> u64 {
+        let mut byte = (byte as usize).min(body.len());
+        // A record's position can point at the blank lines the reader skipped before it.
+        while byte < body.len() && matches!(body[byte], b'\n' | b'\r') {
+            byte += 1;
+        }
+        if byte >= counted.0 {
+            counted.1 += body[counted.0..byte].iter().filter(|b| **b == b'\n').count() as u64;
+            counted.0 = byte;
+        }
+        counted.1
+    };
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                let line = e.position().map(|p| line_at(p.byte())).unwrap_or(0);
                 errors.push(RowError::new(line, "", format!("this line cannot be read as CSV: {e}")));
                 if errors.len() > 1000 {
                     break;
@@ -85,7 +100,7 @@ pub fn parse_csv(body: &[u8]) -> Parsed {
                 continue;
             }
         };
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let line = record.position().map(|p| line_at(p.byte())).unwrap_or(0);
         if record.iter().all(|v| v.trim().is_empty()) {
             continue;
         }

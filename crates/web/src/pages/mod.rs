@@ -5,6 +5,7 @@ mod access;
 mod areas;
 mod housing;
 mod programme;
+mod routing;
 mod signals;
 
 use crate::middleware::current_request_id;
@@ -33,7 +34,12 @@ pub fn group_thousands(v: u64, lang: Lang) -> String {
 }
 
 pub fn routes() -> Router<App> {
-    areas::routes().merge(access::routes()).merge(signals::routes()).merge(programme::routes()).merge(housing::routes())
+    areas::routes()
+        .merge(access::routes())
+        .merge(signals::routes())
+        .merge(programme::routes())
+        .merge(housing::routes())
+        .merge(routing::routes())
 }
 
 /// The signed-in person as the layout shows them.
