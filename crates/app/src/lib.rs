@@ -6,6 +6,7 @@ pub mod access;
 pub use leefwijk_store::{ApiClient, AuditFilter, RoutingRuleRecord, User};
 pub mod areas;
 pub mod demo;
+pub mod households;
 pub mod housing;
 pub mod programme;
 pub mod signals;
@@ -59,6 +60,7 @@ pub struct App {
     pub keys: Arc<access::keys::KeyRing>,
     pub oidc: Arc<access::oidc::Oidc>,
     pub signals: Arc<signals::SignalsConfig>,
+    pub mail: Arc<households::notify::MailSender>,
 }
 
 impl App {
@@ -69,7 +71,14 @@ impl App {
             keys: Arc::new(keys),
             oidc: Arc::new(access::oidc::Oidc::default()),
             signals: Arc::new(signals::SignalsConfig::default()),
+            mail: Arc::new(households::notify::MailSender::default()),
         }
+    }
+
+    /// Sets how notices are sent by e-mail.
+    pub fn with_mail(mut self, sender: households::notify::MailSender) -> App {
+        self.mail = Arc::new(sender);
+        self
     }
 
     /// Sets the early-signalling configuration (deadlines, disclosure control, clock).

@@ -8,6 +8,7 @@ pub mod choropleth;
 pub mod disclosure;
 pub mod figures;
 pub mod geometry;
+pub mod households;
 pub mod housing;
 pub mod indicators;
 pub mod pressure;

@@ -319,6 +319,25 @@ async fn daily_retention(app: App) {
     }
 }
 
+/// Escalates matches without a coordinator past their term, once a day (first run two
+/// minutes after start).
+async fn daily_escalation(app: App) {
+    let mut interval = tokio::time::interval_at(
+        tokio::time::Instant::now() + std::time::Duration::from_secs(120),
+        std::time::Duration::from_secs(24 * 3600),
+    );
+    loop {
+        interval.tick().await;
+        match leefwijk_app::households::escalate_due(&app, app.signals.today()).await {
+            Ok(done) if !done.is_empty() => {
+                tracing::info!(matches = done.len(), "matches escalated to the municipality")
+            }
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "escalation run failed; retrying tomorrow"),
+        }
+    }
+}
+
 async fn retention(settings: Settings, today: Option<String>) -> Result<()> {
     let store = open_store(&settings.database_url).await?;
     let keys = open_keys(&settings.keys_dir)?;
@@ -389,11 +408,15 @@ async fn serve(settings: Settings, listen: Option<String>, demo: bool) -> Result
                 leefwijk_app::demo::DEMO_AGREEMENT_TITLE
             );
         }
+        if leefwijk_app::demo::load_households(&app).await?.is_some() {
+            println!("Demo households loaded: matches, a coordinator and a joint plan with ZRM assessments.");
+        }
         if leefwijk_app::demo::load_programme(&app).await?.is_some() {
             println!("Demo area programme loaded: {}.", leefwijk_app::demo::DEMO_PROGRAMME_NAME);
         }
     }
     tokio::spawn(daily_retention(app.clone()));
+    tokio::spawn(daily_escalation(app.clone()));
     let listener = tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("listening on {listen}"))?;
     let addr = listener.local_addr()?;
     println!("Leefwijk runs on http://{addr}/ ({} database). Stop with Ctrl+C.", store.backend().name());

@@ -5,6 +5,7 @@
 mod areas;
 mod audit;
 mod db;
+mod households;
 mod housing;
 mod identity;
 mod programme;
@@ -14,6 +15,9 @@ pub mod testing;
 pub use areas::{AreaRecord, ImportRecord, ShapeRecord};
 pub use audit::AuditFilter;
 pub use db::{Backend, Store, StoreTx};
+pub use households::{
+    AssessmentRecord, ConsentRecord, InvolvementRecord, MatchRecord, NoticeRecord, PlanItemRecord, PlanRecordJoint,
+};
 pub use housing::{AgreementRecord, ContingentRecord, PlacementRecord, PlanRecord, RegionRecord, SupportRecord};
 pub use identity::{AccessHandle, ApiClient, OidcFlow, Organisation, Session, Tenant, User};
 pub use programme::{CommitmentRecord, GoalRecord, InterventionRecord, LedgerRow, PartyRecord, ProgrammeRecord};

@@ -34,6 +34,12 @@ const HOUSING_PLANNERS: Access = Access::Roles { roles: &["beleidsmedewerker", "
 /// Who handles placements: professionals of corporations and support organisations, and
 /// policy staff; the covenant decides per organisation kind.
 const HOUSING_PARTNERS: Access = Access::Roles { roles: &["professional", "beleidsmedewerker"] };
+/// Professionals who register involvement and work on joint plans; the covenant decides
+/// per organisation kind.
+const INVOLVED: Access = Access::Roles { roles: &["professional", "wijkteammedewerker", "regisseur"] };
+/// The involved plus the municipality's coordinator, who receives escalations.
+const INVOLVED_AND_MUNICIPALITY: Access =
+    Access::Roles { roles: &["professional", "wijkteammedewerker", "regisseur", "beleidsmedewerker"] };
 /// Staff of a partner (corporation, utility, insurer) uploading a file by hand.
 const PARTNER_USER: Access = Access::Roles { roles: &["professional"] };
 
@@ -152,6 +158,28 @@ pub static RULES: &[Rule] = &[
     scoped("GET", "/api/v1/housing/agreements/{id}/placements", HOUSING_PARTNERS),
     scoped("POST", "/api/v1/housing/placements", HOUSING_PARTNERS),
     scoped("POST", "/api/v1/housing/placements/{id}/support-confirmation", HOUSING_PARTNERS),
+    // Households: the involvement index and the joint plan; the gate checks involvement
+    // and consent per household.
+    scoped("POST", "/api/v1/involvements", INVOLVED),
+    scoped("POST", "/api/v1/involvements/history", INVOLVED),
+    scoped("GET", "/api/v1/match-notices", INVOLVED_AND_MUNICIPALITY),
+    scoped("POST", "/api/v1/matches/{id}/coordinator", INVOLVED),
+    scoped("POST", "/api/v1/consents", INVOLVED),
+    scoped("POST", "/api/v1/plans", INVOLVED),
+    scoped("GET", "/api/v1/plans/{id}", INVOLVED),
+    scoped("POST", "/api/v1/plans/{id}/items", INVOLVED),
+    scoped("POST", "/api/v1/plans/{id}/assessments", INVOLVED),
+    scoped("POST", "/api/v1/plans/{id}/close", INVOLVED),
+    public("GET", "/api/v1/zrm-figures/{code}"),
+    scoped("GET", "/huishoudens", INVOLVED_AND_MUNICIPALITY),
+    scoped("POST", "/huishoudens/betrokkenheid", INVOLVED),
+    scoped("POST", "/huishoudens/match/{id}/regisseur", INVOLVED),
+    scoped("POST", "/huishoudens/toestemming", INVOLVED),
+    scoped("POST", "/huishoudens/plan", INVOLVED),
+    scoped("GET", "/plan/{id}", INVOLVED),
+    scoped("POST", "/plan/{id}/onderdeel", INVOLVED),
+    scoped("POST", "/plan/{id}/zrm", INVOLVED),
+    scoped("POST", "/plan/{id}/afsluiten", INVOLVED),
     public("GET", "/wonen/{code}"),
     scoped("POST", "/wonen/{code}/plannen", HOUSING_PLANNERS),
     public("GET", "/wonen/regio/{id}"),

@@ -4,6 +4,7 @@
 
 mod access;
 mod areas;
+mod households;
 mod housing;
 mod programme;
 mod signals;
@@ -13,6 +14,7 @@ use leefwijk_store::Store;
 
 pub use access::{demo_password, load_access, DemoAccess, DemoLogin, DEMO_TENANT, OTHER_TENANT};
 pub use areas::{demo_boundaries, demo_years, DEMO_MUNICIPALITY};
+pub use households::load_households;
 pub use housing::{load_housing, DEMO_AGREEMENT_TITLE};
 pub use programme::{load_programme, DEMO_PROGRAMME_NAME};
 pub use signals::{demo_postcodes, fictional_bsn, load_signals};

@@ -17,6 +17,9 @@ pub enum Purpose {
     Monitoring,
     /// Turning a pseudonym back into a person: its own purpose, always logged.
     Reidentification,
+    /// The involvement index (after the Verwijsindex): only *that* an organisation is
+    /// involved, never why, and match notices between the involved.
+    InvolvementIndex,
 }
 
 impl Purpose {
@@ -28,6 +31,7 @@ impl Purpose {
             Purpose::HousingPlacement => "Huisvesting aandachtsgroepen",
             Purpose::Monitoring => "Monitoring (geaggregeerd)",
             Purpose::Reidentification => "Herleiding van pseudoniem",
+            Purpose::InvolvementIndex => "Betrokkenheidsindex (wie is betrokken, nooit waarom)",
         }
     }
 }

@@ -3,6 +3,7 @@
 
 mod access;
 mod areas;
+mod households;
 mod housing;
 mod programme;
 pub mod signals;
@@ -65,11 +66,22 @@ use utoipa::OpenApi;
         housing::placements,
         housing::register_placement,
         housing::confirm_support,
+        households::register,
+        households::history,
+        households::notices,
+        households::coordinator,
+        households::consent,
+        households::create_plan,
+        households::plan,
+        households::add_item,
+        households::add_assessment,
+        households::close,
+        households::zrm_figures,
         health,
     ),
     modifiers(&SecuritySchemes),
     components(schemas(Problem)),
-    tags((name = "areas", description = "Areas and the neighbourhood monitor (wijkbeeld)"), (name = "housing", description = "Housing and the 30% social-rent target"), (name = "access", description = "Pseudonymisation, processing register and audit"), (name = "signals", description = "Early signalling and outreach (vroegsignalering)"), (name = "programme", description = "Area programmes: commitments, pooled budget, business case, results report"), (name = "system", description = "Operations"))
+    tags((name = "areas", description = "Areas and the neighbourhood monitor (wijkbeeld)"), (name = "housing", description = "Housing and the 30% social-rent target"), (name = "access", description = "Pseudonymisation, processing register and audit"), (name = "signals", description = "Early signalling and outreach (vroegsignalering)"), (name = "households", description = "Involvement index, match notices, consent and the joint plan"), (name = "programme", description = "Area programmes: commitments, pooled budget, business case, results report"), (name = "system", description = "Operations"))
 )]
 pub struct ApiDoc;
 
@@ -139,6 +151,7 @@ pub fn routes() -> Router<App> {
         .merge(signals::routes())
         .merge(programme::routes())
         .merge(housing::routes())
+        .merge(households::routes())
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed)
 }

@@ -775,11 +775,7 @@ fn date_ms(s: &str) -> Option<i64> {
     leefwijk_domain::calendar::Date::parse(s).ok().map(|d| d.days_since_epoch() * 86_400_000)
 }
 
-fn format_ms(ms: i64) -> String {
-    let date = leefwijk_domain::calendar::Date::from_days_since_epoch(ms.div_euclid(86_400_000));
-    let rem = ms.rem_euclid(86_400_000);
-    format!("{date} {:02}:{:02} UTC", rem / 3_600_000, rem / 60_000 % 60)
-}
+use super::format_ms;
 
 async fn audit_page(
     State(app): State<App>,

@@ -3,6 +3,7 @@
 
 mod access;
 mod areas;
+mod households;
 mod housing;
 mod programme;
 mod routing;
@@ -18,6 +19,13 @@ use axum::Router;
 use leefwijk_app::{App, AppError};
 use leefwijk_domain::indicators::{format_value, Unit};
 use leefwijk_domain::{Lang, MissingMarker};
+
+/// A moment (ms since the epoch) as "2026-11-23 14:05 UTC".
+pub fn format_ms(ms: i64) -> String {
+    let date = leefwijk_domain::calendar::Date::from_days_since_epoch(ms.div_euclid(86_400_000));
+    let rem = ms.rem_euclid(86_400_000);
+    format!("{date} {:02}:{:02} UTC", rem / 3_600_000, rem / 60_000 % 60)
+}
 
 /// A whole number with thousands separators: "1.234.567" in Dutch, "1,234,567" in English.
 pub fn group_thousands(v: u64, lang: Lang) -> String {
@@ -39,6 +47,7 @@ pub fn routes() -> Router<App> {
         .merge(signals::routes())
         .merge(programme::routes())
         .merge(housing::routes())
+        .merge(households::routes())
         .merge(routing::routes())
 }
 

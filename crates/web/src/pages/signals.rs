@@ -489,11 +489,7 @@ struct HouseholdPage {
     teams: Vec<Choice>,
 }
 
-fn format_ms(ms: i64) -> String {
-    let date = Date::from_days_since_epoch(ms.div_euclid(86_400_000));
-    let rem = ms.rem_euclid(86_400_000);
-    format!("{date} {:02}:{:02} UTC", rem / 3_600_000, rem / 60_000 % 60)
-}
+use super::format_ms;
 
 #[derive(Deserialize)]
 struct HouseholdQuery {
