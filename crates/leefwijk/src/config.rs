@@ -20,6 +20,9 @@ pub struct FileConfig {
     pub oidc: Vec<leefwijk_app::access::oidc::OidcProvider>,
     /// Early signalling: outreach deadlines per kind and disclosure control.
     pub signals: leefwijk_app::signals::SignalsConfig,
+    /// How match notices are e-mailed: `sender = "log"` (default) or `sender = "file"` with
+    /// a `path` that the organisation's mail relay reads.
+    pub mail: leefwijk_app::households::notify::MailSender,
 }
 
 impl FileConfig {
@@ -82,5 +85,6 @@ mod tests {
         let config = FileConfig::load(Some(&path)).expect("docs/leefwijk.example.toml is valid");
         assert_eq!(config.pressure, PressureConfig::default());
         assert_eq!(config.signals, leefwijk_app::signals::SignalsConfig::default());
+        assert_eq!(config.mail, leefwijk_app::households::notify::MailSender::Log);
     }
 }

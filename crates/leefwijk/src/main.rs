@@ -396,7 +396,8 @@ async fn serve(settings: Settings, listen: Option<String>, demo: bool) -> Result
         .context("the [[oidc]] configuration is invalid")?;
     let app = App::new(store.clone(), settings.file.pressure.clone(), keys)
         .with_oidc(oidc)
-        .with_signals(settings.file.signals.clone());
+        .with_signals(settings.file.signals.clone())
+        .with_mail(settings.file.mail.clone());
     if demo {
         let n = leefwijk_app::demo::load_signals(&app).await?;
         if n > 0 {
