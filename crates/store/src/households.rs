@@ -165,7 +165,7 @@ impl Store {
         let cols: String = MATCH_COLUMNS.split(", ").map(|c| format!("m.{c}")).collect::<Vec<_>>().join(", ");
         let rows = sqlx::query(&format!(
             "SELECT DISTINCT {cols} FROM involvement_matches m JOIN involvements i ON i.match_id = m.id \
-             WHERE m.tenant_id = $1 AND i.organisation_id = $2 ORDER BY m.matched_on DESC, m.id"
+             WHERE m.tenant_id = $1 AND i.organisation_id = $2 ORDER BY m.matched_on DESC, m.id DESC"
         ))
         .bind(tenant.to_string())
         .bind(organisation.to_string())
