@@ -1,6 +1,7 @@
 //! API of households with stacked problems: the involvement index, match notices,
 //! coordinator, consent, and the joint plan with ZRM assessments.
 
+use super::{check_csrf, json_body as body, CreatedId};
 use crate::api::signals::denied;
 use crate::auth::SignedIn;
 use crate::negotiate::json;
@@ -31,25 +32,6 @@ pub fn routes() -> Router<App> {
         .route("/plans/{id}/assessments", post(add_assessment))
         .route("/plans/{id}/close", post(close))
         .route("/zrm-figures/{code}", get(zrm_figures))
-}
-
-fn check_csrf(me: &SignedIn, headers: &HeaderMap) -> Result<(), Problem> {
-    let given = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or_default();
-    if !me.csrf.is_empty() && given == me.csrf {
-        Ok(())
-    } else {
-        Err(Problem::new(StatusCode::FORBIDDEN, "csrf", "Send the session's CSRF token in the X-CSRF-Token header."))
-    }
-}
-
-fn body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
-    serde_json::from_slice(bytes)
-        .map_err(|e| Problem::bad_request(format!("The JSON body does not fit: {e}. See /api/v1/openapi.json.")))
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CreatedId {
-    id: String,
 }
 
 /// Registers that the user's organisation is involved with a person (never why). When

@@ -1,6 +1,7 @@
 //! API of housing: per municipality the stock, social share, plans and projection to 30%;
 //! regions; agreements with progress per priority group; placements with support.
 
+use super::{check_csrf, json_body as body, CreatedId};
 use crate::api::signals::denied;
 use crate::auth::SignedIn;
 use crate::negotiate::{csv_response, json};
@@ -32,25 +33,6 @@ pub fn routes() -> Router<App> {
         .route("/housing/agreements/{id}/placements", get(placements))
         .route("/housing/placements", post(register_placement))
         .route("/housing/placements/{id}/support-confirmation", post(confirm_support))
-}
-
-fn check_csrf(me: &SignedIn, headers: &HeaderMap) -> Result<(), Problem> {
-    let given = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or_default();
-    if !me.csrf.is_empty() && given == me.csrf {
-        Ok(())
-    } else {
-        Err(Problem::new(StatusCode::FORBIDDEN, "csrf", "Send the session's CSRF token in the X-CSRF-Token header."))
-    }
-}
-
-fn body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
-    serde_json::from_slice(bytes)
-        .map_err(|e| Problem::bad_request(format!("The JSON body does not fit: {e}. See /api/v1/openapi.json.")))
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CreatedId {
-    id: String,
 }
 
 fn created(id: String) -> Response {

@@ -126,6 +126,33 @@ async fn health(
     Ok(axum::Json(serde_json::json!({"status": "ok", "database": app.store.backend().name()})))
 }
 
+/// Session API writes carry the session's CSRF token in `X-CSRF-Token`.
+pub(crate) fn check_csrf(me: &crate::auth::SignedIn, headers: &axum::http::HeaderMap) -> Result<(), Problem> {
+    let given = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    if !me.csrf.is_empty() && given == me.csrf {
+        Ok(())
+    } else {
+        Err(Problem::new(
+            axum::http::StatusCode::FORBIDDEN,
+            "csrf",
+            "Send the session's CSRF token in the X-CSRF-Token header.",
+        ))
+    }
+}
+
+/// A JSON request body, or a 400 problem saying where to look.
+pub(crate) fn json_body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        Problem::bad_request(format!("The JSON body does not fit: {e}. See /api/v1/openapi.json for the fields."))
+    })
+}
+
+/// The id of something created.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct CreatedId {
+    pub id: String,
+}
+
 async fn openapi() -> impl axum::response::IntoResponse {
     ([(axum::http::header::CONTENT_TYPE, "application/json")], openapi_json())
 }

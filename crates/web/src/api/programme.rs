@@ -2,6 +2,7 @@
 //! data and are accounted for in public), and changes by policy staff of the owning
 //! collaboration.
 
+use super::{check_csrf, json_body as body, CreatedId};
 use crate::auth::SignedIn;
 use crate::negotiate::{csv_response, json};
 use crate::Problem;
@@ -81,21 +82,6 @@ async fn get_report_csv(State(app): State<App>, Path(id): Path<String>) -> Resul
     ))
 }
 
-fn check_csrf(me: &SignedIn, headers: &HeaderMap) -> Result<(), Problem> {
-    let given = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or_default();
-    if !me.csrf.is_empty() && given == me.csrf {
-        Ok(())
-    } else {
-        Err(Problem::new(StatusCode::FORBIDDEN, "csrf", "Send the session's CSRF token in the X-CSRF-Token header."))
-    }
-}
-
-fn body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
-    serde_json::from_slice(bytes).map_err(|e| {
-        Problem::bad_request(format!("The JSON body does not fit: {e}. See /api/v1/openapi.json for the fields."))
-    })
-}
-
 fn created<T: Serialize>(v: &T) -> Response {
     (StatusCode::CREATED, Json(v)).into_response()
 }
@@ -121,11 +107,6 @@ async fn create(
         area_codes: p.area_codes,
         lead: p.lead,
     }))
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CreatedId {
-    id: String,
 }
 
 /// Adds a goal tied to a monitor indicator or an own measure.

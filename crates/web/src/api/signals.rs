@@ -2,6 +2,7 @@
 //! idempotency key), partner feedback, the team's worklist and household, contact
 //! attempts, outcomes, reassignment and outreach figures.
 
+use super::check_csrf;
 use crate::auth::{Client, SignedIn};
 use crate::negotiate::json;
 use crate::Problem;
@@ -273,16 +274,6 @@ async fn case(
     let covenant = app.covenant_of(&me.user.tenant_id).await?;
     let actor = Actor::User(me.user.clone());
     Ok(json(&outreach::household(&app, &covenant, &actor, &id).await?.map_err(|d| denied(&d))?))
-}
-
-/// Session API writes carry the session's CSRF token in `X-CSRF-Token`.
-fn check_csrf(me: &SignedIn, headers: &HeaderMap) -> Result<(), Problem> {
-    let given = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or_default();
-    if !me.csrf.is_empty() && given == me.csrf {
-        Ok(())
-    } else {
-        Err(Problem::new(StatusCode::FORBIDDEN, "csrf", "Send the session's CSRF token in the X-CSRF-Token header."))
-    }
 }
 
 fn json_body<T: serde::de::DeserializeOwned>(body: &[u8], example: &str) -> Result<T, Problem> {

@@ -2,7 +2,7 @@
 //! own collaboration, the covenant, the processing register, the audit log and
 //! re-identification.
 
-use super::{render, PageCtx, PageError};
+use super::{check_csrf, render, PageCtx, PageError};
 use crate::auth::{cookie, set_cookie, SignedIn, LOGIN_CSRF_COOKIE, SESSION_COOKIE};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -33,27 +33,6 @@ pub fn routes() -> Router<App> {
         .route("/verwerkingsregister", get(register_page))
         .route("/audit", get(audit_page))
         .route("/herleiden", get(reidentify_form).post(reidentify))
-}
-
-/// Compares the form's CSRF token with the session's; refuses the post when they differ.
-fn check_csrf(ctx: &PageCtx, expected: &str, given: &str) -> Result<(), Response> {
-    let same = expected.len() == given.len()
-        && expected.bytes().zip(given.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
-    if same && !expected.is_empty() {
-        Ok(())
-    } else {
-        Err(PageError {
-            ctx: ctx.clone(),
-            status: StatusCode::FORBIDDEN,
-            message: ctx
-                .t(
-                    "Dit formulier is verlopen of niet door Leefwijk verstuurd (CSRF-controle). Laad de pagina opnieuw en probeer het nog eens.",
-                    "This form has expired or was not sent by Leefwijk (CSRF check). Reload the page and try again.",
-                )
-                .to_string(),
-        }
-        .into_response())
-    }
 }
 
 fn app_error(ctx: &PageCtx, e: AppError) -> Response {

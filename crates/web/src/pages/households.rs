@@ -2,7 +2,7 @@
 //! organisation, registering involvement and consent, choosing the coordinator, and the
 //! joint plan with its ZRM chart (printable for the household itself).
 
-use super::{render, PageCtx, PageError};
+use super::{check_csrf, denied_page, render, PageCtx, PageError};
 use crate::auth::SignedIn;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -10,7 +10,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Form, Router};
-use leefwijk_app::access::gate::Denied;
 use leefwijk_app::households::{self, NewAssessment, NewConsent, NewInvolvement, NewItem, NewPlan, PlanView};
 use leefwijk_app::{App, AppError};
 use leefwijk_domain::households::zrm::{Level, LifeDomain};
@@ -29,37 +28,6 @@ pub fn routes() -> Router<App> {
         .route("/plan/{id}/onderdeel", post(add_item))
         .route("/plan/{id}/zrm", post(zrm))
         .route("/plan/{id}/afsluiten", post(close))
-}
-
-fn csrf_refused(ctx: &PageCtx, me: &SignedIn, given: &str) -> Option<Response> {
-    (me.csrf.is_empty() || me.csrf != given).then(|| {
-        PageError {
-            ctx: ctx.clone(),
-            status: StatusCode::FORBIDDEN,
-            message: ctx
-                .t(
-                    "Het formulier is verlopen (CSRF-controle). Laad de pagina opnieuw.",
-                    "The form has expired (CSRF check). Reload the page.",
-                )
-                .into(),
-        }
-        .into_response()
-    })
-}
-
-fn denied_page(ctx: &PageCtx, d: &Denied) -> Response {
-    PageError {
-        ctx: ctx.clone(),
-        status: StatusCode::FORBIDDEN,
-        message: format!(
-            "{}: {}. {} {}",
-            ctx.t("Geen toegang", "Access denied"),
-            d.decision.missing.clone().unwrap_or_default(),
-            ctx.t("Regel:", "Rule:"),
-            d.decision.rule
-        ),
-    }
-    .into_response()
 }
 
 fn domain_label(d: LifeDomain, lang: Lang) -> &'static str {
@@ -195,7 +163,7 @@ async fn register(
     Extension(me): Extension<SignedIn>,
     Form(f): Form<RegisterForm>,
 ) -> Response {
-    if let Some(r) = csrf_refused(&ctx, &me, &f.csrf) {
+    if let Err(r) = check_csrf(&ctx, &me.csrf, &f.csrf) {
         return r;
     }
     let input = NewInvolvement {
@@ -240,7 +208,7 @@ async fn coordinator(
     Path(id): Path<String>,
     Form(f): Form<CsrfOnly>,
 ) -> Response {
-    if let Some(r) = csrf_refused(&ctx, &me, &f.csrf) {
+    if let Err(r) = check_csrf(&ctx, &me.csrf, &f.csrf) {
         return r;
     }
     match households::become_coordinator(&app, &me.user, &id).await {
@@ -274,7 +242,7 @@ async fn consent(
     Extension(me): Extension<SignedIn>,
     Form(f): Form<ConsentForm>,
 ) -> Response {
-    if let Some(r) = csrf_refused(&ctx, &me, &f.csrf) {
+    if let Err(r) = check_csrf(&ctx, &me.csrf, &f.csrf) {
         return r;
     }
     let covenant = match app.covenant_of(&me.user.tenant_id).await {
@@ -313,7 +281,7 @@ async fn create_plan(
     Extension(me): Extension<SignedIn>,
     Form(f): Form<PlanForm>,
 ) -> Response {
-    if let Some(r) = csrf_refused(&ctx, &me, &f.csrf) {
+    if let Err(r) = check_csrf(&ctx, &me.csrf, &f.csrf) {
         return r;
     }
     let covenant = match app.covenant_of(&me.user.tenant_id).await {
@@ -489,7 +457,7 @@ async fn add_item(
     Path(id): Path<String>,
     Form(f): Form<ItemForm>,
 ) -> Response {
-    if let Some(r) = csrf_refused(&ctx, &me, &f.csrf) {
+    if let Err(r) = check_csrf(&ctx, &me.csrf, &f.csrf) {
         return r;
     }
     let covenant = match app.covenant_of(&me.user.tenant_id).await {
@@ -520,7 +488,7 @@ async fn zrm(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
     let get = |k: &str| pairs.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone()).unwrap_or_default();
-    if let Some(r) = csrf_refused(&ctx, &me, &get("csrf")) {
+    if let Err(r) = check_csrf(&ctx, &me.csrf, &get("csrf")) {
         return r;
     }
     let mut scores = BTreeMap::new();
@@ -556,7 +524,7 @@ async fn close(
     Path(id): Path<String>,
     Form(f): Form<CloseForm>,
 ) -> Response {
-    if let Some(r) = csrf_refused(&ctx, &me, &f.csrf) {
+    if let Err(r) = check_csrf(&ctx, &me.csrf, &f.csrf) {
         return r;
     }
     let covenant = match app.covenant_of(&me.user.tenant_id).await {

@@ -2,7 +2,7 @@
 //! form for planned construction), a region, and agreements with progress per priority
 //! group, placements and support confirmation.
 
-use super::{render, PageCtx, PageError};
+use super::{check_csrf, denied_page, render, PageCtx, PageError};
 use crate::auth::SignedIn;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Form, Router};
-use leefwijk_app::access::gate::{Actor, Denied};
+use leefwijk_app::access::gate::Actor;
 use leefwijk_app::housing::{
     self, AgreementProgress, MunicipalityHousing, NewPlacement, NewPlan, PlacementView, RegionHousing,
 };
@@ -46,39 +46,6 @@ fn pct(v: Option<f64>, lang: Lang) -> String {
 
 fn int(v: u64, lang: Lang) -> String {
     super::group_thousands(v, lang)
-}
-
-fn check_csrf(ctx: &PageCtx, me: &SignedIn, given: &str) -> Result<(), Response> {
-    if !me.csrf.is_empty() && me.csrf == given {
-        Ok(())
-    } else {
-        Err(PageError {
-            ctx: ctx.clone(),
-            status: StatusCode::FORBIDDEN,
-            message: ctx
-                .t(
-                    "Dit formulier is verlopen of niet door Leefwijk verstuurd (CSRF-controle). Laad de pagina opnieuw.",
-                    "This form has expired or was not sent by Leefwijk (CSRF check). Reload the page.",
-                )
-                .into(),
-        }
-        .into_response())
-    }
-}
-
-fn denied_page(ctx: &PageCtx, d: &Denied) -> Response {
-    PageError {
-        ctx: ctx.clone(),
-        status: StatusCode::FORBIDDEN,
-        message: format!(
-            "{}: {}. {} {}",
-            ctx.t("Het convenant staat dit niet toe", "The covenant does not allow this"),
-            d.decision.missing.clone().unwrap_or_default(),
-            ctx.t("Regel:", "Rule:"),
-            d.decision.rule
-        ),
-    }
-    .into_response()
 }
 
 struct ChartPoint {
@@ -197,7 +164,7 @@ async fn add_plan(
     Path(code): Path<String>,
     Form(f): Form<PlanForm>,
 ) -> Response {
-    if let Err(r) = check_csrf(&ctx, &me, &f.csrf) {
+    if let Err(r) = check_csrf(&ctx, &me.csrf, &f.csrf) {
         return r;
     }
     let n = |s: &str| if s.trim().is_empty() { Ok(0) } else { s.trim().parse::<i64>() };
@@ -468,7 +435,7 @@ async fn add_placement(
     Path(id): Path<String>,
     Form(f): Form<PlacementForm>,
 ) -> Response {
-    if let Err(r) = check_csrf(&ctx, &me, &f.csrf) {
+    if let Err(r) = check_csrf(&ctx, &me.csrf, &f.csrf) {
         return r;
     }
     let covenant = match app.covenant_of(&me.user.tenant_id).await {
@@ -507,7 +474,7 @@ async fn confirm(
     Path(id): Path<String>,
     Form(f): Form<ConfirmForm>,
 ) -> Response {
-    if let Err(r) = check_csrf(&ctx, &me, &f.csrf) {
+    if let Err(r) = check_csrf(&ctx, &me.csrf, &f.csrf) {
         return r;
     }
     let covenant = match app.covenant_of(&me.user.tenant_id).await {

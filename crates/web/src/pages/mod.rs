@@ -20,6 +20,45 @@ use leefwijk_app::{App, AppError};
 use leefwijk_domain::indicators::{format_value, Unit};
 use leefwijk_domain::{Lang, MissingMarker};
 
+/// Compares a form's CSRF token with the expected one in constant time; refuses the post
+/// with a 403 page when they differ.
+pub fn check_csrf(ctx: &PageCtx, expected: &str, given: &str) -> Result<(), Response> {
+    let same = expected.len() == given.len()
+        && expected.bytes().zip(given.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
+    if same && !expected.is_empty() {
+        Ok(())
+    } else {
+        Err(PageError {
+            ctx: ctx.clone(),
+            status: StatusCode::FORBIDDEN,
+            message: ctx
+                .t(
+                    "Dit formulier is verlopen of niet door Leefwijk verstuurd (CSRF-controle). Laad de pagina opnieuw en probeer het nog eens.",
+                    "This form has expired or was not sent by Leefwijk (CSRF check). Reload the page and try again.",
+                )
+                .to_string(),
+        }
+        .into_response())
+    }
+}
+
+/// A covenant refusal as a 403 page that names the rule.
+pub fn denied_page(ctx: &PageCtx, d: &leefwijk_app::access::gate::Denied) -> Response {
+    PageError {
+        ctx: ctx.clone(),
+        status: StatusCode::FORBIDDEN,
+        message: format!(
+            "{} {}",
+            ctx.t(
+                "Het convenant staat dit niet toe. Beslissing van de poort:",
+                "The covenant does not allow this. The gate's decision:"
+            ),
+            d.decision
+        ),
+    }
+    .into_response()
+}
+
 /// A moment (ms since the epoch) as "2026-11-23 14:05 UTC".
 pub fn format_ms(ms: i64) -> String {
     let date = leefwijk_domain::calendar::Date::from_days_since_epoch(ms.div_euclid(86_400_000));

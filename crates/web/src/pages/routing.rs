@@ -2,7 +2,7 @@
 //! households in an area (buurt, wijk or municipality), optionally per kind of signal.
 //! Teams' served areas apply when no rule does.
 
-use super::{render, PageCtx, PageError};
+use super::{check_csrf, render, PageCtx, PageError};
 use crate::auth::SignedIn;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -93,26 +93,14 @@ fn refuse(ctx: &PageCtx, status: StatusCode, message: String) -> Response {
     PageError { ctx: ctx.clone(), status, message }.into_response()
 }
 
-fn csrf_ok(me: &SignedIn, given: &str) -> bool {
-    !me.csrf.is_empty() && me.csrf == given
-}
-
 async fn add(
     State(app): State<App>,
     ctx: PageCtx,
     Extension(me): Extension<SignedIn>,
     Form(f): Form<RuleForm>,
 ) -> Response {
-    if !csrf_ok(&me, &f.csrf) {
-        return refuse(
-            &ctx,
-            StatusCode::FORBIDDEN,
-            ctx.t(
-                "Het formulier is verlopen (CSRF-controle). Laad de pagina opnieuw.",
-                "The form has expired (CSRF check). Reload the page.",
-            )
-            .into(),
-        );
+    if let Err(r) = check_csrf(&ctx, &me.csrf, &f.csrf) {
+        return r;
     }
     let Ok(area) = AreaCode::parse(f.area_code.trim()) else {
         return refuse(
@@ -180,16 +168,8 @@ async fn remove(
     Path(id): Path<String>,
     Form(f): Form<RemoveForm>,
 ) -> Response {
-    if !csrf_ok(&me, &f.csrf) {
-        return refuse(
-            &ctx,
-            StatusCode::FORBIDDEN,
-            ctx.t(
-                "Het formulier is verlopen (CSRF-controle). Laad de pagina opnieuw.",
-                "The form has expired (CSRF check). Reload the page.",
-            )
-            .into(),
-        );
+    if let Err(r) = check_csrf(&ctx, &me.csrf, &f.csrf) {
+        return r;
     }
     match app.store.delete_routing_rule(&me.user.tenant_id, &id).await {
         Ok(true) => Redirect::to("/beheer/routering").into_response(),

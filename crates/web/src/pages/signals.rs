@@ -3,7 +3,7 @@
 //! partner upload of a CSV batch with its result report. Every read or write of personal
 //! data goes through the gate in the use cases; these pages only render and relay.
 
-use super::{render, PageCtx, PageError};
+use super::{check_csrf, denied_page, render, PageCtx, PageError};
 use crate::api::signals::{body_hash, deliver, BATCH_BODY_LIMIT};
 use crate::auth::SignedIn;
 use crate::Problem;
@@ -192,45 +192,6 @@ fn app_error(ctx: &PageCtx, e: AppError) -> Response {
     PageError::from_app(ctx, e).into_response()
 }
 
-/// A covenant refusal as a 403 page that names the rule.
-fn denied(ctx: &PageCtx, d: &Denied) -> Response {
-    PageError {
-        ctx: ctx.clone(),
-        status: StatusCode::FORBIDDEN,
-        message: format!(
-            "{} {}",
-            ctx.t(
-                "Het convenant staat dit niet toe. Beslissing van de poort:",
-                "The covenant does not allow this. The gate's decision:"
-            ),
-            d.decision
-        ),
-    }
-    .into_response()
-}
-
-/// Compares the form's CSRF token with the session's in constant time.
-fn check_csrf(ctx: &PageCtx, me: &SignedIn, given: &str) -> Result<(), Response> {
-    let expected = me.csrf.as_str();
-    let same = expected.len() == given.len()
-        && expected.bytes().zip(given.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
-    if same && !expected.is_empty() {
-        Ok(())
-    } else {
-        Err(PageError {
-            ctx: ctx.clone(),
-            status: StatusCode::FORBIDDEN,
-            message: ctx
-                .t(
-                    "Dit formulier is verlopen of niet door Leefwijk verstuurd (CSRF-controle). Laad de pagina opnieuw en probeer het nog eens.",
-                    "This form has expired or was not sent by Leefwijk (CSRF check). Reload the page and try again.",
-                )
-                .to_string(),
-        }
-        .into_response())
-    }
-}
-
 fn no_store(mut response: Response) -> Response {
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
@@ -374,7 +335,7 @@ async fn worklist(
     };
     let items = match outreach::worklist(&app, &covenant, &actor, team.as_deref(), closed).await {
         Ok(Ok(items)) => items,
-        Ok(Err(d)) => return denied(&ctx, &d),
+        Ok(Err(d)) => return denied_page(&ctx, &d),
         Err(e) => return app_error(&ctx, e),
     };
     let all_teams = match app.store.teams(&me.user.tenant_id).await {
@@ -510,7 +471,7 @@ async fn household(
     let actor = Actor::User(me.user.clone());
     let h = match outreach::household(&app, &covenant, &actor, &id).await {
         Ok(Ok(h)) => h,
-        Ok(Err(d)) => return denied(&ctx, &d),
+        Ok(Err(d)) => return denied_page(&ctx, &d),
         Err(e) => return app_error(&ctx, e),
     };
     let teams = match app.store.teams(&me.user.tenant_id).await {
@@ -638,7 +599,7 @@ fn path_segment(id: &str) -> String {
 fn after_write(ctx: &PageCtx, id: &str, done: &str, result: Result<Result<(), Denied>, AppError>) -> Response {
     match result {
         Ok(Ok(())) => back_to(id, done),
-        Ok(Err(d)) => denied(ctx, &d),
+        Ok(Err(d)) => denied_page(ctx, &d),
         Err(e) => app_error(ctx, e),
     }
 }
@@ -664,7 +625,7 @@ async fn add_attempt(
     Path(id): Path<String>,
     Form(form): Form<AttemptForm>,
 ) -> Response {
-    if let Err(r) = check_csrf(&ctx, &me, &form.csrf) {
+    if let Err(r) = check_csrf(&ctx, &me.csrf, &form.csrf) {
         return r;
     }
     let reached = match form.reached.as_str() {
@@ -713,7 +674,7 @@ async fn set_outcome(
     Path(id): Path<String>,
     Form(form): Form<OutcomeForm>,
 ) -> Response {
-    if let Err(r) = check_csrf(&ctx, &me, &form.csrf) {
+    if let Err(r) = check_csrf(&ctx, &me.csrf, &form.csrf) {
         return r;
     }
     let covenant = match app.covenant_of(&me.user.tenant_id).await {
@@ -740,7 +701,7 @@ async fn assign(
     Path(id): Path<String>,
     Form(form): Form<AssignForm>,
 ) -> Response {
-    if let Err(r) = check_csrf(&ctx, &me, &form.csrf) {
+    if let Err(r) = check_csrf(&ctx, &me.csrf, &form.csrf) {
         return r;
     }
     let covenant = match app.covenant_of(&me.user.tenant_id).await {
@@ -1092,7 +1053,7 @@ async fn upload(
             )
         }
     };
-    if let Err(r) = check_csrf(&ctx, &me, &form.csrf) {
+    if let Err(r) = check_csrf(&ctx, &me.csrf, &form.csrf) {
         return r;
     }
     let key = form.key.clone();
