@@ -68,6 +68,7 @@ pub struct PlanRecordJoint {
     pub tenant_id: String,
     pub match_id: String,
     pub member: String,
+    pub signals_subject: Option<String>,
     pub coordinator_org: String,
     pub own_goals: String,
     pub status: String,
@@ -128,7 +129,7 @@ fn decode_involvement(r: &sqlx::any::AnyRow) -> Result<InvolvementRecord> {
 }
 
 const PLAN_COLUMNS: &str =
-    "id, tenant_id, match_id, member, coordinator_org, own_goals, status, outcome, closed_on, created_at";
+    "id, tenant_id, match_id, member, signals_subject, coordinator_org, own_goals, status, outcome, closed_on, created_at";
 
 fn decode_plan(r: &sqlx::any::AnyRow) -> Result<PlanRecordJoint> {
     Ok(PlanRecordJoint {
@@ -136,12 +137,13 @@ fn decode_plan(r: &sqlx::any::AnyRow) -> Result<PlanRecordJoint> {
         tenant_id: r.try_get(1)?,
         match_id: r.try_get(2)?,
         member: r.try_get(3)?,
-        coordinator_org: r.try_get(4)?,
-        own_goals: r.try_get(5)?,
-        status: r.try_get(6)?,
-        outcome: r.try_get(7)?,
-        closed_on: r.try_get(8)?,
-        created_at: r.try_get(9)?,
+        signals_subject: r.try_get(4)?,
+        coordinator_org: r.try_get(5)?,
+        own_goals: r.try_get(6)?,
+        status: r.try_get(7)?,
+        outcome: r.try_get(8)?,
+        closed_on: r.try_get(9)?,
+        created_at: r.try_get(10)?,
     })
 }
 
@@ -485,12 +487,13 @@ impl StoreTx {
     pub async fn create_plan(&mut self, handle: &AccessHandle, p: &PlanRecordJoint) -> Result<()> {
         handle.permits(&p.tenant_id, "case_content", "write", &p.member)?;
         sqlx::query(&format!(
-            "INSERT INTO joint_plans ({PLAN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+            "INSERT INTO joint_plans ({PLAN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
         ))
         .bind(p.id.clone())
         .bind(p.tenant_id.clone())
         .bind(p.match_id.clone())
         .bind(p.member.clone())
+        .bind(p.signals_subject.clone())
         .bind(p.coordinator_org.clone())
         .bind(p.own_goals.clone())
         .bind(p.status.clone())
@@ -679,7 +682,91 @@ async fn consents_of(
         .collect()
 }
 
+/// A signal on a plan's timeline: what, when, from whom, and what came of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimelineSignal {
+    pub signal_date: String,
+    pub kind: String,
+    pub organisation_id: String,
+    pub case_status: String,
+    pub outcome: Option<String>,
+}
+
+impl StoreTx {
+    /// The signals of a person (by early-signalling pseudonym), for a plan's timeline; read
+    /// under the plan's handle.
+    pub async fn timeline_signals(
+        &mut self,
+        handle: &AccessHandle,
+        tenant: &str,
+        member: &str,
+        signals_subject: &str,
+    ) -> Result<Vec<TimelineSignal>> {
+        handle.permits(tenant, "case_content", "read", member)?;
+        let rows = sqlx::query(
+            "SELECT s.signal_date, s.kind, s.organisation_id, c.status, c.outcome FROM signals s \
+             JOIN signal_cases c ON c.id = s.case_id WHERE s.tenant_id = $1 AND s.person_pseudonym = $2 ORDER BY s.signal_date",
+        )
+        .bind(tenant.to_string())
+        .bind(signals_subject.to_string())
+        .fetch_all(&mut *self.tx)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(TimelineSignal {
+                    signal_date: r.try_get(0)?,
+                    kind: r.try_get(1)?,
+                    organisation_id: r.try_get(2)?,
+                    case_status: r.try_get(3)?,
+                    outcome: r.try_get(4)?,
+                })
+            })
+            .collect()
+    }
+}
+
 impl Store {
+    /// A consent by id, for withdrawing it: (member, organisation).
+    pub async fn consent_owner(&self, tenant: &str, id: &str) -> Result<Option<(String, String)>> {
+        let row = sqlx::query("SELECT member, organisation_id FROM consents WHERE tenant_id = $1 AND id = $2")
+            .bind(tenant.to_string())
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).transpose()
+    }
+
+    /// Replaces an organisation's licensed criteria texts: (domain, level, text).
+    pub async fn put_zrm_criteria(&self, organisation: &str, rows: &[(String, i64, String)], now: i64) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM zrm_criteria WHERE organisation_id = $1")
+            .bind(organisation.to_string())
+            .execute(&mut *tx)
+            .await?;
+        for (domain, level, text) in rows {
+            sqlx::query("INSERT INTO zrm_criteria (organisation_id, domain, level, text, loaded_at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(organisation.to_string())
+                .bind(domain.clone())
+                .bind(*level)
+                .bind(text.clone())
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn zrm_criteria(&self, organisation: &str) -> Result<Vec<(String, i64, String)>> {
+        let rows = sqlx::query(
+            "SELECT domain, level, text FROM zrm_criteria WHERE organisation_id = $1 ORDER BY domain, level",
+        )
+        .bind(organisation.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
+    }
+
     /// Consents of a member, unaudited: only for deciding the gate's consent flag (the
     /// decision itself is audited), never shown.
     pub async fn consents_for_decision(&self, tenant: &str, member: &str) -> Result<Vec<ConsentRecord>> {

@@ -17,6 +17,7 @@ pub use audit::AuditFilter;
 pub use db::{Backend, Store, StoreTx};
 pub use households::{
     AssessmentRecord, ConsentRecord, InvolvementRecord, MatchRecord, NoticeRecord, PlanItemRecord, PlanRecordJoint,
+    TimelineSignal,
 };
 pub use housing::{AgreementRecord, ContingentRecord, PlacementRecord, PlanRecord, RegionRecord, SupportRecord};
 pub use identity::{AccessHandle, ApiClient, OidcFlow, Organisation, Session, Tenant, User};

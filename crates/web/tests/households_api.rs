@@ -33,9 +33,24 @@ const B: &str = "123456782";
 #[tokio::test]
 async fn involvement_match_coordinator_consent_plan_and_refusal() {
     for url in backend_urls() {
-        let base = demo_app(&url).await;
+        let (base, access) = leefwijk_app::testing::demo_app_with_credentials(&url).await;
         let app = app_on(&base, "2026-11-23");
         let r = leefwijk_web::router(app.clone());
+        // A signal about the person, from the corporation's system: it will show on the plan.
+        let (cid, secret) = access.api_client.clone().expect("client");
+        let signal = format!(
+            r#"{{"kind": "rent_arrears", "bsn": "{A}", "buurt_code": "BU99010101", "postcode": "9110AB", "house_number": 4, "arrears_cents": 90000,
+            "signal_date": "2026-11-10", "reminder_sent": true, "personal_contact_attempted": true, "debt_help_pointed_to": true, "no_objection": true}}"#
+        );
+        let sent = send(
+            &r,
+            Method::POST,
+            "/api/v1/signals",
+            &[("authorization", &format!("Bearer {cid}:{secret}")), ("content-type", "application/json")],
+            Some(signal),
+        )
+        .await;
+        assert_eq!(sent.status, StatusCode::CREATED, "{}", sent.body);
         let wijkteam = login(&r, "wijkteam").await;
         let ggz = login(&r, "ggz").await;
         let corporatie = login(&r, "corporatie").await;
@@ -137,12 +152,65 @@ async fn involvement_match_coordinator_consent_plan_and_refusal() {
         assert_eq!(plan.status, StatusCode::OK, "{}", plan.body);
         assert_eq!(plan.json()["assessments"].as_array().map(Vec::len), Some(2));
         assert_eq!(plan.json()["assessments"][1]["instrument_version"], "ZRM 2017");
+        assert_eq!(plan.json()["timeline"][0][1], "rent_arrears", "the household's signal is on the timeline");
+
+        // The organisation's licensed criteria texts: loaded by CSV, shown to it only.
+        let crit = send(
+            &r,
+            Method::POST,
+            "/api/v1/zrm-criteria",
+            &[("cookie", &regisseur.cookie()), ("x-csrf-token", &regisseur.csrf), ("content-type", "text/csv")],
+            Some("domain,level,text\nfinances,1,Criterium tekst een\nfinances,2,Criterium tekst twee\n".into()),
+        )
+        .await;
+        assert_eq!(crit.status, StatusCode::OK, "{}", crit.body);
+        let bad_crit = send(
+            &r,
+            Method::POST,
+            "/api/v1/zrm-criteria",
+            &[("cookie", &regisseur.cookie()), ("x-csrf-token", &regisseur.csrf), ("content-type", "text/csv")],
+            Some("domain,level,text\nfinances,9,x\n".into()),
+        )
+        .await;
+        assert_eq!(bad_crit.status, StatusCode::BAD_REQUEST);
+        assert!(bad_crit.json()["detail"].as_str().unwrap_or_default().contains("line 2"));
+        assert_eq!(
+            regisseur.get(&r, &format!("/api/v1/plans/{plan_id}")).await.json()["criteria"].as_array().map(Vec::len),
+            Some(2)
+        );
 
         // The involved ggz sees the plan only once the household consented for it.
         let ggz_no_consent = ggz.get(&r, &format!("/api/v1/plans/{plan_id}")).await;
         assert_eq!(ggz_no_consent.status, StatusCode::FORBIDDEN);
         post(&r, &regisseur, "/api/v1/consents", &format!(r#"{{"bsn": "{A}", "purpose": "joint_plan", "organisation_id": "wv-ggz", "given_on": "2026-11-20", "scope": "Plan delen met GGZ"}}"#)).await;
-        assert_eq!(ggz.get(&r, &format!("/api/v1/plans/{plan_id}")).await.status, StatusCode::OK);
+        let seen_by_ggz = ggz.get(&r, &format!("/api/v1/plans/{plan_id}")).await;
+        assert_eq!(seen_by_ggz.status, StatusCode::OK);
+        assert_eq!(
+            seen_by_ggz.json()["criteria"].as_array().map(Vec::len),
+            Some(0),
+            "criteria stay with their organisation"
+        );
+        // Withdrawn consent closes the plan to ggz again.
+        let ggz_consent = seen_by_ggz.json()["consents"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .find(|c| c[2] == "wv-ggz")
+            .cloned()
+            .expect("consent");
+        let w = post(
+            &r,
+            &regisseur,
+            &format!("/api/v1/consents/{}/withdrawal", ggz_consent[0].as_str().expect("id")),
+            r#"{"withdrawn_on": "2026-11-23"}"#,
+        )
+        .await;
+        assert_eq!(w.status, StatusCode::NO_CONTENT, "{}", w.body);
+        assert_eq!(
+            ggz.get(&r, &format!("/api/v1/plans/{plan_id}")).await.status,
+            StatusCode::FORBIDDEN,
+            "consent withdrawn"
+        );
 
         // A third organisation, neither involved nor consented: 403 naming the rule, audited.
         let third = corporatie.get(&r, &format!("/api/v1/plans/{plan_id}")).await;

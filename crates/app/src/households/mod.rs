@@ -406,6 +406,69 @@ pub async fn record_consent(
     Ok(Ok(id))
 }
 
+/// Withdraws a consent from a date on; from then the gate refuses what needed it.
+pub async fn withdraw_consent(
+    app: &App,
+    covenant: &Covenant,
+    user: &User,
+    id: &str,
+    on: &str,
+) -> Result<Result<(), Denied>, AppError> {
+    let on = date("withdrawn_on", on)?;
+    let (member, _) = app
+        .store
+        .consent_owner(&user.tenant_id, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("consent {id}")))?;
+    // Recording a withdrawal always may: it only takes consent away.
+    let request = Request {
+        purpose: Purpose::JointPlan,
+        category: DataCategory::CaseContent,
+        action: Action::Write,
+        subject: &member,
+        consent: true,
+    };
+    let (mut tx, handle) = match pass(&app.store, &app.keys, covenant, &Actor::User(user.clone()), &request).await? {
+        Ok(ok) => ok,
+        Err(d) => return Ok(Err(d)),
+    };
+    let done = tx.withdraw_consent(&handle, &user.tenant_id, &member, id, &on.to_string()).await?;
+    tx.commit().await?;
+    if done {
+        Ok(Ok(()))
+    } else {
+        Err(AppError::Conflict("the consent was withdrawn already".into()))
+    }
+}
+
+/// Loads an organisation's licensed ZRM criteria texts (CSV: domain,level,text). They
+/// belong to GGD Amsterdam and are shown only to the organisation that loaded them.
+pub async fn load_criteria(app: &App, user: &User, csv_text: &str) -> Result<usize, AppError> {
+    let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(csv_text.as_bytes());
+    let mut rows = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let line = i + 2;
+        let record = record.map_err(|e| bad(format!("line {line}: {e}")))?;
+        let domain = record
+            .get(0)
+            .and_then(LifeDomain::parse)
+            .ok_or_else(|| bad(format!("line {line}, field domain: not a ZRM life domain code")))?;
+        let level =
+            record.get(1).and_then(Level::parse).ok_or_else(|| bad(format!("line {line}, field level: 1 to 5")))?;
+        let text = record
+            .get(2)
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| bad(format!("line {line}, field text: required")))?;
+        rows.push((domain.code().to_string(), i64::from(level.value()), text.chars().take(2000).collect::<String>()));
+    }
+    if rows.is_empty() {
+        return Err(bad("the file holds no criteria: a header domain,level,text and a line per level"));
+    }
+    app.store.put_zrm_criteria(&user.organisation_id, &rows, now()).await?;
+    Ok(rows.len())
+}
+
 fn consent_holds(consents: &[ConsentRecord], purpose: &str, org: &str, on: Date) -> bool {
     consents.iter().any(|c| {
         c.purpose == purpose
@@ -447,6 +510,12 @@ pub async fn create_plan(
         ));
     }
     let member = person(app, &tenant, &p.bsn, "bsn")?;
+    // With the member's consent the plan links to their early-signalling pseudonym, so the
+    // household's signals appear on the plan's timeline.
+    let signals_subject = match Bsn::parse(&p.bsn) {
+        Ok(bsn) => Some(app.keys.pseudonym_key(&tenant, Purpose::EarlySignalling).map_err(key_error)?.person(&bsn)),
+        Err(_) => None,
+    };
     let consent = has_consent(app, &tenant, &member, &user.organisation_id).await?;
     let request = Request {
         purpose: Purpose::JointPlan,
@@ -467,6 +536,7 @@ pub async fn create_plan(
             tenant_id: tenant,
             match_id: m.id,
             member,
+            signals_subject,
             coordinator_org: user.organisation_id.clone(),
             own_goals: p.own_goals.trim().chars().take(4000).collect(),
             status: "active".into(),
@@ -502,7 +572,13 @@ pub struct PlanView {
     pub items: Vec<PlanItem>,
     pub assessments: Vec<Assessment>,
     pub involved: Vec<String>,
-    pub consents: Vec<(String, String, String, Option<String>)>,
+    /// (id, purpose, organisation, given on, withdrawn on)
+    pub consents: Vec<(String, String, String, String, Option<String>)>,
+    /// The household's signals (early signalling): date, kind, sending organisation, case
+    /// status and outcome.
+    pub timeline: Vec<(String, String, String, String, Option<String>)>,
+    /// The viewer's organisation's licensed ZRM criteria: (domain, level, text).
+    pub criteria: Vec<(String, i64, String)>,
     /// Whether the viewer's organisation is the coordinator (and may change the plan).
     pub can_edit: bool,
 }
@@ -558,7 +634,12 @@ pub async fn plan(
         tx.commit().await?;
         return Err(AppError::NotFound(format!("plan {plan_id}")));
     };
+    let timeline = match &plan.signals_subject {
+        Some(s) => tx.timeline_signals(&handle, &user.tenant_id, &plan.member, s).await?,
+        None => Vec::new(),
+    };
     tx.commit().await?;
+    let criteria = app.store.zrm_criteria(&user.organisation_id).await?;
     let involved = app.store.match_organisations(&plan.match_id).await?;
     Ok(Ok(PlanView {
         can_edit: plan.coordinator_org == user.organisation_id && plan.status != "closed",
@@ -582,7 +663,15 @@ pub async fn plan(
             .collect(),
         assessments: assessments.iter().filter_map(assessment_of).collect(),
         involved,
-        consents: consents.into_iter().map(|c| (c.purpose, c.organisation_id, c.given_on, c.withdrawn_on)).collect(),
+        consents: consents
+            .into_iter()
+            .map(|c| (c.id, c.purpose, c.organisation_id, c.given_on, c.withdrawn_on))
+            .collect(),
+        timeline: timeline
+            .into_iter()
+            .map(|t| (t.signal_date, t.kind, t.organisation_id, t.case_status, t.outcome))
+            .collect(),
+        criteria,
     }))
 }
 

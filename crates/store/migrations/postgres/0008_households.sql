@@ -66,6 +66,9 @@ CREATE TABLE joint_plans (
     tenant_id TEXT NOT NULL REFERENCES tenants (id),
     match_id TEXT NOT NULL REFERENCES involvement_matches (id),
     member TEXT NOT NULL,
+    -- The member's early-signalling pseudonym, linked with consent when the plan is made,
+    -- so the household's signals appear on the plan's timeline.
+    signals_subject TEXT,
     coordinator_org TEXT NOT NULL,
     own_goals TEXT NOT NULL,
     status TEXT NOT NULL,
@@ -98,3 +101,14 @@ CREATE TABLE zrm_assessments (
     created_at BIGINT NOT NULL
 );
 CREATE INDEX zrm_by_plan ON zrm_assessments (plan_id);
+
+-- An organisation's licensed ZRM criteria texts (they belong to GGD Amsterdam and are not
+-- shipped): shown beside the levels to that organisation only.
+CREATE TABLE zrm_criteria (
+    organisation_id TEXT NOT NULL REFERENCES organisations (id),
+    domain TEXT NOT NULL,
+    level BIGINT NOT NULL,
+    text TEXT NOT NULL,
+    loaded_at BIGINT NOT NULL,
+    PRIMARY KEY (organisation_id, domain, level)
+);

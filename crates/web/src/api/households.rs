@@ -26,6 +26,8 @@ pub fn routes() -> Router<App> {
         .route("/match-notices", get(notices))
         .route("/matches/{id}/coordinator", post(coordinator))
         .route("/consents", post(consent))
+        .route("/consents/{id}/withdrawal", post(withdraw))
+        .route("/zrm-criteria", post(criteria))
         .route("/plans", post(create_plan))
         .route("/plans/{id}", get(plan))
         .route("/plans/{id}/items", post(add_item))
@@ -132,6 +134,54 @@ async fn consent(
     let covenant = app.covenant_of(&me.user.tenant_id).await?;
     let id = households::record_consent(&app, &covenant, &me.user, &c).await?.map_err(|d| denied(&d))?;
     Ok((StatusCode::CREATED, Json(CreatedId { id })).into_response())
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct WithdrawIn {
+    /// From this date on the consent no longer holds.
+    withdrawn_on: String,
+}
+
+/// Withdraws a consent; from its date the gate refuses what needed it.
+#[utoipa::path(post, path = "/api/v1/consents/{id}/withdrawal", tag = "households", request_body = WithdrawIn,
+    params(("id" = String, Path, description = "Consent id")), security(("session" = [])),
+    responses((status = 204, description = "Withdrawn"),
+        (status = 409, description = "Withdrawn already", body = Problem, content_type = "application/problem+json")))]
+async fn withdraw(
+    State(app): State<App>,
+    Extension(me): Extension<SignedIn>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    b: Bytes,
+) -> Result<Response, Problem> {
+    check_csrf(&me, &headers)?;
+    let w: WithdrawIn = body(&b)?;
+    let covenant = app.covenant_of(&me.user.tenant_id).await?;
+    households::withdraw_consent(&app, &covenant, &me.user, &id, &w.withdrawn_on).await?.map_err(|d| denied(&d))?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Loaded {
+    rows: usize,
+}
+
+/// Loads the organisation's licensed ZRM criteria texts as CSV (`domain,level,text`),
+/// replacing earlier ones. Shown only to this organisation, beside the levels.
+#[utoipa::path(post, path = "/api/v1/zrm-criteria", tag = "households",
+    request_body(content_type = "text/csv", description = "domain,level,text"), security(("session" = [])),
+    responses((status = 200, description = "Loaded", body = Loaded),
+        (status = 400, description = "A line names the problem", body = Problem, content_type = "application/problem+json")))]
+async fn criteria(
+    State(app): State<App>,
+    Extension(me): Extension<SignedIn>,
+    headers: HeaderMap,
+    b: Bytes,
+) -> Result<Response, Problem> {
+    check_csrf(&me, &headers)?;
+    let text = std::str::from_utf8(&b).map_err(|_| Problem::bad_request("Send the criteria as UTF-8 CSV."))?;
+    let rows = households::load_criteria(&app, &me.user, text).await?;
+    Ok(json(&Loaded { rows }))
 }
 
 /// Makes the joint plan (coordinator only; needs the member's consent).

@@ -71,6 +71,8 @@ use utoipa::OpenApi;
         households::notices,
         households::coordinator,
         households::consent,
+        households::withdraw,
+        households::criteria,
         households::create_plan,
         households::plan,
         households::add_item,

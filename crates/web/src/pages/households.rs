@@ -28,6 +28,7 @@ pub fn routes() -> Router<App> {
         .route("/plan/{id}/onderdeel", post(add_item))
         .route("/plan/{id}/zrm", post(zrm))
         .route("/plan/{id}/afsluiten", post(close))
+        .route("/plan/{id}/toestemming/{cid}/intrekken", post(withdraw))
 }
 
 fn domain_label(d: LifeDomain, lang: Lang) -> &'static str {
@@ -334,6 +335,9 @@ struct PlanPage {
     orgs: Vec<(String, String)>,
     outcomes: Vec<&'static str>,
     today: String,
+    timeline: Vec<(String, String, String, String)>,
+    consents: Vec<(String, String, String, String, bool)>,
+    criteria: Vec<(String, Vec<(i64, String)>)>,
 }
 
 async fn plan(
@@ -429,6 +433,46 @@ async fn plan(
         orgs: orgs.iter().map(|o| (o.id.clone(), o.name.clone())).collect(),
         outcomes: households::OUTCOMES.to_vec(),
         today: app.signals.today().to_string(),
+        timeline: p
+            .timeline
+            .iter()
+            .map(|(date, kind, org, status, outcome)| {
+                let kind = leefwijk_domain::signals::SignalKind::parse(kind)
+                    .map(|k| if lang == Lang::Nl { k.label_nl() } else { k.label_en() })
+                    .unwrap_or("")
+                    .to_string();
+                let state =
+                    match (status.as_str(), outcome.as_deref().and_then(leefwijk_domain::signals::Outcome::parse)) {
+                        ("closed", Some(o)) => if lang == Lang::Nl { o.label_nl() } else { o.label_en() }.to_string(),
+                        _ => ctx.t("in behandeling", "in progress").to_string(),
+                    };
+                (date.clone(), kind, name(org), state)
+            })
+            .collect(),
+        consents: p
+            .consents
+            .iter()
+            .map(|(id, purpose, org, given, withdrawn)| {
+                (
+                    id.clone(),
+                    purpose.clone(),
+                    name(org),
+                    match withdrawn {
+                        Some(w) => format!("{given} – {w}"),
+                        None => given.clone(),
+                    },
+                    withdrawn.is_none(),
+                )
+            })
+            .collect(),
+        criteria: LifeDomain::ALL
+            .iter()
+            .filter_map(|d| {
+                let levels: Vec<(i64, String)> =
+                    p.criteria.iter().filter(|(c, _, _)| c == d.code()).map(|(_, l, t)| (*l, t.clone())).collect();
+                (!levels.is_empty()).then(|| (domain_label(*d, lang).to_string(), levels))
+            })
+            .collect(),
         p,
     };
     render(&ctx, &page)
@@ -504,6 +548,28 @@ async fn zrm(
     let a = NewAssessment { assessed_on: get("assessed_on"), instrument_version: None, scores };
     match households::add_assessment(&app, &covenant, &me.user, &id, &a).await {
         Ok(Ok(())) => Redirect::to(&format!("/plan/{id}#zrm")).into_response(),
+        Ok(Err(d)) => denied_page(&ctx, &d),
+        Err(e) => PageError::from_app(&ctx, e).into_response(),
+    }
+}
+
+async fn withdraw(
+    State(app): State<App>,
+    ctx: PageCtx,
+    Extension(me): Extension<SignedIn>,
+    Path((id, cid)): Path<(String, String)>,
+    Form(f): Form<CsrfOnly>,
+) -> Response {
+    if let Err(r) = check_csrf(&ctx, &me.csrf, &f.csrf) {
+        return r;
+    }
+    let covenant = match app.covenant_of(&me.user.tenant_id).await {
+        Ok(c) => c,
+        Err(e) => return PageError::from_app(&ctx, e).into_response(),
+    };
+    let today = app.signals.today().to_string();
+    match households::withdraw_consent(&app, &covenant, &me.user, &cid, &today).await {
+        Ok(Ok(())) => Redirect::to(&format!("/plan/{id}")).into_response(),
         Ok(Err(d)) => denied_page(&ctx, &d),
         Err(e) => PageError::from_app(&ctx, e).into_response(),
     }
