@@ -35,6 +35,7 @@ impl Backend {
 /// A transaction: changes and their audit entries commit together or not at all.
 pub struct StoreTx {
     pub(crate) tx: sqlx::Transaction<'static, sqlx::Any>,
+    pub(crate) backend: Backend,
 }
 
 impl StoreTx {
@@ -105,7 +106,7 @@ impl Store {
 
     /// Starts a transaction.
     pub async fn begin(&self) -> Result<StoreTx> {
-        Ok(StoreTx { tx: self.pool.begin().await? })
+        Ok(StoreTx { tx: self.pool.begin().await?, backend: self.backend })
     }
 
     /// Cheap liveness check for health endpoints.

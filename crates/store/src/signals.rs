@@ -6,7 +6,7 @@
 //! Bulk inserts use multi-row `VALUES` lists with `$N` placeholders, which both SQLite and
 //! PostgreSQL accept, in chunks that stay under either database's parameter limit.
 
-use crate::{AccessHandle, Result, Store, StoreTx};
+use crate::{AccessHandle, Backend, Result, Store, StoreTx};
 use sqlx::Row;
 
 /// Rows per multi-row INSERT: 400 rows × 22 columns stays far below SQLite's 32,766 and
@@ -132,8 +132,12 @@ fn b(v: bool) -> i64 {
     i64::from(v)
 }
 
-/// "($1, $2, $3), ($4, $5, $6)" for `rows` rows of `cols` columns.
-fn values_list(rows: usize, cols: usize) -> String {
+/// "($1, $2, $3), ($4, $5, $6)" for `rows` rows of `cols` columns; on SQLite "(?, ?, ?), …"
+/// instead. sqlx's SQLite driver looks up the name of every parameter it binds, and SQLite
+/// finds a `$N` name by a linear scan, so binding a multi-row statement with `$N` costs the
+/// square of its parameter count: `?` has no name to look up (see docs/performance.md).
+/// Use it only for statements whose parameters are all in this list.
+fn values_list(backend: Backend, rows: usize, cols: usize) -> String {
     let mut out = String::with_capacity(rows * cols * 5);
     for r in 0..rows {
         if r > 0 {
@@ -144,8 +148,13 @@ fn values_list(rows: usize, cols: usize) -> String {
             if c > 0 {
                 out.push_str(", ");
             }
-            out.push('$');
-            out.push_str(&(r * cols + c + 1).to_string());
+            match backend {
+                Backend::Sqlite => out.push('?'),
+                Backend::Postgres => {
+                    out.push('$');
+                    out.push_str(&(r * cols + c + 1).to_string());
+                }
+            }
         }
         out.push(')');
     }
@@ -298,7 +307,7 @@ impl Store {
             let sql = format!(
                 "INSERT INTO postcode_areas (postcode, buurt_code) VALUES {} \
                  ON CONFLICT (postcode) DO UPDATE SET buurt_code = excluded.buurt_code",
-                values_list(chunk.len(), 2)
+                values_list(self.backend(), chunk.len(), 2)
             );
             let mut q = sqlx::query(&sql);
             for (p, bu) in chunk {
@@ -406,18 +415,21 @@ impl StoreTx {
     /// same idempotency key got there first; the caller then reports the stored batch.
     pub async fn insert_signal_batch(&mut self, handle: &AccessHandle, batch: &BatchRecord) -> Result<()> {
         handle.permits(&batch.tenant_id, "financial", "write", &format!("batch:{}", batch.id))?;
-        sqlx::query(&format!("INSERT INTO signal_batches ({BATCH_COLUMNS}) VALUES {}", values_list(1, 9)))
-            .bind(batch.id.clone())
-            .bind(batch.tenant_id.clone())
-            .bind(batch.sender_id.clone())
-            .bind(batch.organisation_id.clone())
-            .bind(batch.idempotency_key.clone())
-            .bind(batch.body_hash.clone())
-            .bind(batch.format.clone())
-            .bind(batch.row_count)
-            .bind(batch.received_at)
-            .execute(&mut *self.tx)
-            .await?;
+        sqlx::query(&format!(
+            "INSERT INTO signal_batches ({BATCH_COLUMNS}) VALUES {}",
+            values_list(self.backend, 1, 9)
+        ))
+        .bind(batch.id.clone())
+        .bind(batch.tenant_id.clone())
+        .bind(batch.sender_id.clone())
+        .bind(batch.organisation_id.clone())
+        .bind(batch.idempotency_key.clone())
+        .bind(batch.body_hash.clone())
+        .bind(batch.format.clone())
+        .bind(batch.row_count)
+        .bind(batch.received_at)
+        .execute(&mut *self.tx)
+        .await?;
         Ok(())
     }
 
@@ -494,7 +506,7 @@ impl StoreTx {
                 "INSERT INTO signal_cases (id, tenant_id, household_key, case_month, buurt_code, team_id, opened_on, due_on, \
                  priority, status, outcome, closed_on, first_contact_on, reached, recurrent, signal_count, sealed_address, \
                  created_at) VALUES {}",
-                values_list(chunk.len(), 18)
+                values_list(self.backend, chunk.len(), 18)
             );
             let mut q = sqlx::query(&sql);
             for c in chunk {
@@ -548,7 +560,8 @@ impl StoreTx {
         let Some(first) = signals.first() else { return Ok(()) };
         handle.permits(&first.tenant_id, "financial", "write", &format!("batch:{batch_id}"))?;
         for chunk in signals.chunks(CHUNK) {
-            let sql = format!("INSERT INTO signals ({SIGNAL_COLUMNS}) VALUES {}", values_list(chunk.len(), 22));
+            let sql =
+                format!("INSERT INTO signals ({SIGNAL_COLUMNS}) VALUES {}", values_list(self.backend, chunk.len(), 22));
             let mut q = sqlx::query(&sql);
             for s in chunk {
                 q = q
@@ -594,7 +607,7 @@ impl StoreTx {
             let sql = format!(
                 "INSERT INTO person_vault (tenant_id, pseudonym, key_id, sealed_bsn, created_at) VALUES {} \
                  ON CONFLICT (tenant_id, pseudonym) DO NOTHING",
-                values_list(chunk.len(), 5)
+                values_list(self.backend, chunk.len(), 5)
             );
             let mut q = sqlx::query(&sql);
             for (pseudonym, key_id, sealed) in chunk {
