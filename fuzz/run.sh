@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 seconds="${1:-30}"; shift || true
 targets=("$@")
-if [ ${#targets[@]} -eq 0 ]; then targets=(kwb_csv kwb_geojson boundaries area_code covenant); fi
+if [ ${#targets[@]} -eq 0 ]; then targets=(kwb_csv kwb_geojson boundaries area_code covenant signal_intake); fi
 command -v cargo-fuzz >/dev/null 2>&1 || cargo install cargo-fuzz --locked
 export RUSTC_BOOTSTRAP=1
 for t in "${targets[@]}"; do
