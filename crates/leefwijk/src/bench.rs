@@ -1400,7 +1400,9 @@ async fn bench_signals(args: SignalsArgs) -> Result<()> {
         let rp = per_second(args.rows, positional_total);
         let fair = rb / rp.max(1e-9);
         let met = if fair >= 1.0 / 3.0 { "met" } else { "MISSED" };
-        println!("\nTarget (b)/(a′) ≥ 0.333 (the raw insert with the store's own `?` technique): **{met}** ({fair:.3}).");
+        println!(
+            "\nTarget (b)/(a′) ≥ 0.333 (the raw insert with the store's own `?` technique): **{met}** ({fair:.3})."
+        );
         println!("(b)/(a) = {ratio:.3}.");
     }
     println!(
