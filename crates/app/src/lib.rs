@@ -9,6 +9,7 @@ pub mod demo;
 pub mod households;
 pub mod housing;
 pub mod programme;
+pub mod residents;
 pub mod signals;
 
 use leefwijk_domain::pressure::PressureConfig;
@@ -61,6 +62,9 @@ pub struct App {
     pub oidc: Arc<access::oidc::Oidc>,
     pub signals: Arc<signals::SignalsConfig>,
     pub mail: Arc<households::notify::MailSender>,
+    pub residents: Arc<residents::ResidentsConfig>,
+    /// Counters of the public forms' rate limit, shared by all requests.
+    pub limiter: Arc<residents::limits::RateLimiter>,
 }
 
 impl App {
@@ -72,12 +76,20 @@ impl App {
             oidc: Arc::new(access::oidc::Oidc::default()),
             signals: Arc::new(signals::SignalsConfig::default()),
             mail: Arc::new(households::notify::MailSender::default()),
+            residents: Arc::new(residents::ResidentsConfig::default()),
+            limiter: Arc::new(residents::limits::RateLimiter::default()),
         }
     }
 
     /// Sets how notices are sent by e-mail.
     pub fn with_mail(mut self, sender: households::notify::MailSender) -> App {
         self.mail = Arc::new(sender);
+        self
+    }
+
+    /// Sets the residents' configuration (rate limits, service levels, participation).
+    pub fn with_residents(mut self, config: residents::ResidentsConfig) -> App {
+        self.residents = Arc::new(config);
         self
     }
 

@@ -13,6 +13,7 @@ pub mod housing;
 pub mod indicators;
 pub mod pressure;
 pub mod programme;
+pub mod residents;
 pub mod signals;
 pub mod trend;
 

@@ -23,6 +23,8 @@ pub struct FileConfig {
     /// How match notices are e-mailed: `sender = "log"` (default) or `sender = "file"` with
     /// a `path` that the organisation's mail relay reads.
     pub mail: leefwijk_app::households::notify::MailSender,
+    /// Residents: rate limits of public forms, report service levels, participation.
+    pub residents: leefwijk_app::residents::ResidentsConfig,
 }
 
 impl FileConfig {

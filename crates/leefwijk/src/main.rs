@@ -397,7 +397,8 @@ async fn serve(settings: Settings, listen: Option<String>, demo: bool) -> Result
     let app = App::new(store.clone(), settings.file.pressure.clone(), keys)
         .with_oidc(oidc)
         .with_signals(settings.file.signals.clone())
-        .with_mail(settings.file.mail.clone());
+        .with_mail(settings.file.mail.clone())
+        .with_residents(settings.file.residents.clone());
     if demo {
         let n = leefwijk_app::demo::load_signals(&app).await?;
         if n > 0 {
@@ -415,6 +416,9 @@ async fn serve(settings: Settings, listen: Option<String>, demo: bool) -> Result
         if leefwijk_app::demo::load_programme(&app).await?.is_some() {
             println!("Demo area programme loaded: {}.", leefwijk_app::demo::DEMO_PROGRAMME_NAME);
         }
+        for line in leefwijk_app::demo::load_residents(&app).await? {
+            println!("Demo residents: {line}.");
+        }
     }
     tokio::spawn(daily_retention(app.clone()));
     tokio::spawn(daily_escalation(app.clone()));
@@ -422,7 +426,9 @@ async fn serve(settings: Settings, listen: Option<String>, demo: bool) -> Result
     let addr = listener.local_addr()?;
     println!("Leefwijk runs on http://{addr}/ ({} database). Stop with Ctrl+C.", store.backend().name());
     tracing::info!(%addr, backend = store.backend().name(), "serving");
-    axum::serve(listener, leefwijk_web::router(app)).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(listener, leefwijk_web::router(app).into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     store.close().await;
     Ok(())
 }

@@ -9,6 +9,7 @@ mod households;
 mod housing;
 mod identity;
 mod programme;
+mod residents;
 mod signals;
 pub mod testing;
 
@@ -22,6 +23,8 @@ pub use households::{
 pub use housing::{AgreementRecord, ContingentRecord, PlacementRecord, PlanRecord, RegionRecord, SupportRecord};
 pub use identity::{AccessHandle, ApiClient, OidcFlow, Organisation, Session, Tenant, User};
 pub use programme::{CommitmentRecord, GoalRecord, InterventionRecord, LedgerRow, PartyRecord, ProgrammeRecord};
+#[allow(unused_imports)]
+pub use residents::*;
 pub use signals::{
     AttemptRecord, BatchRecord, CaseEvent, CaseFactRow, CaseRecord, FeedbackRecord, PurgeCounts, RoutingRuleRecord,
     SignalRecord,

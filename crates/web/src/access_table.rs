@@ -20,28 +20,29 @@ pub enum Access {
     Client { scope: &'static str },
 }
 
-const SIGNED: Access = Access::Roles { roles: ALL_ROLES };
-const ADMIN: Access = Access::Roles { roles: &["beheerder"] };
-const PRIVACY: Access = Access::Roles { roles: &["privacy_officer"] };
-const SIGNALS_CLIENT: Access = Access::Client { scope: "signals:write" };
+pub const SIGNED: Access = Access::Roles { roles: ALL_ROLES };
+pub const ADMIN: Access = Access::Roles { roles: &["beheerder"] };
+pub const PRIVACY: Access = Access::Roles { roles: &["privacy_officer"] };
+pub const SIGNALS_CLIENT: Access = Access::Client { scope: "signals:write" };
 /// Outreach workers; the covenant further limits this to the organisations it names.
-const OUTREACH: Access = Access::Roles { roles: &["wijkteammedewerker", "regisseur"] };
-const OUTREACH_AND_POLICY: Access = Access::Roles { roles: &["wijkteammedewerker", "regisseur", "beleidsmedewerker"] };
+pub const OUTREACH: Access = Access::Roles { roles: &["wijkteammedewerker", "regisseur"] };
+pub const OUTREACH_AND_POLICY: Access =
+    Access::Roles { roles: &["wijkteammedewerker", "regisseur", "beleidsmedewerker"] };
 /// Policy staff and administrators: area programmes.
-const POLICY: Access = Access::Roles { roles: &["beleidsmedewerker", "beheerder"] };
+pub const POLICY: Access = Access::Roles { roles: &["beleidsmedewerker", "beheerder"] };
 /// Who enters planned construction: policy staff, administrators, corporation staff.
-const HOUSING_PLANNERS: Access = Access::Roles { roles: &["beleidsmedewerker", "beheerder", "professional"] };
+pub const HOUSING_PLANNERS: Access = Access::Roles { roles: &["beleidsmedewerker", "beheerder", "professional"] };
 /// Who handles placements: professionals of corporations and support organisations, and
 /// policy staff; the covenant decides per organisation kind.
-const HOUSING_PARTNERS: Access = Access::Roles { roles: &["professional", "beleidsmedewerker"] };
+pub const HOUSING_PARTNERS: Access = Access::Roles { roles: &["professional", "beleidsmedewerker"] };
 /// Professionals who register involvement and work on joint plans; the covenant decides
 /// per organisation kind.
-const INVOLVED: Access = Access::Roles { roles: &["professional", "wijkteammedewerker", "regisseur"] };
+pub const INVOLVED: Access = Access::Roles { roles: &["professional", "wijkteammedewerker", "regisseur"] };
 /// The involved plus the municipality's coordinator, who receives escalations.
-const INVOLVED_AND_MUNICIPALITY: Access =
+pub const INVOLVED_AND_MUNICIPALITY: Access =
     Access::Roles { roles: &["professional", "wijkteammedewerker", "regisseur", "beleidsmedewerker"] };
 /// Staff of a partner (corporation, utility, insurer) uploading a file by hand.
-const PARTNER_USER: Access = Access::Roles { roles: &["professional"] };
+pub const PARTNER_USER: Access = Access::Roles { roles: &["professional"] };
 
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct Rule {
@@ -50,17 +51,37 @@ pub struct Rule {
     pub access: Access,
     /// The route shows or changes data of the actor's own collaboration only.
     pub tenant_scoped: bool,
+    /// A public form: each client may post it only so often (`[residents.rate_limit]`).
+    pub rate_limited: bool,
 }
 
-const fn public(method: &'static str, path: &'static str) -> Rule {
-    Rule { method, path, access: Access::Public, tenant_scoped: false }
+pub const fn public(method: &'static str, path: &'static str) -> Rule {
+    Rule { method, path, access: Access::Public, tenant_scoped: false, rate_limited: false }
 }
 
-const fn scoped(method: &'static str, path: &'static str, access: Access) -> Rule {
-    Rule { method, path, access, tenant_scoped: true }
+/// A public form anyone may post, rate limited per client and form.
+pub const fn public_form(method: &'static str, path: &'static str) -> Rule {
+    Rule { method, path, access: Access::Public, tenant_scoped: false, rate_limited: true }
 }
 
-pub static RULES: &[Rule] = &[
+pub const fn scoped(method: &'static str, path: &'static str, access: Access) -> Rule {
+    Rule { method, path, access, tenant_scoped: true, rate_limited: false }
+}
+
+/// Every rule: the core table below plus one table per residents' part (each kept next to
+/// its pages, so the parts can grow independently).
+pub fn rules() -> impl Iterator<Item = &'static Rule> {
+    use crate::pages::residents as r;
+    RULES
+        .iter()
+        .chain(r::neighbourhood::RULES)
+        .chain(r::reports::RULES)
+        .chain(r::participation::RULES)
+        .chain(r::panels::RULES)
+        .chain(r::inzage::RULES)
+}
+
+static RULES: &[Rule] = &[
     // Neighbourhood monitor: public CBS figures.
     public("GET", "/"),
     public("GET", "/gemeente/{code}"),
@@ -194,14 +215,15 @@ pub static RULES: &[Rule] = &[
 
 /// The rule of a matched route.
 pub fn rule(method: &str, path: &str) -> Option<&'static Rule> {
-    RULES.iter().find(|r| r.method == method && r.path == path)
+    rules().find(|r| r.method == method && r.path == path)
 }
 
 /// The table as Markdown, for docs/security.md.
 pub fn markdown() -> String {
     let mut s = String::from("| method | route | who | own collaboration only |\n| --- | --- | --- | --- |\n");
-    for r in RULES {
+    for r in rules() {
         let who = match r.access {
+            Access::Public if r.rate_limited => "anyone (rate limited)".to_string(),
             Access::Public => "anyone".to_string(),
             Access::Roles { roles } if roles == ALL_ROLES => "any signed-in role".to_string(),
             Access::Roles { roles } => roles.join(", "),

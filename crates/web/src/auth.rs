@@ -86,7 +86,7 @@ pub async fn authorize(State(app): State<App>, mut request: Request, next: Next)
     };
     let Some(rule) = rule(&method, &matched) else {
         // The path is known but not with this method: the router answers 405.
-        if crate::access_table::RULES.iter().any(|r| r.path == matched) {
+        if crate::access_table::rules().any(|r| r.path == matched) {
             return next.run(request).await;
         }
         tracing::error!(%method, route = %matched, "route missing from the access table");
@@ -98,6 +98,11 @@ pub async fn authorize(State(app): State<App>, mut request: Request, next: Next)
         .into_response();
     };
     let now = identity::now_ms();
+    if rule.rate_limited {
+        if let Err(limited) = rate_limit(&app, &request, &matched, now) {
+            return too_many(&request, &path, limited);
+        }
+    }
     let headers = request.headers().clone();
     // Who is this? A session cookie for people, bearer credentials for partner systems.
     let signed_in = match cookie(&headers, SESSION_COOKIE) {
@@ -155,4 +160,74 @@ pub async fn authorize(State(app): State<App>, mut request: Request, next: Next)
         request.extensions_mut().insert(Client(c));
     }
     next.run(request).await
+}
+
+/// The client a public form's rate limit counts: the peer address, or the first
+/// `X-Forwarded-For` entry behind a trusted proxy. Never logged (an address is personal data).
+fn client_key(app: &App, request: &Request) -> String {
+    if app.residents.rate_limit.trust_forwarded_for {
+        if let Some(first) = request
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+        {
+            return first.to_string();
+        }
+    }
+    request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".to_string())
+}
+
+fn rate_limit(
+    app: &App,
+    request: &Request,
+    route: &str,
+    now_ms: i64,
+) -> Result<(), leefwijk_app::residents::limits::Limited> {
+    let client = client_key(app, request);
+    let now_secs = u64::try_from(now_ms / 1000).unwrap_or_default();
+    app.limiter.check(&app.residents.rate_limit, route, &client, now_secs)
+}
+
+/// 429 with `Retry-After`: problem+json for the API, a Dutch/English page otherwise.
+fn too_many(request: &Request, path: &str, limited: leefwijk_app::residents::limits::Limited) -> Response {
+    let minutes = limited.retry_after_secs.div_ceil(60).max(1);
+    let mut response = if is_api(path) {
+        Problem::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            format!("Too many submissions from your connection; try again in {minutes} minute(s). Nothing was stored."),
+        )
+        .into_response()
+    } else {
+        let english = request.uri().query().is_some_and(|q| q.contains("lang=en"))
+            || cookie(request.headers(), "lang").is_some_and(|l| l == "en");
+        let (lang, title, text) = if english {
+            (
+                "en",
+                "Too many submissions",
+                format!("Too many forms were sent from your connection. Nothing was stored. Try again in {minutes} minute(s)."),
+            )
+        } else {
+            (
+                "nl",
+                "Te veel inzendingen",
+                format!("Er zijn te veel formulieren verstuurd vanaf uw verbinding. Er is niets opgeslagen. Probeer het over {minutes} minuut/minuten opnieuw."),
+            )
+        };
+        let html = format!(
+            "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title} · Leefwijk</title><link rel=\"stylesheet\" href=\"/assets/app.css\"></head><body><main id=\"main\"><h1>{title}</h1><p>{text}</p><p><a href=\"/\">Leefwijk</a></p></main></body></html>"
+        );
+        (StatusCode::TOO_MANY_REQUESTS, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
+    };
+    if let Ok(v) = HeaderValue::from_str(&limited.retry_after_secs.max(1).to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    response
 }

@@ -7,6 +7,7 @@ mod areas;
 mod households;
 mod housing;
 mod programme;
+mod residents;
 mod signals;
 
 use crate::AppError;
@@ -17,6 +18,7 @@ pub use areas::{demo_boundaries, demo_years, DEMO_MUNICIPALITY};
 pub use households::load_households;
 pub use housing::{load_housing, DEMO_AGREEMENT_TITLE};
 pub use programme::{load_programme, DEMO_PROGRAMME_NAME};
+pub use residents::load_residents;
 pub use signals::{demo_postcodes, fictional_bsn, load_signals};
 
 /// What loading the demo did.

@@ -6,6 +6,7 @@ mod areas;
 mod households;
 mod housing;
 mod programme;
+pub mod residents;
 pub mod signals;
 
 use crate::Problem;
@@ -114,7 +115,9 @@ impl utoipa::Modify for SecuritySchemes {
 
 /// The OpenAPI document as pretty JSON (what `docs/openapi.json` holds).
 pub fn openapi_json() -> String {
-    ApiDoc::openapi().to_pretty_json().unwrap_or_default()
+    let mut doc = ApiDoc::openapi();
+    doc.merge(residents::openapi());
+    doc.to_pretty_json().unwrap_or_default()
 }
 
 /// Liveness and database reachability.
@@ -181,6 +184,7 @@ pub fn routes() -> Router<App> {
         .merge(programme::routes())
         .merge(housing::routes())
         .merge(households::routes())
+        .merge(residents::routes())
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed)
 }

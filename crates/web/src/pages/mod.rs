@@ -6,6 +6,7 @@ mod areas;
 mod households;
 mod housing;
 mod programme;
+pub mod residents;
 mod routing;
 mod signals;
 
@@ -88,6 +89,7 @@ pub fn routes() -> Router<App> {
         .merge(housing::routes())
         .merge(households::routes())
         .merge(routing::routes())
+        .merge(residents::routes())
 }
 
 /// The signed-in person as the layout shows them.

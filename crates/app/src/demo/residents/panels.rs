@@ -1,0 +1,8 @@
+//! Demo panel with a survey and answers.
+
+use crate::{App, AppError};
+
+/// Loads this part's demo; `Some(description)` when it loaded something.
+pub async fn load(_app: &App) -> Result<Option<String>, AppError> {
+    Ok(None)
+}

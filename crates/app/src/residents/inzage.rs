@@ -1,0 +1,1 @@
+//! Own data (AVG inzage): requests by residents, handled by the privacy officer.

@@ -1,0 +1,1 @@
+//! The public neighbourhood page: what a resident sees of their buurt without signing in.

@@ -1,0 +1,1 @@
+//! Panels: surveys for residents and experience experts.

@@ -1,0 +1,1 @@
+//! Initiatives and participatory budgeting: support thresholds, round phases, vote rules and counting.

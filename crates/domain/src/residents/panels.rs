@@ -1,0 +1,1 @@
+//! Panels: surveys, questions, answers and results with disclosure control.

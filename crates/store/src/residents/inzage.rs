@@ -1,0 +1,1 @@
+//! Storage of AVG inzage requests and the lookups that gather what is held under a pseudonym.

@@ -1,0 +1,1 @@
+//! Storage of panels, surveys, questions and answers.

@@ -1,0 +1,1 @@
+//! Storage of initiatives, support, budgeting rounds, verified voters and ballots.

@@ -1,0 +1,1 @@
+//! Storage of public-space reports (meldingen), their history and routing rules.

@@ -1,0 +1,12 @@
+//! Pages of own-data requests (AVG inzage): the public request form and the privacy officer's handling.
+
+use crate::access_table::Rule;
+use axum::Router;
+use leefwijk_app::App;
+
+/// Who may call this part's pages and API routes (see `access_table`).
+pub static RULES: &[Rule] = &[];
+
+pub fn routes() -> Router<App> {
+    Router::new()
+}
