@@ -8,13 +8,14 @@ export const TEST_TIMEOUT_MS = 30_000;
 
 /**
  * Registers before/after hooks and returns an object whose `baseURL`,
- * `browser` and `server` fields are filled in once before() ran.
+ * `browser` and `server` fields are filled in once before() ran. `config`: the
+ * server's leefwijk.toml text (see startServer); `env.server.dataDir` is its folder.
  */
-export function useAppAndBrowser() {
+export function useAppAndBrowser({ config = '' } = {}) {
   const env = { baseURL: '', browser: null, server: null };
   before(
     async () => {
-      env.server = await startServer();
+      env.server = await startServer({ config });
       env.baseURL = env.server.baseURL;
       env.browser = await launchBrowser();
     },

@@ -2,7 +2,7 @@
 // for one test file and stops it again.
 import { spawn } from 'node:child_process';
 import { get } from 'node:http';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -48,21 +48,23 @@ function statusOf(url, timeoutMs = 2_000) {
 
 /**
  * Starts `leefwijk serve --demo` and waits until /api/v1/health answers 200.
- * Returns { baseURL, stop(), output(), apiBearer } (apiBearer: the demo API client's
- * `ID:SECRET` printed at start, '' if none).
+ * Returns { baseURL, dataDir, stop(), output(), apiBearer } (apiBearer: the demo API
+ * client's `ID:SECRET` printed at start, '' if none). `config` is the text of a
+ * leefwijk.toml written into the fresh data dir (the server's working directory), e.g.
+ * `[mail]\nsender = "file"\npath = "outbox.jsonl"` to read mails from `dataDir`.
  */
-export async function startServer({ timeoutMs = 30_000 } = {}) {
+export async function startServer({ timeoutMs = 30_000, config = '' } = {}) {
   // The free port may be taken between asking and binding: try a few times.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnce(timeoutMs);
+      return await startOnce(timeoutMs, config);
     } catch (err) {
       if (attempt >= 3 || !err.exitedEarly) throw err;
     }
   }
 }
 
-async function startOnce(timeoutMs) {
+async function startOnce(timeoutMs, config) {
   const bin = serverBinary();
   if (!existsSync(bin)) {
     throw new Error(
@@ -71,12 +73,13 @@ async function startOnce(timeoutMs) {
     );
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'leefwijk-e2e-'));
+  if (config) writeFileSync(join(dataDir, 'leefwijk.toml'), config);
   const port = await freePort();
   const baseURL = `http://127.0.0.1:${port}`;
 
   // Only pass a clean environment: no LEEFWIJK_* settings of the developer's
   // shell may leak into the server under test. The cwd is the empty data dir
-  // so that no ./leefwijk.toml is picked up.
+  // so that only the test's own ./leefwijk.toml (if any) is picked up.
   const env = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (!k.startsWith('LEEFWIJK_')) env[k] = v;
@@ -150,7 +153,7 @@ async function startOnce(timeoutMs) {
     }
     await sleep(100);
   }
-  return { baseURL, stop, output: () => log, apiBearer: demoApiBearer(log) };
+  return { baseURL, dataDir, stop, output: () => log, apiBearer: demoApiBearer(log) };
 }
 
 /**

@@ -159,11 +159,11 @@ struct MapQuery {
     year: Option<String>,
 }
 
-struct KeyFigure {
-    name: String,
-    value: String,
-    national: String,
-    note: String,
+pub(crate) struct KeyFigure {
+    pub name: String,
+    pub value: String,
+    pub national: String,
+    pub note: String,
 }
 
 struct IndicatorOption {
@@ -322,7 +322,7 @@ async fn municipality_page(app: &App, ctx: &PageCtx, code: &str, q: MapQuery) ->
     })
 }
 
-fn key_figures(ctx: &PageCtx, detail: &AreaDetail) -> Vec<KeyFigure> {
+pub(crate) fn key_figures(ctx: &PageCtx, detail: &AreaDetail) -> Vec<KeyFigure> {
     KEY_INDICATORS
         .iter()
         .filter_map(|k| detail.indicators.iter().find(|i| i.key == *k))

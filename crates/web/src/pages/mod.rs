@@ -2,13 +2,13 @@
 //! usable without JavaScript and on a phone.
 
 mod access;
-mod areas;
+pub(crate) mod areas;
 mod households;
 mod housing;
 mod programme;
 pub mod residents;
 mod routing;
-mod signals;
+pub(crate) mod signals;
 
 use crate::middleware::current_request_id;
 use askama::Template;

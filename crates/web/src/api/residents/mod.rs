@@ -1,6 +1,7 @@
 //! The residents' JSON API: one module per part, each with its routes and OpenAPI paths.
 
 pub mod inzage;
+pub mod neighbourhood;
 pub mod panels;
 pub mod participation;
 pub mod reports;
@@ -10,12 +11,15 @@ use leefwijk_app::App;
 use utoipa::OpenApi;
 
 pub fn routes() -> Router<App> {
-    reports::routes().merge(participation::routes()).merge(panels::routes()).merge(inzage::routes())
+    neighbourhood::routes()
+        .merge(reports::routes())
+        .merge(participation::routes()).merge(panels::routes()).merge(inzage::routes())
 }
 
 /// The OpenAPI paths of all residents' parts, merged into the API's document.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    let mut doc = reports::Doc::openapi();
+    let mut doc = neighbourhood::Doc::openapi();
+    doc.merge(reports::Doc::openapi());
     doc.merge(participation::Doc::openapi());
     doc.merge(panels::Doc::openapi());
     doc.merge(inzage::Doc::openapi());
