@@ -433,15 +433,7 @@ impl StoreTx {
         .bind(now)
         .execute(&mut *self.tx)
         .await?;
-        for id in involvement_ids {
-            sqlx::query("UPDATE involvements SET match_id = $1 WHERE tenant_id = $2 AND id = $3")
-                .bind(m.id.clone())
-                .bind(tenant.to_string())
-                .bind(id.clone())
-                .execute(&mut *self.tx)
-                .await?;
-        }
-        Ok(())
+        self.create_match_links(tenant, &m.id, involvement_ids).await
     }
 
     pub async fn add_consent(&mut self, handle: &AccessHandle, c: &ConsentRecord) -> Result<()> {
