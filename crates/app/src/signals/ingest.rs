@@ -210,6 +210,9 @@ fn preconditions_bits(v: &ValidSignal) -> i64 {
         | i64::from(p.no_objection) << 3
 }
 
+/// Batches of at least this many rows refresh the database's planner statistics.
+const ANALYZE_AFTER_ROWS: usize = 10_000;
+
 /// Takes in a batch for the actor (a partner's API client or a signed-in partner user).
 pub async fn ingest(
     app: &App,
@@ -413,7 +416,7 @@ pub async fn ingest(
     let stacked_ids: Vec<String> =
         touched.iter().filter(|(_, (f, _))| !f.is_empty()).map(|(id, _)| id.clone()).collect();
     let stored = tx.cases_by_ids(&tenant, &stacked_ids).await?;
-    let mut stacked = 0;
+    let mut restacked = Vec::with_capacity(stored.len());
     for mut case in stored {
         let Some((new_facts, due)) = touched.get(&case.id) else { continue };
         let mut all = prior_signals.get(&case.id).cloned().unwrap_or_default();
@@ -425,9 +428,10 @@ pub async fn ingest(
                 case.due_on = due.to_string();
             }
         }
-        tx.restack_case(financial, &batch_id, &case).await?;
-        stacked += 1;
+        restacked.push(case);
     }
+    tx.restack_cases(financial, &batch_id, &tenant, &restacked).await?;
+    let stacked = restacked.len() as u64;
     tx.insert_cases(financial, &batch_id, &cases).await?;
     tx.insert_signals(financial, &batch_id, &signals).await?;
     if let Some(identity) = handles.iter().find(|h| h.category() == "identity") {
@@ -436,6 +440,9 @@ pub async fn ingest(
         tx.vault_put_batch(identity, &tenant, &batch_id, &vault, now).await?;
     }
     tx.commit().await?;
+    if signals.len() >= ANALYZE_AFTER_ROWS {
+        app.store.refresh_signal_statistics().await?;
+    }
     tracing::info!(batch = %batch_id, rows = signals.len(), cases_opened = cases.len(), stacked, repeats, "signal batch stored");
     Ok(Ingested::Stored(BatchReport {
         batch_id,
