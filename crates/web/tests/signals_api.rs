@@ -285,6 +285,30 @@ async fn single_signals_json_and_repeats_are_recorded_without_new_routing() {
         assert_eq!(repeat.json()["cases_opened"], 0, "not routed again");
         let grown = post(signal("2026-11-06", 120_000)).await;
         assert_eq!(grown.json()["cases_opened"], 1, "grown arrears open a new (recurrent) case");
+        // Another kind in the same month stacks onto that stored case: one more signal, the
+        // shorter end-of-supply deadline (Mon 23 Nov + 3 working days); priority is recomputed
+        // over all its signals (one source, no crisis: it cannot drop).
+        let wijkteam = login(&r, "wijkteam").await;
+        let before = wijkteam.get(&r, "/api/v1/signal-cases").await.json();
+        let stored = before
+            .as_array()
+            .and_then(|c| c.iter().find(|c| c["recurrent"] == true).cloned())
+            .expect("November's case");
+        assert_eq!((stored["signal_count"].as_i64(), stored["due_on"].as_str()), (Some(1), Some("2026-12-07")));
+        let end_of_supply = signal("2026-11-10", 30_000).replace("rent_arrears", "energy_end_of_supply");
+        let stacked = post(end_of_supply).await;
+        assert_eq!(stacked.status, StatusCode::CREATED, "{url}: {}", stacked.body);
+        assert_eq!(
+            (stacked.json()["cases_opened"].as_u64(), stacked.json()["cases_stacked"].as_u64()),
+            (Some(0), Some(1))
+        );
+        let after = wijkteam.get(&r, "/api/v1/signal-cases").await.json();
+        let case = after.as_array().and_then(|c| c.iter().find(|c| c["case_id"] == stored["case_id"]).cloned());
+        let case = case.expect("still listed");
+        assert_eq!(case["signal_count"], 2, "{url}: {case}");
+        assert_eq!(case["due_on"], "2026-11-26", "{url}: the earlier deadline wins");
+        assert!(case["priority"].as_i64() >= stored["priority"].as_i64(), "{url}: {case} vs {stored}");
+        assert_eq!(case["kinds"], serde_json::json!(["rent_arrears", "energy_end_of_supply"]));
         let invalid = post(r#"{"kind": "rent_arrears", "bsn": 12}"#.into()).await;
         assert_eq!(invalid.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(invalid.content_type(), "application/problem+json");
