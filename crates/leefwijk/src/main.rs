@@ -316,6 +316,10 @@ async fn daily_retention(app: App) {
             }
             Err(e) => tracing::error!(error = %e, "daily retention failed; retrying tomorrow"),
         }
+        match leefwijk_app::residents::reports::anonymise_contacts(&app, today).await {
+            Ok(n) => tracing::info!(reports = n, "contact details of handled reports anonymised"),
+            Err(e) => tracing::error!(error = %e, "anonymising report contacts failed; retrying tomorrow"),
+        }
     }
 }
 
@@ -341,7 +345,9 @@ async fn daily_escalation(app: App) {
 async fn retention(settings: Settings, today: Option<String>) -> Result<()> {
     let store = open_store(&settings.database_url).await?;
     let keys = open_keys(&settings.keys_dir)?;
-    let app = App::new(store, settings.file.pressure.clone(), keys).with_signals(settings.file.signals.clone());
+    let app = App::new(store, settings.file.pressure.clone(), keys)
+        .with_signals(settings.file.signals.clone())
+        .with_residents(settings.file.residents.clone());
     let today = match today {
         Some(d) => leefwijk_domain::calendar::Date::parse(&d).context("--today")?,
         None => app.signals.today(),
@@ -356,6 +362,8 @@ async fn retention(settings: Settings, today: Option<String>) -> Result<()> {
             c.cases, c.signals, c.attempts, c.vault_entries
         );
     }
+    let anonymised = leefwijk_app::residents::reports::anonymise_contacts(&app, today).await?;
+    println!("Retention on {today}: anonymised the contact details of {anonymised} handled public-space reports.");
     Ok(())
 }
 
