@@ -19,6 +19,7 @@ async fn neighbourhood_page_shows_figures_programme_and_ways_in() {
         let app = demo_app(&url).await;
         leefwijk_app::demo::load_signals(&app).await.expect("demo signals");
         leefwijk_app::demo::load_programme(&app).await.expect("demo programme");
+        leefwijk_app::demo::load_residents(&app).await.expect("demo residents");
         let r = leefwijk_web::router(app.clone());
 
         // The buurt BU99010102 lies in WK990101, which the demo programme covers.
@@ -35,6 +36,18 @@ async fn neighbourhood_page_shows_figures_programme_and_ways_in() {
             let v = &n["outreach"][key];
             assert!(v.is_null() || v.as_u64().is_some_and(|c| c % 5 == 0), "{url}: {key} = {v} is not controlled");
         }
+        // Reports per category under the same control; the residents' parts of the area.
+        let categories = n["reports"]["categories"].as_array().expect("categories");
+        assert_eq!(categories.len(), 6, "{url}: the six top categories");
+        for c in categories {
+            for key in ["open", "closed", "total"] {
+                let v = &c[key];
+                assert!(v.is_null() || v.as_u64().is_some_and(|c| c % 5 == 0), "{url}: report {key} = {v}");
+            }
+        }
+        assert!(n["participation"]["open_rounds"].is_array() && n["surveys"].is_array());
+        // The demo's survey is linked to the programme of this wijk.
+        assert!(!n["surveys"].as_array().expect("surveys").is_empty(), "{url}: {}", n["surveys"]);
         // A buurt outside the programme's wijken has none.
         let other = send(&r, Method::GET, "/api/v1/neighbourhoods/BU99010601", &[], None).await.json();
         assert_eq!(other["programmes"].as_array().map(Vec::len), Some(0), "{url}");
@@ -45,6 +58,7 @@ async fn neighbourhood_page_shows_figures_programme_and_ways_in() {
         assert!(page.body.contains("href=\"/melden?buurt=BU99010102\""), "a report starts in this buurt");
         assert!(page.body.contains(leefwijk_app::demo::DEMO_PROGRAMME_NAME));
         assert!(page.body.contains("id=\"outreach-figures\""));
+        assert!(page.body.contains("id=\"report-counts\"") && page.body.contains("id=\"participation\""));
         // A wijk page lists its buurten.
         let wijk = send(&r, Method::GET, "/buurt/WK990101?lang=en", &[], None).await;
         assert!(wijk.body.contains("href=\"/buurt/BU99010101\""), "{}", wijk.body);

@@ -39,6 +39,12 @@ pub struct Neighbourhood {
     /// disclosure-controlled (small counts hidden, counts rounded).
     pub outreach: OutreachFigures,
     pub programmes: Vec<ProgrammeSummary>,
+    /// Public-space reports in the area in recent weeks, disclosure-controlled.
+    pub reports: super::reports::AreaReportSummary,
+    /// Budgeting rounds and initiatives of the area.
+    pub participation: super::participation::AreaSummary,
+    /// Open surveys for the area.
+    pub surveys: Vec<super::panels::SurveySummary>,
 }
 
 /// The public view of one area (buurt, wijk or gemeente).
@@ -47,7 +53,10 @@ pub async fn neighbourhood(app: &App, code: &str) -> Result<Neighbourhood, AppEr
     let detail = app.monitor.area(&area, None).await?;
     let outreach = crate::signals::figures::area_figures(app, &area, OUTREACH_MONTHS).await?;
     let programmes = covering_programmes(app, &area).await?;
-    Ok(Neighbourhood { detail, outreach, programmes })
+    let reports = super::reports::area_summary(app, area.as_str()).await?;
+    let participation = super::participation::area_summary(app, area.as_str()).await?;
+    let surveys = super::panels::area_summary(app, area.as_str()).await?;
+    Ok(Neighbourhood { detail, outreach, programmes, reports, participation, surveys })
 }
 
 /// Programmes of any collaboration whose areas contain this area or lie inside it.

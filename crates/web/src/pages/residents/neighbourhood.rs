@@ -97,6 +97,18 @@ struct ProgrammeCard {
     evaluation: String,
 }
 
+struct ReportLine {
+    label: String,
+    open: String,
+    closed: String,
+}
+
+struct Link {
+    href: String,
+    text: String,
+    note: String,
+}
+
 struct Child {
     code: String,
     name: String,
@@ -116,6 +128,12 @@ struct NeighbourhoodPage {
     programmes: Vec<ProgrammeCard>,
     children: Vec<Child>,
     children_heading: String,
+    report_lines: Vec<ReportLine>,
+    report_weeks: u32,
+    report_total: String,
+    rounds: Vec<Link>,
+    initiatives: Vec<Link>,
+    surveys: Vec<Link>,
 }
 
 async fn page(State(app): State<App>, ctx: PageCtx, Path(code): Path<String>) -> Response {
@@ -150,8 +168,52 @@ fn goal_row(ctx: &PageCtx, g: &leefwijk_app::programme::report::GoalLine) -> Goa
     }
 }
 
+fn shown(ctx: &PageCtx, v: Option<u64>) -> String {
+    v.map(|n| n.to_string()).unwrap_or_else(|| ctx.t("verborgen", "hidden").to_string())
+}
+
 fn view(ctx: &PageCtx, n: Neighbourhood) -> NeighbourhoodPage {
     let kind = n.detail.area.kind;
+    let report_lines = n
+        .reports
+        .categories
+        .iter()
+        .map(|c| ReportLine {
+            label: ctx.t(&c.label_nl, &c.label_en).to_string(),
+            open: shown(ctx, c.open),
+            closed: shown(ctx, c.closed),
+        })
+        .collect();
+    let p = &n.participation;
+    let rounds = p
+        .open_rounds
+        .iter()
+        .chain(&p.results)
+        .map(|r| Link {
+            href: r.url.clone(),
+            text: r.name.clone(),
+            note: format!("{} · {}", ctx.t(&r.phase_nl, &r.phase_en), r.budget_text),
+        })
+        .collect();
+    let initiatives = p
+        .open_initiatives
+        .iter()
+        .map(|i| Link {
+            href: i.url.clone(),
+            text: i.title.clone(),
+            note: format!(
+                "{} · {} {}",
+                ctx.t(&i.status_nl, &i.status_en),
+                i.supporters,
+                ctx.t("steunbetuigingen", "supporters")
+            ),
+        })
+        .collect();
+    let surveys = n
+        .surveys
+        .iter()
+        .map(|s| Link { href: s.url.clone(), text: s.title.clone(), note: s.panel_name.clone() })
+        .collect();
     let programmes = n
         .programmes
         .iter()
@@ -202,5 +264,11 @@ fn view(ctx: &PageCtx, n: Neighbourhood) -> NeighbourhoodPage {
             _ => ctx.t("Buurten in deze wijk", "Neighbourhoods in this district"),
         }
         .to_string(),
+        report_lines,
+        report_weeks: n.reports.weeks,
+        report_total: shown(ctx, n.reports.total),
+        rounds,
+        initiatives,
+        surveys,
     }
 }
