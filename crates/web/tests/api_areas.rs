@@ -329,6 +329,11 @@ async fn openapi_document_is_committed_and_current() {
                 assert!(!reply.body.contains("There is no API resource"), "{method} {path}: {}", reply.body);
                 continue;
             }
+            // A public form (a post without security) needs a body: without one it answers 400.
+            if !secured && method == "post" {
+                assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{method} {path}: {}", reply.body);
+                continue;
+            }
             assert_eq!(
                 reply.status, expected,
                 "{method} {path} is documented but answers {}: {}",

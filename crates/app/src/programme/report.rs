@@ -207,7 +207,8 @@ pub async fn report(app: &App, programme_id: &str) -> Result<Report, AppError> {
         horizon_years: p.horizon_years,
         discount_rate: p.discount_rate,
         business_case,
-        residents_evaluation: None,
+        // From the panels' surveys linked to this programme (disclosure-controlled).
+        residents_evaluation: crate::residents::panels::programme_evaluation(app, &p.id).await?,
         source: "Bron: CBS, Kerncijfers wijken en buurten (CC BY 4.0)".into(),
     })
 }

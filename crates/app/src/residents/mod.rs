@@ -22,4 +22,8 @@ pub struct ResidentsConfig {
     pub reports: reports::ReportsConfig,
     /// Initiatives and participatory budgeting.
     pub participation: participation::ParticipationConfig,
+    /// Panels: disclosure control of survey results, codes per request.
+    pub panels: panels::PanelsConfig,
+    /// Own-data requests (AVG inzage): the answer term.
+    pub inzage: inzage::InzageConfig,
 }

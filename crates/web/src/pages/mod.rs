@@ -236,6 +236,7 @@ impl PageError {
             AppError::NotFound(what) => (StatusCode::NOT_FOUND, format!("{}: {what}", ctx.t("Niet gevonden", "Not found"))),
             AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, m.clone()),
             AppError::Forbidden(m) => (StatusCode::FORBIDDEN, m.clone()),
+            AppError::Conflict(m) => (StatusCode::CONFLICT, m.clone()),
             AppError::NoData => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 ctx.t(
