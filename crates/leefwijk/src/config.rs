@@ -88,5 +88,6 @@ mod tests {
         assert_eq!(config.pressure, PressureConfig::default());
         assert_eq!(config.signals, leefwijk_app::signals::SignalsConfig::default());
         assert_eq!(config.mail, leefwijk_app::households::notify::MailSender::Log);
+        assert_eq!(config.residents, leefwijk_app::residents::ResidentsConfig::default());
     }
 }

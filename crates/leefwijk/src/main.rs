@@ -6,6 +6,7 @@ mod config;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use config::FileConfig;
+use leefwijk_app::households::notify::MailSender;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use leefwijk_app::access::identity;
 use leefwijk_app::access::keys::KeyRing;
@@ -145,6 +146,7 @@ struct Settings {
     file: FileConfig,
     database_url: String,
     keys_dir: PathBuf,
+    data_dir: PathBuf,
 }
 
 fn settings(cli: &Cli) -> Result<Settings> {
@@ -153,7 +155,7 @@ fn settings(cli: &Cli) -> Result<Settings> {
         cli.data_dir.clone().or_else(|| file.data_dir.clone()).unwrap_or_else(|| PathBuf::from("leefwijk-data"));
     let database_url = config::database_url(cli.database_url.clone().or_else(|| file.database_url.clone()), &data_dir)?;
     let keys_dir = cli.keys_dir.clone().unwrap_or_else(|| data_dir.join("keys"));
-    Ok(Settings { file, database_url, keys_dir })
+    Ok(Settings { file, database_url, keys_dir, data_dir })
 }
 
 fn open_keys(dir: &Path) -> Result<KeyRing> {
@@ -402,10 +404,18 @@ async fn serve(settings: Settings, listen: Option<String>, demo: bool) -> Result
     let public_url = settings.file.public_url.clone().unwrap_or_else(|| format!("http://{listen}"));
     let oidc = leefwijk_app::access::oidc::Oidc::new(settings.file.oidc.clone(), &public_url)
         .context("the [[oidc]] configuration is invalid")?;
+    let mut mail = settings.file.mail.clone();
+    if demo && mail == MailSender::Log {
+        // The demo has no mail relay: residents' verification codes and notices go to a
+        // file in the data directory, so that voting and supporting can be tried out.
+        let path = settings.data_dir.join("demo-mail.jsonl");
+        println!("Demo e-mail (residents' verification codes, notices) is written to {}.", path.display());
+        mail = MailSender::File { path };
+    }
     let app = App::new(store.clone(), settings.file.pressure.clone(), keys)
         .with_oidc(oidc)
         .with_signals(settings.file.signals.clone())
-        .with_mail(settings.file.mail.clone())
+        .with_mail(mail)
         .with_residents(settings.file.residents.clone());
     if demo {
         let n = leefwijk_app::demo::load_signals(&app).await?;
