@@ -17,7 +17,25 @@ fn key_error(e: super::keys::KeyError) -> AppError {
 }
 
 pub(crate) fn seal(key: &[u8], plain: &str) -> Result<String, AppError> {
-    let cipher = Aes256Gcm::new_from_slice(key).map_err(|e| AppError::Internal(e.to_string()))?;
+    Sealer::new(key)?.seal(plain)
+}
+
+/// One tenant's vault cipher, for sealing many values (a signal batch) without expanding
+/// the AES key for each one.
+pub(crate) struct Sealer(Aes256Gcm);
+
+impl Sealer {
+    pub(crate) fn new(key: &[u8]) -> Result<Sealer, AppError> {
+        Ok(Sealer(Aes256Gcm::new_from_slice(key).map_err(|e| AppError::Internal(e.to_string()))?))
+    }
+
+    /// Seals with a fresh random nonce: hex(nonce ‖ ciphertext).
+    pub(crate) fn seal(&self, plain: &str) -> Result<String, AppError> {
+        seal_with(&self.0, plain)
+    }
+}
+
+fn seal_with(cipher: &Aes256Gcm, plain: &str) -> Result<String, AppError> {
     let mut nonce = [0u8; 12];
     getrandom::getrandom(&mut nonce).map_err(|e| AppError::Internal(e.to_string()))?;
     let sealed =

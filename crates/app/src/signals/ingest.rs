@@ -4,7 +4,8 @@
 //! An idempotency key makes a retry return the stored batch instead of a second copy.
 
 use super::intake::{RowError, MAX_ROWS};
-use super::{vault_seal, SignalsConfig};
+use super::SignalsConfig;
+use crate::access::vault::Sealer;
 use crate::access::gate::{pass_all, Actor, Denied, Request};
 use crate::{App, AppError};
 use leefwijk_domain::access::covenant::{Action, Covenant, DataCategory, Purpose};
@@ -307,7 +308,9 @@ pub async fn ingest(
         }
     }
     let rules = routing_rules(app, &tenant).await?;
-    let vault_key = app.keys.vault_key(&tenant).map_err(key_error)?;
+    let sealer = Sealer::new(&app.keys.vault_key(&tenant).map_err(key_error)?)?;
+    // The deadline depends only on kind, crisis and today: computed once per pair.
+    let mut deadlines: HashMap<(SignalKind, bool), Date> = HashMap::new();
     let pseudonym_key_id = app.keys.pseudonym_key(&tenant, Purpose::EarlySignalling).map_err(key_error)?.id;
 
     let mut new_cases: BTreeMap<(String, i32, u32), CaseRecord> = BTreeMap::new();
@@ -323,8 +326,11 @@ pub async fn ingest(
         let prior = prior_of.get(household).map(Vec::as_slice).unwrap_or(&[]);
         for a in assign(prior, &household_facts) {
             let row = &rows[indices[a.index]];
-            let due =
-                (!a.classification.repeat).then(|| config.deadlines.due(row.signal.kind, row.signal.crisis, today));
+            let due = (!a.classification.repeat).then(|| {
+                *deadlines
+                    .entry((row.signal.kind, row.signal.crisis))
+                    .or_insert_with(|| config.deadlines.due(row.signal.kind, row.signal.crisis, today))
+            });
             let case_id = match &a.target {
                 Target::Existing(id) => {
                     let entry = touched.entry(id.clone()).or_insert_with(|| (Vec::new(), None));
@@ -369,7 +375,7 @@ pub async fn ingest(
                     case.signal_count += 1;
                     if case.sealed_address.is_none() {
                         if let Some(address) = &row.signal.address {
-                            case.sealed_address = Some(vault_seal(&vault_key, &address.display())?);
+                            case.sealed_address = Some(sealer.seal(&address.display())?);
                         }
                     }
                     new_case_facts.entry(case.id.clone()).or_default().push(row.facts.clone());
@@ -380,7 +386,7 @@ pub async fn ingest(
                 repeats += 1;
             }
             if let (true, Some(person), Some(bsn)) = (keep_identity, &row.person, &row.signal.bsn) {
-                vault.push((person.clone(), pseudonym_key_id.clone(), vault_seal(&vault_key, &bsn.expose())?));
+                vault.push((person.clone(), pseudonym_key_id.clone(), sealer.seal(&bsn.expose())?));
             }
             signals.push(SignalRecord {
                 id: uuid::Uuid::now_v7().to_string(),

@@ -48,10 +48,6 @@ impl SignalsConfig {
     }
 }
 
-pub(crate) fn vault_seal(key: &[u8], plain: &str) -> Result<String, AppError> {
-    crate::access::vault::seal(key, plain)
-}
-
 pub(crate) fn vault_open(key: &[u8], sealed: &str) -> Result<String, AppError> {
     crate::access::vault::open(key, sealed)
 }
