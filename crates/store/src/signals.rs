@@ -575,7 +575,10 @@ impl StoreTx {
             let mut q = sqlx::query(&sql);
             for case in chunk {
                 if case.tenant_id != tenant {
-                    return Err(crate::StoreError::Forbidden(format!("case {} is not of collaboration {tenant}", case.id)));
+                    return Err(crate::StoreError::Forbidden(format!(
+                        "case {} is not of collaboration {tenant}",
+                        case.id
+                    )));
                 }
                 q = q.bind(case.id.clone()).bind(case.due_on.clone()).bind(case.priority).bind(case.signal_count);
             }

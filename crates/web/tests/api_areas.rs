@@ -325,7 +325,8 @@ async fn openapi_document_is_committed_and_current() {
             let reply = call(&r, m, &uri, None).await;
             let expected = if secured { StatusCode::UNAUTHORIZED } else { StatusCode::OK };
             // A made-up {id} or {token} is not found by the handler: the route exists, the record does not.
-            if !secured && (path.contains("{id}") || path.contains("{token}")) && reply.status == StatusCode::NOT_FOUND {
+            if !secured && (path.contains("{id}") || path.contains("{token}")) && reply.status == StatusCode::NOT_FOUND
+            {
                 assert!(!reply.body.contains("There is no API resource"), "{method} {path}: {}", reply.body);
                 continue;
             }

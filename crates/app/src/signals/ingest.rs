@@ -5,8 +5,8 @@
 
 use super::intake::{RowError, MAX_ROWS};
 use super::SignalsConfig;
-use crate::access::vault::Sealer;
 use crate::access::gate::{pass_all, Actor, Denied, Request};
+use crate::access::vault::Sealer;
 use crate::{App, AppError};
 use leefwijk_domain::access::covenant::{Action, Covenant, DataCategory, Purpose};
 use leefwijk_domain::calendar::Date;

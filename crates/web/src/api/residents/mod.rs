@@ -13,7 +13,9 @@ use utoipa::OpenApi;
 pub fn routes() -> Router<App> {
     neighbourhood::routes()
         .merge(reports::routes())
-        .merge(participation::routes()).merge(panels::routes()).merge(inzage::routes())
+        .merge(participation::routes())
+        .merge(panels::routes())
+        .merge(inzage::routes())
 }
 
 /// The OpenAPI paths of all residents' parts, merged into the API's document.
