@@ -8,6 +8,7 @@ import { expectNoViolations } from '../lib/axe.mjs';
 import { newPage } from '../lib/browser.mjs';
 import { gotoExpect, TEST_TIMEOUT_MS, useAppAndBrowser } from '../lib/fixture.mjs';
 import { assertNoHorizontalScroll, PHONE } from '../lib/layout.mjs';
+import { signIn } from '../lib/session.mjs';
 
 const env = useAppAndBrowser();
 
@@ -55,3 +56,32 @@ for (const [label, options] of [
     }
   });
 }
+
+test('an administrator routes reports to an organisation on a page', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const { context, page } = await newPage(env.browser, env.baseURL);
+  try {
+    await signIn(page, 'beheer');
+    await gotoExpect(page, '/beheer');
+    await page.locator('#report-routing-link').click();
+    await page.waitForURL(/\/beheer\/meldingen-routering$/);
+    await expectNoViolations(page, '/beheer/meldingen-routering');
+    const before = await page.locator('#report-routing tbody tr').count();
+
+    // A mistyped area code is explained and kept.
+    await page.getByLabel('Gebiedscode (GM, WK of BU)').fill('WK99');
+    await page.getByRole('button', { name: 'Toevoegen' }).click();
+    await page.locator('#routing-error').waitFor();
+    assert.equal(await page.getByLabel('Gebiedscode (GM, WK of BU)').inputValue(), 'WK99');
+    await expectNoViolations(page, 'routing with an error');
+
+    await page.getByLabel('Gebiedscode (GM, WK of BU)').fill('WK990102');
+    await page.getByLabel('Soort melding').selectOption('groen');
+    await page.getByLabel('Organisatie').selectOption('wv-corporatie');
+    await page.getByRole('button', { name: 'Toevoegen' }).click();
+    await page.waitForURL(/\/beheer\/meldingen-routering$/);
+    assert.equal(await page.locator('#report-routing tbody tr').count(), before + 1);
+    assert.match(await page.locator('#report-routing').textContent(), /WK990102/);
+  } finally {
+    await context.close();
+  }
+});

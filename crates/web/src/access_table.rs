@@ -76,6 +76,7 @@ pub fn rules() -> impl Iterator<Item = &'static Rule> {
         .iter()
         .chain(r::neighbourhood::RULES)
         .chain(r::reports::RULES)
+        .chain(r::report_routing::RULES)
         .chain(r::participation::RULES)
         .chain(r::panels::RULES)
         .chain(r::inzage::RULES)

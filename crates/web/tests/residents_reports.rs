@@ -583,10 +583,9 @@ async fn rate_limit_on_the_public_form() {
 async fn demo_reports_show_overdue_on_the_team_list() {
     for url in backend_urls() {
         let app = demo_app(&url).await;
-        // The reports' part loads first; a later part's failure does not undo it.
-        let _ = leefwijk_app::demo::load_residents(&app).await;
+        leefwijk_app::demo::load_residents(&app).await.expect("the residents' demo loads");
         assert_eq!(app.store.report_count(leefwijk_app::demo::DEMO_TENANT).await.expect("count"), 25);
-        let _ = leefwijk_app::demo::load_residents(&app).await;
+        leefwijk_app::demo::load_residents(&app).await.expect("and loads again without error");
         assert_eq!(app.store.report_count(leefwijk_app::demo::DEMO_TENANT).await.expect("count"), 25, "loaded once");
         let r = leefwijk_web::router(app.clone());
         let beleid = login(&r, "beleid").await;
@@ -663,5 +662,72 @@ async fn administrators_manage_report_routing() {
         let beleid = login(&r, "beleid").await;
         let refused = send(&r, Method::GET, "/api/v1/report-routing", &[("cookie", &beleid.cookie())], None).await;
         assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    }
+}
+
+#[tokio::test]
+async fn an_administrator_routes_reports_by_area_and_category_on_a_page() {
+    for url in backend_urls() {
+        let app = demo_app(&url).await;
+        leefwijk_app::demo::load_residents(&app).await.expect("demo");
+        let r = leefwijk_web::router(app.clone());
+        let beheer = login(&r, "beheer").await;
+        let page = beheer.get(&r, "/beheer/meldingen-routering").await;
+        assert_eq!(page.status, StatusCode::OK, "{url}: {}", page.body);
+        assert!(page.body.contains("GM9901"), "the demo's rules are listed");
+        let before = app.store.report_routes(leefwijk_app::demo::DEMO_TENANT).await.expect("routes").len();
+
+        // A wrong area code is named, and what was typed stays in the form.
+        let wrong = beheer
+            .post(
+                &r,
+                "/beheer/meldingen-routering",
+                &[("area_code", "XX12"), ("category", "groen"), ("organisation_id", "wv-gemeente")],
+            )
+            .await;
+        assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY, "{url}: {}", wrong.body);
+        assert!(wrong.body.contains("id=\"routing-error\"") && wrong.body.contains("value=\"XX12\""));
+        let foreign = beheer
+            .post(
+                &r,
+                "/beheer/meldingen-routering",
+                &[("area_code", "WK990102"), ("category", ""), ("organisation_id", "dh-gemeente")],
+            )
+            .await;
+        assert_eq!(foreign.status, StatusCode::UNPROCESSABLE_ENTITY, "{url}: another collaboration's organisation");
+
+        // Green space in WK990102 goes to the corporation from now on; then the rule is removed.
+        let added = beheer
+            .post(
+                &r,
+                "/beheer/meldingen-routering",
+                &[("area_code", "WK990102"), ("category", "groen"), ("organisation_id", "wv-corporatie")],
+            )
+            .await;
+        assert_eq!(added.status, StatusCode::SEE_OTHER, "{url}: {}", added.body);
+        let rules = app.store.report_routes(leefwijk_app::demo::DEMO_TENANT).await.expect("routes");
+        assert_eq!(rules.len(), before + 1);
+        let rule =
+            rules.iter().find(|x| x.area_code == "WK990102" && x.category.as_deref() == Some("groen")).expect("rule");
+        assert_eq!(rule.organisation_id, "wv-corporatie");
+        let routed =
+            leefwijk_app::residents::reports::route(&app, "BU99010203", "groen").await.expect("route").expect("a rule");
+        assert_eq!(routed.organisation_id, "wv-corporatie", "{url}: the wijk rule for the category wins");
+        let removed = beheer.post(&r, &format!("/beheer/meldingen-routering/{}/verwijderen", rule.id), &[]).await;
+        assert_eq!(removed.status, StatusCode::SEE_OTHER, "{url}: {}", removed.body);
+        assert_eq!(app.store.report_routes(leefwijk_app::demo::DEMO_TENANT).await.expect("routes").len(), before);
+
+        // Only administrators, and only with the form's token.
+        let corporatie = login(&r, "corporatie").await;
+        assert_eq!(corporatie.get(&r, "/beheer/meldingen-routering").await.status, StatusCode::FORBIDDEN);
+        let forged = send(
+            &r,
+            Method::POST,
+            "/beheer/meldingen-routering",
+            &[("cookie", &beheer.cookie()), ("content-type", "application/x-www-form-urlencoded")],
+            Some(form(&[("area_code", "WK990102"), ("organisation_id", "wv-gemeente")])),
+        )
+        .await;
+        assert_eq!(forged.status, StatusCode::FORBIDDEN, "{url}: no CSRF token");
     }
 }

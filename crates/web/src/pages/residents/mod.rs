@@ -5,6 +5,7 @@ pub mod inzage;
 pub mod neighbourhood;
 pub mod panels;
 pub mod participation;
+pub mod report_routing;
 pub mod reports;
 
 use axum::Router;
@@ -13,6 +14,7 @@ use leefwijk_app::App;
 pub fn routes() -> Router<App> {
     neighbourhood::routes()
         .merge(reports::routes())
+        .merge(report_routing::routes())
         .merge(participation::routes())
         .merge(panels::routes())
         .merge(inzage::routes())
