@@ -347,3 +347,58 @@ async fn public_forms_are_rate_limited_and_size_capped() {
         assert_eq!(page.status, StatusCode::BAD_REQUEST);
     }
 }
+
+#[tokio::test]
+async fn the_term_is_extended_once_by_two_months_within_the_first_term() {
+    use leefwijk_app::signals::SignalsConfig;
+    use leefwijk_domain::calendar::Date;
+    let on = |day: &str| SignalsConfig { fixed_today: Some(Date::parse(day).expect("date")), ..Default::default() };
+    for url in backend_urls() {
+        let base = demo_app(&url).await;
+        let app = base.clone().with_signals(on("2026-01-31"));
+        let r = leefwijk_web::router(app.clone());
+        let privacy = login(&r, "privacy").await;
+        let filed = request(
+            &r,
+            json!({"tenant": DEMO_TENANT, "bsn": fictional_bsn(5), "name": "Vijf", "email": "vijf@example.org"}),
+        )
+        .await;
+        assert_eq!(filed.status, StatusCode::CREATED, "{url}: {}", filed.body);
+        assert_eq!(filed.json()["due_on"], "2026-02-28", "one month, cut to the month's last day");
+        let id = filed.json()["reference"].as_str().expect("ref").to_string();
+
+        let no_reason = take_step(&r, &privacy, &id, json!({"step": "extend"})).await;
+        assert_eq!(no_reason.status, StatusCode::BAD_REQUEST, "{url}: the reason is required");
+        let extended =
+            take_step(&r, &privacy, &id, json!({"step": "extend", "note": "Gegevens bij vijf organisaties"})).await;
+        assert_eq!(extended.status, StatusCode::OK, "{url}: {}", extended.body);
+        assert_eq!(extended.json()["status"], "received", "the status stays");
+        let detail = privacy.get(&r, &format!("/api/v1/access-requests/{id}")).await.json();
+        assert_eq!(detail["row"]["due_on"], "2026-04-30", "{url}: received + 1 + 2 months: {detail}");
+        let again = take_step(&r, &privacy, &id, json!({"step": "extend", "note": "nog eens"})).await;
+        assert_eq!(again.status, StatusCode::CONFLICT, "{url}: only once");
+        let steps = app.store.access_request_steps(&id).await.expect("steps");
+        assert_eq!(steps.iter().filter(|s| s.step == "extend").count(), 1);
+        let audit = app
+            .store
+            .audit_search(&AuditFilter { tenant: Some(DEMO_TENANT.to_string()), limit: 1000, ..AuditFilter::default() })
+            .await
+            .expect("audit")
+            .into_iter()
+            .any(|e| e.rule.contains("verlengd tot 2026-04-30"));
+        assert!(audit, "{url}: the extension is audited");
+
+        // Past the first term an extension is too late.
+        let late_filed = request(
+            &r,
+            json!({"tenant": DEMO_TENANT, "bsn": fictional_bsn(6), "name": "Zes", "email": "zes@example.org"}),
+        )
+        .await;
+        let late_id = late_filed.json()["reference"].as_str().expect("ref").to_string();
+        let later = leefwijk_web::router(base.clone().with_signals(on("2026-03-02")));
+        let privacy_later = login(&later, "privacy").await;
+        let late = take_step(&later, &privacy_later, &late_id, json!({"step": "extend", "note": "drukte"})).await;
+        assert_eq!(late.status, StatusCode::CONFLICT, "{url}: {}", late.body);
+        assert!(late.json()["detail"].as_str().is_some_and(|d| d.contains("within the first term")));
+    }
+}

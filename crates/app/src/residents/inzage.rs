@@ -358,7 +358,8 @@ pub async fn detail(app: &App, user: &User, id: &str) -> Result<RequestDetail, A
 /// A step the officer takes.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct StepInput {
-    /// "verify_identity", "export", "answer" or "refuse".
+    /// "verify_identity", "export", "answer", "refuse" or "extend" (the term, once, by two
+    /// months).
     pub step: String,
     /// How identity was verified, how the answer was sent, or why the request is refused.
     #[serde(default)]
@@ -369,12 +370,57 @@ pub struct StepInput {
     pub bsn_on_id: String,
 }
 
+/// How many months art. 12(3) GDPR allows the term to be extended by.
+pub const EXTENSION_MONTHS: u32 = 2;
+
+/// Extends the term once by two months (art. 12(3) GDPR: where necessary, given the
+/// complexity and number of requests; the resident must be told, with the reasons, within
+/// the first term). Only before the original due date, with the reason as the note.
+async fn extend(app: &App, user: &User, r: &AccessRequestRecord, note: &str) -> Result<String, AppError> {
+    if note.is_empty() {
+        return Err(bad("note: give the reason for the extension; the resident must be told it within the first term"));
+    }
+    if is_closed(&r.status) {
+        return Err(AppError::Conflict(format!("a request with status '{}' is closed", r.status)));
+    }
+    let steps = app.store.access_request_steps(&r.id).await?;
+    if steps.iter().any(|s| s.step == "extend") {
+        return Err(AppError::Conflict("the term was already extended once; it cannot be extended again".into()));
+    }
+    let today = app.signals.today();
+    let due = Date::parse(&r.due_on).map_err(|e| AppError::Internal(format!("stored due date: {e}")))?;
+    if today > due {
+        return Err(AppError::Conflict(format!(
+            "the term ended on {due}: an extension must be decided and told to the resident within the first term"
+        )));
+    }
+    let received = Date::parse(&r.received_on).map_err(|e| AppError::Internal(format!("stored date: {e}")))?;
+    let new_due = due_date(received, app.residents.inzage.term_months + EXTENSION_MONTHS);
+    let mut tx = app.store.begin().await?;
+    let rule = format!("AVG art. 12 lid 3: termijn van verzoek {} verlengd tot {new_due}", r.id);
+    tx.append_audit(
+        audit_entry(&user.tenant_id, &user.id, &user.organisation_id, "write", "access_request", &subject_of(r)?, rule),
+        app.keys.audit(),
+    )
+    .await?;
+    let now = crate::access::identity::now_ms();
+    if !tx.extend_access_request(&r.id, &r.status, &new_due.to_string(), note, &user.id, now).await? {
+        tx.rollback().await?;
+        return Err(AppError::Conflict("the request changed meanwhile; reload and try again".into()));
+    }
+    tx.commit().await?;
+    Ok(r.status.clone())
+}
+
 /// Takes a step; returns the new status.
 pub async fn step(app: &App, user: &User, id: &str, input: &StepInput) -> Result<String, AppError> {
     let r = owned(app, user, id).await?;
     let note = input.note.trim();
     if note.chars().count() > MAX_NOTE {
         return Err(bad(format!("note: at most {MAX_NOTE} characters")));
+    }
+    if input.step.trim() == "extend" {
+        return extend(app, user, &r, note).await;
     }
     let (from, to): (&[&str], &str) = match input.step.trim() {
         "verify_identity" => {
@@ -398,7 +444,7 @@ pub async fn step(app: &App, user: &User, id: &str, input: &StepInput) -> Result
             }
             (&["received", "identity_verified", "export_ready"], "refused")
         }
-        _ => return Err(bad("step: choose verify_identity, export, answer or refuse")),
+        _ => return Err(bad("step: choose verify_identity, export, answer, refuse or extend")),
     };
     if !from.contains(&r.status.as_str()) {
         return Err(AppError::Conflict(format!(

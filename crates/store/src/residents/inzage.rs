@@ -418,6 +418,40 @@ impl StoreTx {
 
     /// Records a step of a request and its new status, in the transaction that audits it.
     #[allow(clippy::too_many_arguments)]
+    /// Moves a request's due date (an extension of the term) and records the step; false
+    /// when the request is no longer in `status`.
+    pub async fn extend_access_request(
+        &mut self,
+        id: &str,
+        status: &str,
+        due_on: &str,
+        note: &str,
+        actor: &str,
+        now: i64,
+    ) -> Result<bool> {
+        let done = sqlx::query("UPDATE access_requests SET due_on = $1, updated_at = $2 WHERE id = $3 AND status = $4")
+            .bind(due_on.to_string())
+            .bind(now)
+            .bind(id.to_string())
+            .bind(status.to_string())
+            .execute(&mut *self.tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        sqlx::query(
+            "INSERT INTO access_request_steps (request_id, at_ms, step, note, actor_id) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id.to_string())
+        .bind(now)
+        .bind("extend".to_string())
+        .bind(note.to_string())
+        .bind(actor.to_string())
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(true)
+    }
+
     pub async fn access_request_step(
         &mut self,
         id: &str,
