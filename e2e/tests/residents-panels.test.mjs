@@ -140,3 +140,24 @@ test("the privacy officer's inzage pages pass axe and show the overdue request",
     await context.close();
   }
 });
+
+test('policy staff manage panels and read the open answers of a survey', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const { context, page } = await newPage(env.browser, env.baseURL);
+  try {
+    await signIn(page, 'beleid');
+    await gotoExpect(page, '/panelbeheer');
+    await expectNoViolations(page, '/panelbeheer');
+    // The residents' survey of the demo has 24 responses: its open answers are shown.
+    await page.getByRole('link', { name: /open antwoorden .*Wijkerveen|open antwoorden/ }).first().click();
+    await page.waitForURL(/\/open-antwoorden$/);
+    await expectNoViolations(page, 'open answers');
+    const count = Number(await page.locator('#responses').textContent());
+    if (count >= 10) {
+      assert.ok((await page.locator('.open-answers li').count()) > 0, 'answers listed');
+    } else {
+      assert.equal(await page.locator('#open-hidden').count(), 1, 'hidden below the threshold');
+    }
+  } finally {
+    await context.close();
+  }
+});

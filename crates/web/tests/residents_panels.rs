@@ -328,3 +328,56 @@ async fn demo_panels_show_some_results_and_hide_others() {
         assert!(none.is_empty());
     }
 }
+
+#[tokio::test]
+async fn owners_read_open_answers_once_enough_responses_are_in_audited() {
+    for url in backend_urls() {
+        let app = demo_app(&url).await;
+        leefwijk_app::demo::load_programme(&app).await.expect("programme");
+        leefwijk_app::demo::load_residents(&app).await.expect("residents demo");
+        let r = leefwijk_web::router(app.clone());
+        let open = send(&r, Method::GET, "/api/v1/surveys", &[], None).await.json();
+        let ids: Vec<String> =
+            open.as_array().expect("list").iter().map(|s| s["id"].as_str().expect("id").to_string()).collect();
+        let beleid = login(&r, "beleid").await;
+        let mut seen = Vec::new();
+        for id in &ids {
+            let view = beleid.get(&r, &format!("/api/v1/surveys/{id}/open-answers")).await;
+            assert_eq!(view.status, StatusCode::OK, "{url}: {}", view.body);
+            seen.push(view.json());
+        }
+        // The residents' survey (24 responses) shows its six open answers, sorted; the
+        // experts' survey (4 responses) keeps them hidden.
+        let residents = seen.iter().find(|v| v["responses"] == 24).expect("residents' survey");
+        let answers = residents["questions"][0]["answers"].as_array().expect("answers");
+        assert_eq!(answers.len(), 6, "{url}: {residents}");
+        assert_eq!(residents["questions"][0]["question"], "Wat moet beter?");
+        let experts = seen.iter().find(|v| v["responses"] == 4).expect("experts' survey");
+        assert_eq!(experts["questions"].as_array().map(Vec::len), Some(0), "{url}: fewer than 10 responses");
+        let residents_id = residents["survey_id"].as_str().expect("id");
+        let page = beleid.get(&r, &format!("/enquete/{residents_id}/open-antwoorden")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("Meer verlichting bij het speelveld"));
+
+        // Every shown read is audited; other roles and collaborations do not get them.
+        let audited = app
+            .store
+            .audit_search(&leefwijk_app::AuditFilter {
+                tenant: Some(leefwijk_app::demo::DEMO_TENANT.into()),
+                subject: Some(format!("survey:{residents_id}")),
+                limit: 100,
+                ..Default::default()
+            })
+            .await
+            .expect("audit");
+        assert_eq!(audited.iter().filter(|e| e.action == "read").count(), 2, "{url}: API and page");
+        let corporatie = login(&r, "corporatie").await;
+        let refused = corporatie.get(&r, &format!("/api/v1/surveys/{residents_id}/open-answers")).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN);
+        let other = login(&r, "beheer-dijkhoven").await;
+        let foreign = other.get(&r, &format!("/api/v1/surveys/{residents_id}/open-answers")).await;
+        assert_eq!(foreign.status, StatusCode::NOT_FOUND, "{url}: another collaboration's survey");
+        let anonymous = send(&r, Method::GET, &format!("/api/v1/surveys/{residents_id}/open-answers"), &[], None).await;
+        assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    }
+}

@@ -561,3 +561,65 @@ mod tests {
         assert!(!areas_overlap("", "BU99010101"));
     }
 }
+
+/// The open-text answers to one question, for the survey's owners.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct OpenAnswers {
+    pub question: String,
+    /// Sorted alphabetically, each question on its own: no order links one respondent's
+    /// answers across questions.
+    pub answers: Vec<String>,
+}
+
+/// What policy staff may read of the free text residents wrote.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct OpenAnswersView {
+    pub survey_id: String,
+    pub title: String,
+    pub responses: i64,
+    /// The texts are shown from this many responses on: with fewer, staff who handed out
+    /// the invitation codes could tell who wrote what.
+    pub shown_from: u64,
+    /// Empty while hidden.
+    pub questions: Vec<OpenAnswers>,
+}
+
+/// The open-text answers of a survey of the user's own collaboration (policy staff and
+/// administrators). Free text may hold personal details, so every read is audited.
+pub async fn open_answers(app: &App, user: &User, survey_id: &str) -> Result<OpenAnswersView, AppError> {
+    let survey = owned_survey(app, user, survey_id).await?;
+    let responses = app.store.response_count(&survey.id).await?;
+    let shown_from = config(app).disclosure.min_cell;
+    let mut questions = Vec::new();
+    if u64::try_from(responses).unwrap_or(0) >= shown_from {
+        let answers = app.store.survey_answers(&survey.id).await?;
+        for (q, def) in form_questions(app.store.questions(&survey.id).await?)? {
+            if def.kind != QuestionKind::OpenText {
+                continue;
+            }
+            let mut texts: Vec<String> =
+                answers.iter().filter(|(qid, _)| *qid == q.id).map(|(_, v)| v.clone()).collect();
+            texts.sort();
+            questions.push(OpenAnswers { question: q.text, answers: texts });
+        }
+        let entry = leefwijk_domain::access::audit_chain::AuditEntry {
+            seq: 0,
+            at_ms: crate::access::identity::now_ms(),
+            tenant: user.tenant_id.clone(),
+            actor: user.id.clone(),
+            organisation: user.organisation_id.clone(),
+            purpose: "panels".into(),
+            action: "read".into(),
+            category: "survey_text".into(),
+            subject: format!("survey:{}", survey.id),
+            outcome: "allow".into(),
+            rule: format!("open answers of survey {} read by its owners ({responses} responses)", survey.id),
+            prev_hash: String::new(),
+            hash: String::new(),
+        };
+        let mut tx = app.store.begin().await?;
+        tx.append_audit(entry, app.keys.audit()).await?;
+        tx.commit().await?;
+    }
+    Ok(OpenAnswersView { survey_id: survey.id, title: survey.title, responses, shown_from, questions })
+}

@@ -21,7 +21,7 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(surveys, survey, respond, results, create_panel, create_survey, add_question, set_status, codes),
+    paths(surveys, survey, respond, results, open_answers, create_panel, create_survey, add_question, set_status, codes),
     tags((name = "residents", description = "Residents: neighbourhood pages, reports, participation, panels and own data"))
 )]
 pub struct Doc;
@@ -32,6 +32,7 @@ pub fn routes() -> Router<App> {
         .route("/surveys/{id}", get(survey))
         .route("/surveys/{id}/responses", post(respond))
         .route("/surveys/{id}/results", get(results))
+        .route("/surveys/{id}/open-answers", get(open_answers))
         .route("/surveys/{id}/questions", post(add_question))
         .route("/surveys/{id}/status", post(set_status))
         .route("/surveys/{id}/codes", post(codes))
@@ -114,6 +115,21 @@ pub(crate) fn field_problem(errors: &[FieldError]) -> Problem {
         (status = 404, description = "No such survey", body = Problem, content_type = "application/problem+json")))]
 async fn results(State(app): State<App>, Path(id): Path<String>) -> Result<Response, Problem> {
     Ok(json(&panels::results(&app, &id).await?))
+}
+
+/// The open-text answers of an own survey (policy staff), each question's answers sorted
+/// on their own; hidden below the disclosure threshold of responses; every read audited.
+#[utoipa::path(get, path = "/api/v1/surveys/{id}/open-answers", tag = "residents",
+    params(("id" = String, Path, description = "Survey id")),
+    security(("session" = [])),
+    responses((status = 200, description = "Open answers", body = panels::OpenAnswersView),
+        (status = 404, description = "No such survey of your collaboration", body = Problem, content_type = "application/problem+json")))]
+async fn open_answers(
+    State(app): State<App>,
+    Extension(me): Extension<SignedIn>,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    Ok(json(&panels::open_answers(&app, &me.user, &id).await?))
 }
 
 /// Creates a panel (policy staff).

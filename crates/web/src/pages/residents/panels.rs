@@ -29,6 +29,7 @@ pub static RULES: &[Rule] = &[
     scoped("POST", "/enquete/{id}/vragen", POLICY),
     scoped("POST", "/enquete/{id}/status", POLICY),
     scoped("POST", "/enquete/{id}/codes", POLICY),
+    scoped("GET", "/enquete/{id}/open-antwoorden", POLICY),
     // API (see api::residents::panels).
     public("GET", "/api/v1/surveys"),
     public("GET", "/api/v1/surveys/{id}"),
@@ -39,6 +40,7 @@ pub static RULES: &[Rule] = &[
     scoped("POST", "/api/v1/surveys/{id}/questions", POLICY),
     scoped("POST", "/api/v1/surveys/{id}/status", POLICY),
     scoped("POST", "/api/v1/surveys/{id}/codes", POLICY),
+    scoped("GET", "/api/v1/surveys/{id}/open-answers", POLICY),
 ];
 
 pub fn routes() -> Router<App> {
@@ -52,6 +54,7 @@ pub fn routes() -> Router<App> {
         .route("/enquete/{id}/vragen", post(add_question))
         .route("/enquete/{id}/status", post(set_status))
         .route("/enquete/{id}/codes", post(codes))
+        .route("/enquete/{id}/open-antwoorden", get(open_answers))
 }
 
 /// An application error as a page; a conflict (closed survey, step out of order) is a 409
@@ -533,5 +536,25 @@ async fn codes(
     match panels::generate_codes(&app, &me.user, &id, n).await {
         Ok(codes) => render(&ctx, &CodesPage { ctx: ctx.clone(), survey_id: id, codes }),
         Err(e) => after(&app, &ctx, &me, Err(e)).await,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "residents_survey_open_answers.html")]
+struct OpenAnswersPage {
+    ctx: PageCtx,
+    view: leefwijk_app::residents::panels::OpenAnswersView,
+}
+
+/// The free text residents wrote, for the survey's owners (audited by the use case).
+async fn open_answers(
+    State(app): State<App>,
+    ctx: PageCtx,
+    Extension(me): Extension<SignedIn>,
+    Path(id): Path<String>,
+) -> Response {
+    match leefwijk_app::residents::panels::open_answers(&app, &me.user, &id).await {
+        Ok(view) => render(&ctx, &OpenAnswersPage { ctx: ctx.clone(), view }),
+        Err(e) => PageError::from_app(&ctx, e).into_response(),
     }
 }
