@@ -417,7 +417,6 @@ impl StoreTx {
     }
 
     /// Records a step of a request and its new status, in the transaction that audits it.
-    #[allow(clippy::too_many_arguments)]
     /// Moves a request's due date (an extension of the term) and records the step; false
     /// when the request is no longer in `status`.
     pub async fn extend_access_request(
@@ -452,6 +451,7 @@ impl StoreTx {
         Ok(true)
     }
 
+    #[allow(clippy::too_many_arguments)]
     pub async fn access_request_step(
         &mut self,
         id: &str,
