@@ -538,3 +538,69 @@ async fn public_forms_are_rate_limited() {
     .await;
     assert_ne!(page.status, StatusCode::TOO_MANY_REQUESTS, "each form has its own count");
 }
+
+#[tokio::test]
+async fn staff_add_projects_to_a_round_on_the_page_until_voting() {
+    for url in backend_urls() {
+        let app = demo_app(&url).await;
+        leefwijk_app::demo::load_residents(&app).await.expect("demo");
+        let r = leefwijk_web::router(app.clone());
+        let beleid = login(&r, "beleid").await;
+        let created = beleid
+            .post(
+                &r,
+                "/begrotingen",
+                &[
+                    ("name", "Buurtbudget Polderhof (test)"),
+                    ("description", "Test"),
+                    ("area_code", "WK990102"),
+                    ("budget_euros", "10000"),
+                    ("rule", "max_projects"),
+                    ("rule_value", "2"),
+                    ("programme_id", ""),
+                    ("projects", "Picknicktafels | 3000\nBuurtbibliotheek | 2000"),
+                ],
+            )
+            .await;
+        assert!(created.status.is_success() || created.status.is_redirection(), "{url}: {}", created.body);
+        let rounds = send(&r, Method::GET, "/api/v1/budget-rounds", &[], None).await.json();
+        let round = rounds
+            .as_array()
+            .and_then(|a| a.iter().find(|x| x["name"] == "Buurtbudget Polderhof (test)").cloned())
+            .expect("the new round");
+        let id = round["id"].as_str().expect("id").to_string();
+        let page = beleid.get(&r, "/begrotingen").await;
+        assert!(page.body.contains(&format!("action=\"/begroting/{id}/project\"")), "{url}: a project form for it");
+
+        let bad_cost = beleid
+            .post(&r, &format!("/begroting/{id}/project"), &[("title", "Bloembakken"), ("cost_euros", "veel")])
+            .await;
+        assert_eq!(bad_cost.status, StatusCode::BAD_REQUEST);
+        assert!(bad_cost.body.contains("hele euro"), "says what to type");
+        let added = beleid
+            .post(
+                &r,
+                &format!("/begroting/{id}/project"),
+                &[("title", "Bloembakken"), ("cost_euros", "1.500"), ("description", "Tien bakken")],
+            )
+            .await;
+        assert_eq!(added.status, StatusCode::OK, "{url}: {}", added.body);
+        assert!(added.body.contains("project toegevoegd"));
+        let after = send(&r, Method::GET, &format!("/api/v1/budget-rounds/{id}"), &[], None).await.json();
+        let projects = after["projects"].as_array().expect("projects");
+        assert_eq!(projects.len(), 3, "{url}: {after}");
+        assert!(projects.iter().any(|p| p["title"] == "Bloembakken" && p["cost_cents"] == 150_000), "{after}");
+
+        // Once voting starts the list is fixed.
+        for phase in ["assessment", "voting"] {
+            let moved = beleid.post(&r, &format!("/begroting/{id}/fase"), &[("to", phase)]).await;
+            assert_eq!(moved.status, StatusCode::OK, "{url}: {}", moved.body);
+        }
+        let page = beleid.get(&r, "/begrotingen").await;
+        assert!(!page.body.contains(&format!("action=\"/begroting/{id}/project\"")), "no form while voting");
+        let late =
+            beleid.post(&r, &format!("/begroting/{id}/project"), &[("title", "Laat"), ("cost_euros", "100")]).await;
+        assert_eq!(late.status, StatusCode::BAD_REQUEST, "{url}");
+        assert!(late.body.contains("before voting"), "{}", late.body);
+    }
+}

@@ -36,6 +36,7 @@ pub static RULES: &[Rule] = &[
     scoped("GET", "/begrotingen", POLICY),
     scoped("POST", "/begrotingen", POLICY),
     scoped("POST", "/begroting/{id}/fase", POLICY),
+    scoped("POST", "/begroting/{id}/project", POLICY),
     scoped("POST", "/begroting/{id}/overdragen", POLICY),
     scoped("POST", "/initiatief/{id}/beoordeling", POLICY),
     // API.
@@ -68,6 +69,7 @@ pub fn routes() -> Router<App> {
         .route("/begroting/{id}/uitslag", get(show_result))
         .route("/begrotingen", get(manage).post(create_round))
         .route("/begroting/{id}/fase", post(move_phase))
+        .route("/begroting/{id}/project", post(add_project))
         .route("/begroting/{id}/overdragen", post(hand_over))
 }
 
@@ -570,6 +572,11 @@ struct ManagePage {
 }
 
 impl ManagePage {
+    /// Rounds that still take projects (ideas or assessment phase).
+    fn open_for_projects(&self) -> Vec<&RoundView> {
+        self.rounds.iter().filter(|r| r.phase <= Phase::Assessment).collect()
+    }
+
     fn next_phase(&self, r: &RoundView) -> Option<(String, String)> {
         r.phase.next().map(|p| (p.code().to_string(), self.ctx.t(p.label_nl(), p.label_en()).to_string()))
     }
@@ -730,6 +737,60 @@ async fn hand_over(
                     "project(s) added to the area programme as interventions."
                 )
             );
+            manage_page(&app, ctx, &me, form, String::new(), notice).await
+        }
+        Err(e) => match user_message(&e) {
+            Some(m) => manage_page(&app, ctx, &me, form, m, String::new()).await,
+            None => app_error(&ctx, e),
+        },
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ProjectForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    cost_euros: String,
+    #[serde(default)]
+    initiative_id: String,
+}
+
+/// Adds a project to a round that is still in the ideas or assessment phase, optionally
+/// carrying out an assessed initiative.
+async fn add_project(
+    State(app): State<App>,
+    ctx: PageCtx,
+    Extension(me): Extension<SignedIn>,
+    Path(id): Path<String>,
+    Form(f): Form<ProjectForm>,
+) -> Response {
+    if let Err(r) = check_csrf(&ctx, &me.csrf, &f.csrf) {
+        return r;
+    }
+    // Another collaboration's round (or none) is not found, whatever the form holds.
+    if let Err(e) = part::owned_round(&app, &me.user, &id).await {
+        return app_error(&ctx, e);
+    }
+    let form = RoundForm { rule: "max_projects".into(), rule_value: "3".into(), ..Default::default() };
+    let Ok(cost_euros) = f.cost_euros.trim().replace('.', "").parse::<i64>() else {
+        let m = ctx.t("cost_euros: kosten in hele euro's, zoals 4500", "cost_euros: cost in whole euros, such as 4500");
+        return manage_page(&app, ctx.clone(), &me, form, m.to_string(), String::new()).await;
+    };
+    let project = NewProject {
+        title: f.title.clone(),
+        description: f.description.clone(),
+        cost_euros,
+        initiative_id: Some(f.initiative_id.trim().to_string()).filter(|i| !i.is_empty()),
+    };
+    match part::add_project(&app, &me.user, &id, &project).await {
+        Ok(r) => {
+            let notice =
+                format!("{}: {} {}", r.name, ctx.t("project toegevoegd", "project added"), project.title.trim());
             manage_page(&app, ctx, &me, form, String::new(), notice).await
         }
         Err(e) => match user_message(&e) {
