@@ -135,3 +135,30 @@ test('staff close a report; the reporter answers the satisfaction question once'
     await staff.context.close();
   }
 });
+
+test('on a phone a resident points at the spot on the map, then files the report', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const { context, page } = await newPage(env.browser, env.baseURL, PHONE_390);
+  try {
+    await gotoExpect(page, '/melden?gemeente=GM9901');
+    await expectNoViolations(page, '/melden with the map (phone)');
+    await assertNoHorizontalScroll(page, '/melden with the map');
+    const map = page.locator('#map');
+    const box = await map.boundingBox();
+    assert.equal(Math.round(box.width) - 2, 340, 'the map image (plus its 1px border) is never scaled: clicks are in its own pixels');
+
+    await page.getByLabel('Beschrijving').fill('Losliggende stoeptegels bij de bushalte (test)');
+    await map.click({ position: { x: Math.round(box.width * 0.4), y: Math.round(box.height * 0.5) } });
+    await page.locator('#map-picked').waitFor();
+    assert.match(await page.locator('#map-picked').textContent(), /Gekozen plek in buurt .*\(BU9901\d{4}\)/);
+    assert.equal(await page.getByLabel('Beschrijving').inputValue(), 'Losliggende stoeptegels bij de bushalte (test)');
+    assert.match(await page.locator('#lat').inputValue(), /^\d+\.\d{6}$/);
+    await expectNoViolations(page, '/melden after a map click (phone)');
+
+    await page.locator('#category').selectOption('verval.zwerfafval');
+    await page.locator('#report-submit').click();
+    await page.waitForURL(/\/melding\//);
+    assert.match(await page.locator('main').textContent(), /BU9901\d{4}/);
+  } finally {
+    await context.close();
+  }
+});

@@ -157,6 +157,17 @@ impl Projection {
         ((p[0] - self.bbox.min_x) * self.x_factor * self.scale, (self.bbox.max_y - p[1]) * self.scale)
     }
 
+    /// The source point under a point of the view box: the inverse of [`Projection::project`]
+    /// (a click on a map image back to map coordinates).
+    pub fn unproject(&self, x: f64, y: f64) -> Point {
+        [x / (self.x_factor * self.scale) + self.bbox.min_x, self.bbox.max_y - y / self.scale]
+    }
+
+    /// Whether the source coordinates are longitude/latitude (else metres, RD New).
+    pub fn is_geographic(&self) -> bool {
+        self.bbox.is_geographic()
+    }
+
     /// An SVG path `d` attribute for a shape, even-odd so holes stay holes.
     pub fn path(&self, shape: &Shape) -> String {
         let mut d = String::new();
@@ -174,6 +185,29 @@ impl Projection {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn unproject_inverts_project() {
+        for bbox in [
+            BBox { min_x: 4.8, min_y: 52.3, max_x: 5.0, max_y: 52.4 },
+            BBox { min_x: 120_000.0, min_y: 480_000.0, max_x: 125_000.0, max_y: 486_000.0 },
+        ] {
+            let p = Projection::fit(bbox, 600.0);
+            for point in [
+                [bbox.min_x, bbox.max_y],
+                [bbox.max_x, bbox.min_y],
+                [(bbox.min_x + bbox.max_x) / 2.0, bbox.min_y + 0.001],
+            ] {
+                let (x, y) = p.project(&point);
+                let back = p.unproject(x, y);
+                assert!(
+                    (back[0] - point[0]).abs() < 1e-9 && (back[1] - point[1]).abs() < 1e-9,
+                    "{point:?} -> {back:?}"
+                );
+            }
+        }
+    }
+
     use super::*;
 
     fn square_with_noise() -> Ring {

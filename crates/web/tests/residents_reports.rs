@@ -731,3 +731,92 @@ async fn an_administrator_routes_reports_by_area_and_category_on_a_page() {
         assert_eq!(forged.status, StatusCode::FORBIDDEN, "{url}: no CSRF token");
     }
 }
+
+/// The value of `name="…" … value="…"` of the first input with that name.
+fn input_value(body: &str, name: &str) -> String {
+    let start = body.find(&format!("name=\"{name}\"")).unwrap_or_else(|| panic!("no input {name}"));
+    let rest = &body[start..];
+    let v = rest.find("value=\"").expect("value") + 7;
+    rest[v..].split('"').next().unwrap_or_default().to_string()
+}
+
+fn attribute(body: &str, id: &str, attribute: &str) -> String {
+    let start = body.find(&format!("id=\"{id}\"")).unwrap_or_else(|| panic!("no element {id}"));
+    let tag = &body[body[..start].rfind('<').expect("tag")..];
+    let a = tag.find(&format!(" {attribute}=\"")).expect("attribute") + attribute.len() + 3;
+    tag[a..].split('"').next().unwrap_or_default().to_string()
+}
+
+#[tokio::test]
+async fn a_click_on_the_map_chooses_the_point_without_javascript() {
+    for url in backend_urls() {
+        let app = demo_app(&url).await;
+        setup(&app).await;
+        let r = leefwijk_web::router(app.clone());
+
+        // Without a municipality the form offers the maps of those that take reports.
+        let plain = send(&r, Method::GET, "/melden", &[], None).await;
+        assert!(plain.body.contains("href=\"/melden?gemeente=GM9901\""), "{url}: {}", plain.body);
+        let form_page = send(&r, Method::GET, "/melden?gemeente=GM9901", &[], None).await;
+        assert_eq!(form_page.status, StatusCode::OK);
+        assert!(form_page.body.contains("type=\"image\" name=\"kaart\""), "an image input sends the click");
+        let width: f64 = attribute(&form_page.body, "map", "width").parse().expect("width");
+        let height: f64 = attribute(&form_page.body, "map", "height").parse().expect("height");
+        let svg = send(&r, Method::GET, "/melden/kaart/GM9901", &[], None).await;
+        assert_eq!(svg.content_type(), "image/svg+xml");
+        assert!(svg.body.matches("<path").count() >= 20, "the buurten of the municipality");
+        assert_eq!(send(&r, Method::GET, "/melden/kaart/GM0000", &[], None).await.status, StatusCode::NOT_FOUND);
+
+        // A click keeps what was typed, fills in the point and names its buurt; nothing is filed.
+        let (x, y) = (format!("{}", (width * 0.3).round()), format!("{}", (height * 0.4).round()));
+        let clicked = send(
+            &r,
+            Method::POST,
+            "/melden",
+            &[("content-type", "application/x-www-form-urlencoded")],
+            Some(form(&[
+                ("category", "verval.zwerfafval"),
+                ("description", "Zakken afval naast de container (test)"),
+                ("gemeente", "GM9901"),
+                ("kaart.x", &x),
+                ("kaart.y", &y),
+            ])),
+        )
+        .await;
+        assert_eq!(clicked.status, StatusCode::OK, "{url}: {}", clicked.body);
+        assert!(clicked.body.contains("Zakken afval naast de container (test)"), "typed text kept");
+        assert!(clicked.body.contains("id=\"map-picked\""), "{}", clicked.body);
+        assert_eq!(app.store.report_count(leefwijk_app::demo::DEMO_TENANT).await.expect("count"), 0, "not filed yet");
+        let (lat, lon) = (input_value(&clicked.body, "lat"), input_value(&clicked.body, "lon"));
+        let buurt = leefwijk_app::residents::reports::buurt_of_point(
+            &app,
+            lat.parse().expect("lat"),
+            lon.parse().expect("lon"),
+        )
+        .await
+        .expect("lookup")
+        .expect("the click lies in a buurt");
+        assert!(clicked.body.contains(&format!("({buurt})")), "{url}: the page names {buurt}");
+        let marked = send(&r, Method::GET, &format!("/melden/kaart/GM9901?lat={lat}&lon={lon}"), &[], None).await;
+        assert!(marked.body.contains("<circle"), "the map marks the chosen spot");
+
+        // Sending the form now files the report in that buurt.
+        let filed = send(
+            &r,
+            Method::POST,
+            "/melden",
+            &[("content-type", "application/x-www-form-urlencoded")],
+            Some(form(&[
+                ("category", "verval.zwerfafval"),
+                ("description", "Zakken afval naast de container (test)"),
+                ("gemeente", "GM9901"),
+                ("lat", &lat),
+                ("lon", &lon),
+            ])),
+        )
+        .await;
+        assert_eq!(filed.status, StatusCode::SEE_OTHER, "{url}: {}", filed.body);
+        let status = send(&r, Method::GET, filed.headers["location"].to_str().expect("ascii"), &[], None).await;
+        assert!(status.body.contains(&buurt), "{url}: filed in the clicked buurt");
+    }
+}

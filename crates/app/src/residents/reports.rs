@@ -1127,3 +1127,79 @@ mod tests {
         assert!(toml::from_str::<ReportsConfig>("max_photo_size = 1").is_err(), "unknown keys are refused");
     }
 }
+
+/// A municipality's buurten as a clickable map for the report form (an image input: the
+/// browser sends where it was clicked, so choosing a point needs no JavaScript).
+#[derive(Debug, Clone)]
+pub struct ReportMap {
+    pub gemeente: String,
+    pub width: f64,
+    pub height: f64,
+    /// (buurt code, SVG path) per buurt.
+    pub buurten: Vec<(String, String)>,
+    projection: leefwijk_domain::geometry::Projection,
+}
+
+/// The width of the map image in pixels (its view box). An image input reports the click
+/// in rendered pixels, so the image is never scaled: 340 pixels fit a phone's screen.
+pub const MAP_WIDTH: f64 = 340.0;
+
+/// The map of a municipality's buurten (latest boundaries), when it has any.
+pub async fn map_of(app: &App, gemeente: &str) -> Result<Option<ReportMap>, AppError> {
+    let code = AreaCode::parse(gemeente).map_err(|e| bad(e.to_string()))?;
+    if code.kind() != AreaKind::Gemeente {
+        return Err(bad("a map is drawn for a gemeente code (GM…)"));
+    }
+    let Some(year) = app.store.shape_years().await?.into_iter().next() else {
+        return Ok(None);
+    };
+    let shapes = app.store.buurt_shapes(year, &[format!("BU{}", &code.as_str()[2..])]).await?;
+    let Some(bbox) = shapes.iter().filter_map(|s| s.shape.bbox()).reduce(|a, b| a.union(b)) else {
+        return Ok(None);
+    };
+    let projection = leefwijk_domain::geometry::Projection::fit(bbox, MAP_WIDTH);
+    let buurten = shapes.iter().map(|s| (s.code.as_str().to_string(), projection.path(&s.shape))).collect();
+    Ok(Some(ReportMap {
+        gemeente: code.as_str().to_string(),
+        width: projection.width,
+        height: projection.height,
+        buurten,
+        projection,
+    }))
+}
+
+impl ReportMap {
+    /// Where a WGS84 point lies on the map image, when it lies on it.
+    pub fn position_of(&self, lat: f64, lon: f64) -> Option<(f64, f64)> {
+        let p = if self.projection.is_geographic() { [lon, lat] } else { rules::wgs84_to_rd(lat, lon) };
+        let (x, y) = self.projection.project(&p);
+        ((0.0..=self.width).contains(&x) && (0.0..=self.height).contains(&y)).then_some((x, y))
+    }
+
+    /// Latitude and longitude (WGS84) under a click at (x, y) on the map image.
+    pub fn lat_lon_at(&self, x: f64, y: f64) -> (f64, f64) {
+        let p = self.projection.unproject(x, y);
+        if self.projection.is_geographic() {
+            (p[1], p[0])
+        } else {
+            rules::rd_to_wgs84(p)
+        }
+    }
+}
+
+/// Municipalities where reports can be filed (a routing rule covers them), for the form's
+/// map choice: (code, name).
+pub async fn map_municipalities(app: &App) -> Result<Vec<(String, String)>, AppError> {
+    let mut codes: Vec<AreaCode> =
+        app.store.report_route_areas().await?.iter().filter_map(|c| AreaCode::parse(c).ok()?.municipality()).collect();
+    codes.sort();
+    codes.dedup();
+    let view = app.monitor.view(None).await.ok();
+    Ok(codes
+        .into_iter()
+        .map(|c| {
+            let name = view.as_ref().and_then(|v| v.area(&c).ok().map(|a| a.name.clone())).unwrap_or_default();
+            (c.as_str().to_string(), name)
+        })
+        .collect())
+}

@@ -27,6 +27,7 @@ pub static RULES: &[Rule] = &[
     // Public: file a report and follow it through the private link.
     public("GET", "/melden"),
     public_form("POST", "/melden"),
+    public("GET", "/melden/kaart/{code}"),
     public("GET", "/melding/{token}"),
     public_form("POST", "/melding/{token}/tevredenheid"),
     public("GET", "/melding/{token}/foto"),
@@ -55,6 +56,7 @@ pub fn routes() -> Router<App> {
     let photo_limit = DefaultBodyLimit::max(crate::api::residents::reports::PHOTO_ROUTE_CEILING);
     Router::new()
         .route("/melden", get(form).post(submit).layer(photo_limit))
+        .route("/melden/kaart/{code}", get(map_image))
         .route("/melding/{token}", get(status_page))
         .route("/melding/{token}/tevredenheid", post(satisfaction))
         .route("/melding/{token}/foto", get(public_photo))
@@ -92,6 +94,17 @@ struct Values {
     name: String,
     email: String,
     phone: String,
+    /// The municipality whose map is shown, and where on it the resident clicked.
+    gemeente: String,
+    map_x: String,
+    map_y: String,
+}
+
+struct MapView {
+    code: String,
+    name: String,
+    width: u32,
+    height: u32,
 }
 
 struct OptionView {
@@ -113,6 +126,10 @@ struct FormPage {
     errors: Vec<(String, String)>,
     groups: Vec<Group>,
     max_photo_mb: usize,
+    map: Option<MapView>,
+    municipalities: Vec<(String, String)>,
+    /// What a click on the map chose, as a sentence.
+    picked: String,
 }
 
 impl FormPage {
@@ -123,6 +140,36 @@ impl FormPage {
     fn has(&self, field: &str) -> bool {
         self.errors.iter().any(|(f, _)| f == field)
     }
+}
+
+/// The map part of the form: the map of the chosen municipality (from `gemeente`, or the
+/// preselected buurt's), or links to the maps of the municipalities that take reports.
+async fn with_map(app: &App, mut page: FormPage) -> FormPage {
+    let gemeente = Some(page.v.gemeente.trim().to_string())
+        .filter(|g| !g.is_empty())
+        .or_else(|| {
+            leefwijk_domain::AreaCode::parse(&page.v.buurt)
+                .ok()
+                .and_then(|b| b.municipality())
+                .map(|g| g.as_str().to_string())
+        })
+        .and_then(|g| leefwijk_domain::AreaCode::parse(&g).ok())
+        .filter(|g| g.kind() == leefwijk_domain::AreaKind::Gemeente);
+    if let Some(g) = gemeente {
+        if let Ok(Some(m)) = reports::map_of(app, g.as_str()).await {
+            let name = app.monitor.view(None).await.ok().and_then(|v| v.area(&g).ok().map(|a| a.name.clone()));
+            page.v.gemeente = m.gemeente.clone();
+            page.map = Some(MapView {
+                code: m.gemeente,
+                name: name.unwrap_or_else(|| g.as_str().to_string()),
+                width: m.width.round() as u32,
+                height: m.height.round() as u32,
+            });
+            return page;
+        }
+    }
+    page.municipalities = reports::map_municipalities(app).await.unwrap_or_default();
+    page
 }
 
 fn form_page(app: &App, ctx: &PageCtx, v: Values, errors: &[FieldError]) -> FormPage {
@@ -147,12 +194,16 @@ fn form_page(app: &App, ctx: &PageCtx, v: Values, errors: &[FieldError]) -> Form
         errors: errors.iter().map(|e| (e.field.to_string(), ctx.t(&e.nl, &e.en).to_string())).collect(),
         groups,
         max_photo_mb: app.residents.reports.max_photo_bytes / (1024 * 1024),
+        map: None,
+        municipalities: Vec::new(),
+        picked: String::new(),
     }
 }
 
 #[derive(Debug, Default, Deserialize)]
 struct FormQuery {
     buurt: Option<String>,
+    gemeente: Option<String>,
 }
 
 /// The form; `?buurt=BU…` (from the neighbourhood page) preselects the buurt, so an
@@ -165,7 +216,50 @@ async fn form(State(app): State<App>, ctx: PageCtx, Query(q): Query<FormQuery>) 
         .filter(|c| c.kind() == leefwijk_domain::AreaKind::Buurt)
         .map(|c| c.as_str().to_string())
         .unwrap_or_default();
-    render(&ctx, &form_page(&app, &ctx, Values { buurt, ..Values::default() }, &[]))
+    let gemeente: String = q.gemeente.unwrap_or_default().chars().take(12).collect();
+    let page = form_page(&app, &ctx, Values { buurt, gemeente, ..Values::default() }, &[]);
+    render(&ctx, &with_map(&app, page).await)
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct MarkQuery {
+    lat: Option<f64>,
+    lon: Option<f64>,
+}
+
+/// The map image of a municipality's buurten (SVG), with a marker where the resident
+/// clicked (from `?lat=&lon=`).
+async fn map_image(
+    State(app): State<App>,
+    ctx: PageCtx,
+    Path(code): Path<String>,
+    Query(q): Query<MarkQuery>,
+) -> Response {
+    let map = match reports::map_of(&app, &code).await {
+        Ok(Some(m)) => m,
+        Ok(None) => return app_error(&ctx, AppError::NotFound(format!("a map of {code}"))),
+        Err(e) => return app_error(&ctx, e),
+    };
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w:.0} {h:.0}\" width=\"{w:.0}\" height=\"{h:.0}\">\
+         <rect width=\"100%\" height=\"100%\" fill=\"#f7f7f7\"/>",
+        w = map.width,
+        h = map.height
+    );
+    for (_, d) in &map.buurten {
+        svg.push_str(&format!(
+            "<path d=\"{d}\" fill=\"#dfe9f0\" stroke=\"#00507a\" stroke-width=\"1\" fill-rule=\"evenodd\"/>"
+        ));
+    }
+    if let (Some(lat), Some(lon)) = (q.lat, q.lon) {
+        if let Some((x, y)) = map.position_of(lat, lon) {
+            svg.push_str(&format!(
+                "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"8\" fill=\"#b00020\" stroke=\"#fff\" stroke-width=\"3\"/>"
+            ));
+        }
+    }
+    svg.push_str("</svg>");
+    ([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=300")], svg).into_response()
 }
 
 fn too_large(app: &App, ctx: &PageCtx) -> Response {
@@ -219,6 +313,9 @@ async fn read_form(app: &App, request: Request) -> Result<(Values, Option<Vec<u8
             "name" => &mut v.name,
             "email" => &mut v.email,
             "phone" => &mut v.phone,
+            "gemeente" => &mut v.gemeente,
+            "kaart.x" => &mut v.map_x,
+            "kaart.y" => &mut v.map_y,
             _ => return,
         };
         // Far more than any field allows: the checks report the length; this only keeps
@@ -268,6 +365,9 @@ async fn submit(State(app): State<App>, ctx: PageCtx, request: Request) -> Respo
             .into_response()
         }
     };
+    if !v.map_x.is_empty() {
+        return map_click(&app, &ctx, v).await;
+    }
     let mut errors = Vec::new();
     let lat = parse_number(&v.lat);
     let lon = parse_number(&v.lon);
@@ -288,7 +388,7 @@ async fn submit(State(app): State<App>, ctx: PageCtx, request: Request) -> Respo
         ));
     }
     if !errors.is_empty() {
-        let page = form_page(&app, &ctx, v, &errors);
+        let page = with_map(&app, form_page(&app, &ctx, v, &errors)).await;
         return (StatusCode::BAD_REQUEST, render(&ctx, &page)).into_response();
     }
     let opt = |s: &str| Some(s.to_string()).filter(|s| !s.trim().is_empty());
@@ -310,7 +410,7 @@ async fn submit(State(app): State<App>, ctx: PageCtx, request: Request) -> Respo
     match reports::file(&app, &input).await {
         Ok(Ok(filed)) => Redirect::to(&format!("{}?nieuw=1", filed.status_url)).into_response(),
         Ok(Err(errors)) => {
-            let page = form_page(&app, &ctx, v, &errors);
+            let page = with_map(&app, form_page(&app, &ctx, v, &errors)).await;
             let status = if errors.iter().any(|e| e.field == "photo" && e.en.contains("too large")) {
                 StatusCode::PAYLOAD_TOO_LARGE
             } else {
@@ -320,6 +420,51 @@ async fn submit(State(app): State<App>, ctx: PageCtx, request: Request) -> Respo
         }
         Err(e) => app_error(&ctx, e),
     }
+}
+
+/// A click on the map: fills in the point, says which buurt it is in, and shows the form
+/// again with everything typed so far. Nothing is filed yet.
+async fn map_click(app: &App, ctx: &PageCtx, mut v: Values) -> Response {
+    let (x, y) = (parse_number(&v.map_x), parse_number(&v.map_y));
+    let map = match reports::map_of(app, v.gemeente.trim()).await {
+        Ok(m) => m,
+        Err(e) => return app_error(ctx, e),
+    };
+    let picked = match (map, x, y) {
+        (Some(map), Some(x), Some(y)) => {
+            let (lat, lon) = map.lat_lon_at(x, y);
+            v.lat = format!("{lat:.6}");
+            v.lon = format!("{lon:.6}");
+            match reports::buurt_of_point(app, lat, lon).await {
+                Ok(Some(buurt)) => {
+                    let view = app.monitor.view(None).await.ok();
+                    let name = leefwijk_domain::AreaCode::parse(&buurt)
+                        .ok()
+                        .and_then(|code| view.as_ref().and_then(|v| v.area(&code).ok().map(|a| a.name.clone())))
+                        .unwrap_or_default();
+                    format!("{} {name} ({buurt}).", ctx.t("Gekozen plek in buurt", "Chosen spot in neighbourhood"))
+                }
+                Ok(None) => ctx
+                    .t(
+                        "Die plek ligt buiten de buurten op de kaart; klik binnen een buurt.",
+                        "That spot is outside the neighbourhoods on the map; click inside one.",
+                    )
+                    .to_string(),
+                Err(e) => return app_error(ctx, e),
+            }
+        }
+        _ => ctx
+            .t(
+                "De klik op de kaart kwam niet goed aan; probeer het nog eens.",
+                "The click on the map did not arrive intact; try again.",
+            )
+            .to_string(),
+    };
+    v.map_x.clear();
+    v.map_y.clear();
+    let mut page = with_map(app, form_page(app, ctx, v, &[])).await;
+    page.picked = picked;
+    render(ctx, &page)
 }
 
 // ---------------------------------------------------------------------------------------
