@@ -604,3 +604,47 @@ async fn staff_add_projects_to_a_round_on_the_page_until_voting() {
         assert!(late.body.contains("before voting"), "{}", late.body);
     }
 }
+
+#[tokio::test]
+async fn assessing_staff_see_the_proposers_contact_on_request_audited() {
+    for url in backend_urls() {
+        let app = demo_app(&url).await;
+        leefwijk_app::demo::load_residents(&app).await.expect("demo");
+        let r = leefwijk_web::router(app.clone());
+        let proposed = post_json(
+            &r,
+            "/api/v1/initiatives",
+            json!({"area_code": "BU99010101", "title": "Jeu-de-boulesbaan", "description": "Een baan bij het plein.",
+                   "cost_euros": 2500, "contact": "indiener@voorbeeld.nl"}),
+        )
+        .await;
+        assert_eq!(proposed.status, StatusCode::CREATED, "{url}: {}", proposed.body);
+        let id = proposed.json()["id"].as_str().expect("id").to_string();
+        let public = send(&r, Method::GET, &format!("/initiatief/{id}"), &[], None).await;
+        assert!(!public.body.contains("indiener@voorbeeld.nl") && !public.body.contains("proposer-contact"));
+
+        let beleid = login(&r, "beleid").await;
+        let staff_view = beleid.get(&r, &format!("/initiatief/{id}")).await;
+        assert!(staff_view.body.contains(&format!("href=\"/initiatief/{id}/contact\"")), "{url}: a link, not the data");
+        assert!(!staff_view.body.contains("indiener@voorbeeld.nl"));
+        let contact = beleid.get(&r, &format!("/initiatief/{id}/contact")).await;
+        assert_eq!(contact.status, StatusCode::OK, "{url}: {}", contact.body);
+        assert!(contact.body.contains("indiener@voorbeeld.nl"));
+        let audited = app
+            .store
+            .audit_search(&leefwijk_app::AuditFilter {
+                tenant: Some(leefwijk_app::demo::DEMO_TENANT.into()),
+                subject: Some(format!("initiative:{id}")),
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .expect("audit");
+        assert_eq!(audited.iter().filter(|e| e.action == "read" && e.category == "contact").count(), 1, "{url}");
+
+        let corporatie = login(&r, "corporatie").await;
+        assert_eq!(corporatie.get(&r, &format!("/initiatief/{id}/contact")).await.status, StatusCode::FORBIDDEN);
+        let other = login(&r, "beheer-dijkhoven").await;
+        assert_eq!(other.get(&r, &format!("/initiatief/{id}/contact")).await.status, StatusCode::NOT_FOUND);
+    }
+}

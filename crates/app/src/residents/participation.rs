@@ -1082,3 +1082,32 @@ pub(crate) async fn cast_demo_ballot(
     let voter = voter_of(app, &r.tenant_id, &email_of(email)?)?;
     Ok(app.store.cast_ballot(round_id, &voter, &new_id(), &chosen, "", now()).await?)
 }
+
+/// The contact details the proposer left, for the collaboration's staff who assess the
+/// initiative (to ask a question or tell the outcome). Every read is audited; residents'
+/// pages never show them.
+pub async fn proposer_contact(app: &App, user: &User, initiative_id: &str) -> Result<Option<String>, AppError> {
+    let i = owned_initiative(app, user, initiative_id).await?;
+    if !matches!(user.role.as_str(), "beleidsmedewerker" | "beheerder") {
+        return Err(AppError::Forbidden("only policy staff and administrators contact proposers".into()));
+    }
+    let entry = leefwijk_domain::access::audit_chain::AuditEntry {
+        seq: 0,
+        at_ms: now(),
+        tenant: user.tenant_id.clone(),
+        actor: user.id.clone(),
+        organisation: user.organisation_id.clone(),
+        purpose: "participation".into(),
+        action: "read".into(),
+        category: "contact".into(),
+        subject: format!("initiative:{}", i.id),
+        outcome: "allow".into(),
+        rule: format!("contact details of the proposer of initiative {} read to assess it", i.id),
+        prev_hash: String::new(),
+        hash: String::new(),
+    };
+    let mut tx = app.store.begin().await?;
+    tx.append_audit(entry, app.keys.audit()).await?;
+    tx.commit().await?;
+    Ok(i.contact)
+}

@@ -39,6 +39,7 @@ pub static RULES: &[Rule] = &[
     scoped("POST", "/begroting/{id}/project", POLICY),
     scoped("POST", "/begroting/{id}/overdragen", POLICY),
     scoped("POST", "/initiatief/{id}/beoordeling", POLICY),
+    scoped("GET", "/initiatief/{id}/contact", POLICY),
     // API.
     public("GET", "/api/v1/initiatives"),
     public_form("POST", "/api/v1/initiatives"),
@@ -63,6 +64,7 @@ pub fn routes() -> Router<App> {
         .route("/initiatief/{id}", get(show_initiative))
         .route("/initiatief/{id}/steun", post(support))
         .route("/initiatief/{id}/beoordeling", post(assess))
+        .route("/initiatief/{id}/contact", get(proposer_contact))
         .route("/begroting/{id}", get(show_round))
         .route("/begroting/{id}/code", post(request_vote_code))
         .route("/begroting/{id}/stem", post(vote))
@@ -797,5 +799,26 @@ async fn add_project(
             Some(m) => manage_page(&app, ctx, &me, form, m, String::new()).await,
             None => app_error(&ctx, e),
         },
+    }
+}
+
+#[derive(Template)]
+#[template(path = "residents_initiative_contact.html")]
+struct ContactPage {
+    ctx: PageCtx,
+    id: String,
+    contact: Option<String>,
+}
+
+/// The proposer's contact details, shown on request to the assessing staff (audited).
+async fn proposer_contact(
+    State(app): State<App>,
+    ctx: PageCtx,
+    Extension(me): Extension<SignedIn>,
+    Path(id): Path<String>,
+) -> Response {
+    match part::proposer_contact(&app, &me.user, &id).await {
+        Ok(contact) => render(&ctx, &ContactPage { ctx: ctx.clone(), id, contact }),
+        Err(e) => app_error(&ctx, e),
     }
 }
