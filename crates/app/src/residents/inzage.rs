@@ -127,21 +127,7 @@ fn audit_entry(
     subject: &str,
     rule: String,
 ) -> AuditEntry {
-    AuditEntry {
-        seq: 0,
-        at_ms: crate::access::identity::now_ms(),
-        tenant: tenant.to_string(),
-        actor: actor.to_string(),
-        organisation: organisation.to_string(),
-        purpose: AUDIT_PURPOSE.to_string(),
-        action: action.to_string(),
-        category: category.to_string(),
-        subject: subject.to_string(),
-        outcome: "allow".to_string(),
-        rule,
-        prev_hash: String::new(),
-        hash: String::new(),
-    }
+    super::allowed(super::AuditBy { tenant, actor, organisation }, AUDIT_PURPOSE, action, category, subject, rule)
 }
 
 async fn pick_tenant(app: &App, asked: &str) -> Result<Option<String>, AppError> {

@@ -10,6 +10,8 @@ pub mod panels;
 pub mod participation;
 pub mod reports;
 
+use leefwijk_domain::access::audit_chain::AuditEntry;
+use leefwijk_store::User;
 use serde::Deserialize;
 
 /// Configuration of the residents capability (`[residents]` in leefwijk.toml).
@@ -26,4 +28,47 @@ pub struct ResidentsConfig {
     pub panels: panels::PanelsConfig,
     /// Own-data requests (AVG inzage): the answer term.
     pub inzage: inzage::InzageConfig,
+}
+
+/// Who takes an audited step of the residents' capability.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct AuditBy<'a> {
+    pub tenant: &'a str,
+    pub actor: &'a str,
+    pub organisation: &'a str,
+}
+
+impl<'a> AuditBy<'a> {
+    /// A member of staff, in their own collaboration.
+    pub(crate) fn staff(user: &'a User) -> AuditBy<'a> {
+        AuditBy { tenant: &user.tenant_id, actor: &user.id, organisation: &user.organisation_id }
+    }
+}
+
+/// An allowed step for the audit log (the chain fills in sequence and hashes). The
+/// residents' parts record their reads and changes beside the covenant gate, which has no
+/// purpose for them yet.
+pub(crate) fn allowed(
+    by: AuditBy<'_>,
+    purpose: &str,
+    action: &str,
+    category: &str,
+    subject: &str,
+    rule: String,
+) -> AuditEntry {
+    AuditEntry {
+        seq: 0,
+        at_ms: crate::access::identity::now_ms(),
+        tenant: by.tenant.to_string(),
+        actor: by.actor.to_string(),
+        organisation: by.organisation.to_string(),
+        purpose: purpose.to_string(),
+        action: action.to_string(),
+        category: category.to_string(),
+        subject: subject.to_string(),
+        outcome: "allow".to_string(),
+        rule,
+        prev_hash: String::new(),
+        hash: String::new(),
+    }
 }

@@ -602,21 +602,9 @@ pub async fn open_answers(app: &App, user: &User, survey_id: &str) -> Result<Ope
             texts.sort();
             questions.push(OpenAnswers { question: q.text, answers: texts });
         }
-        let entry = leefwijk_domain::access::audit_chain::AuditEntry {
-            seq: 0,
-            at_ms: crate::access::identity::now_ms(),
-            tenant: user.tenant_id.clone(),
-            actor: user.id.clone(),
-            organisation: user.organisation_id.clone(),
-            purpose: "panels".into(),
-            action: "read".into(),
-            category: "survey_text".into(),
-            subject: format!("survey:{}", survey.id),
-            outcome: "allow".into(),
-            rule: format!("open answers of survey {} read by its owners ({responses} responses)", survey.id),
-            prev_hash: String::new(),
-            hash: String::new(),
-        };
+        let rule = format!("open answers of survey {} read by its owners ({responses} responses)", survey.id);
+        let subject = format!("survey:{}", survey.id);
+        let entry = super::allowed(super::AuditBy::staff(user), "panels", "read", "survey_text", &subject, rule);
         let mut tx = app.store.begin().await?;
         tx.append_audit(entry, app.keys.audit()).await?;
         tx.commit().await?;

@@ -1091,21 +1091,9 @@ pub async fn proposer_contact(app: &App, user: &User, initiative_id: &str) -> Re
     if !matches!(user.role.as_str(), "beleidsmedewerker" | "beheerder") {
         return Err(AppError::Forbidden("only policy staff and administrators contact proposers".into()));
     }
-    let entry = leefwijk_domain::access::audit_chain::AuditEntry {
-        seq: 0,
-        at_ms: now(),
-        tenant: user.tenant_id.clone(),
-        actor: user.id.clone(),
-        organisation: user.organisation_id.clone(),
-        purpose: "participation".into(),
-        action: "read".into(),
-        category: "contact".into(),
-        subject: format!("initiative:{}", i.id),
-        outcome: "allow".into(),
-        rule: format!("contact details of the proposer of initiative {} read to assess it", i.id),
-        prev_hash: String::new(),
-        hash: String::new(),
-    };
+    let rule = format!("contact details of the proposer of initiative {} read to assess it", i.id);
+    let subject = format!("initiative:{}", i.id);
+    let entry = super::allowed(super::AuditBy::staff(user), "participation", "read", "contact", &subject, rule);
     let mut tx = app.store.begin().await?;
     tx.append_audit(entry, app.keys.audit()).await?;
     tx.commit().await?;

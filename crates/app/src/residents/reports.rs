@@ -706,21 +706,8 @@ pub async fn answer_satisfaction(app: &App, token: &str, score: i64, comment: Op
 }
 
 fn audit(tenant: &str, user: &User, action: &str, category: &str, subject: &str, rule: String) -> AuditEntry {
-    AuditEntry {
-        seq: 0,
-        at_ms: now_ms(),
-        tenant: tenant.into(),
-        actor: user.id.clone(),
-        organisation: user.organisation_id.clone(),
-        purpose: "public_reports".into(),
-        action: action.into(),
-        category: category.into(),
-        subject: subject.into(),
-        outcome: "allow".into(),
-        rule,
-        prev_hash: String::new(),
-        hash: String::new(),
-    }
+    let by = super::AuditBy { tenant, ..super::AuditBy::staff(user) };
+    super::allowed(by, "public_reports", action, category, subject, rule)
 }
 
 /// A report of the user's own organisation; others' reports do not exist for them.
@@ -896,21 +883,9 @@ pub async fn anonymise_contacts(app: &App, today: Date) -> Result<u64, AppError>
     for tenant in app.store.tenants_with_reports().await? {
         let mut tx = app.store.begin().await?;
         let n = tx.anonymise_report_contacts(&tenant, &before, now_ms()).await?;
-        let entry = AuditEntry {
-            seq: 0,
-            at_ms: now_ms(),
-            tenant: tenant.clone(),
-            actor: "system".into(),
-            organisation: "system".into(),
-            purpose: "public_reports".into(),
-            action: "purge".into(),
-            category: "contact".into(),
-            subject: "retention".into(),
-            outcome: "allow".into(),
-            rule: format!("contact details of reports closed before {before} ({days} days): cleared on {n} reports"),
-            prev_hash: String::new(),
-            hash: String::new(),
-        };
+        let by = super::AuditBy { tenant: &tenant, actor: "system", organisation: "system" };
+        let rule = format!("contact details of reports closed before {before} ({days} days): cleared on {n} reports");
+        let entry = super::allowed(by, "public_reports", "purge", "contact", "retention", rule);
         tx.append_audit(entry, app.keys.audit()).await?;
         tx.commit().await?;
         total += n;
