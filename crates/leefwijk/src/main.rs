@@ -3,6 +3,12 @@
 mod bench;
 mod config;
 
+/// mimalloc instead of the system allocator: a signal batch allocates and frees millions
+/// of small strings, and glibc's malloc spent about a quarter of the intake's own CPU time
+/// consolidating its free lists (`perf`, `bench signals`; see docs/performance.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use config::FileConfig;

@@ -15,7 +15,7 @@ pub mod testing;
 
 pub use areas::{AreaRecord, ImportRecord, ShapeRecord};
 pub use audit::AuditFilter;
-pub use db::{Backend, Store, StoreTx};
+pub use db::{Backend, Store, StoreTx, SQLITE_PRAGMAS};
 pub use households::{
     AssessmentRecord, ConsentRecord, InvolvementRecord, MatchRecord, NoticeRecord, PlanItemRecord, PlanRecordJoint,
     TimelineSignal,
@@ -26,8 +26,8 @@ pub use programme::{CommitmentRecord, GoalRecord, InterventionRecord, LedgerRow,
 #[allow(unused_imports)]
 pub use residents::*;
 pub use signals::{
-    AttemptRecord, BatchRecord, CaseEvent, CaseFactRow, CaseRecord, FeedbackRecord, PurgeCounts, RoutingRuleRecord,
-    SignalRecord,
+    AttemptRecord, BatchRecord, CaseEvent, CaseFactRow, CaseRecord, FeedbackRecord, PriorRecord, PurgeCounts,
+    RoutingRuleRecord, SignalRecord,
 };
 
 /// Storage failures. Callers map these to their own errors; none carries personal data.

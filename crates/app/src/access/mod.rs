@@ -2,6 +2,7 @@
 //! and the covenant in force with the processing register generated from it.
 
 pub mod audit;
+pub(crate) mod entropy;
 pub mod covenant;
 pub mod gate;
 pub mod identity;

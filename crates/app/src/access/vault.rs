@@ -4,6 +4,7 @@
 
 use super::gate::{pass, Actor, Denied, Request};
 use super::keys::KeyRing;
+use crate::access::entropy::Entropy;
 use crate::AppError;
 use aes_gcm::aead::{Aead, KeyInit};
 use aes_gcm::{Aes256Gcm, Nonce};
@@ -33,14 +34,27 @@ impl Sealer {
     pub(crate) fn seal(&self, plain: &str) -> Result<String, AppError> {
         seal_with(&self.0, plain)
     }
+
+    /// As [`Sealer::seal`], with the nonce drawn from a job's entropy pool.
+    pub(crate) fn seal_from(&self, plain: &str, entropy: &mut Entropy) -> Result<String, AppError> {
+        let mut nonce = [0u8; 12];
+        entropy.fill(&mut nonce)?;
+        sealed_hex(&self.0, &nonce, plain)
+    }
 }
 
 fn seal_with(cipher: &Aes256Gcm, plain: &str) -> Result<String, AppError> {
     let mut nonce = [0u8; 12];
     getrandom::getrandom(&mut nonce).map_err(|e| AppError::Internal(e.to_string()))?;
+    sealed_hex(cipher, &nonce, plain)
+}
+
+fn sealed_hex(cipher: &Aes256Gcm, nonce: &[u8; 12], plain: &str) -> Result<String, AppError> {
     let sealed =
-        cipher.encrypt(Nonce::from_slice(&nonce), plain.as_bytes()).map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(format!("{}{}", hex(&nonce), hex(&sealed)))
+        cipher.encrypt(Nonce::from_slice(nonce), plain.as_bytes()).map_err(|e| AppError::Internal(e.to_string()))?;
+    let mut out = hex(nonce);
+    out.push_str(&hex(&sealed));
+    Ok(out)
 }
 
 fn unhex(s: &str) -> Option<Vec<u8>> {

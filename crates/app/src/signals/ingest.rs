@@ -6,6 +6,7 @@
 use super::intake::{RowError, MAX_ROWS};
 use super::SignalsConfig;
 use crate::access::gate::{pass_all, Actor, Denied, Request};
+use crate::access::entropy::Entropy;
 use crate::access::vault::Sealer;
 use crate::{App, AppError};
 use leefwijk_domain::access::covenant::{Action, Covenant, DataCategory, Purpose};
@@ -15,7 +16,7 @@ use leefwijk_domain::signals::intake::{validate, SignalInput, ValidSignal};
 use leefwijk_domain::signals::routing::{route, RoutingRule};
 use leefwijk_domain::signals::{priority, SignalFacts, SignalKind};
 use leefwijk_domain::AreaCode;
-use leefwijk_store::{BatchRecord, CaseRecord, SignalRecord, StoreError};
+use leefwijk_store::{BatchRecord, CaseRecord, PriorRecord, SignalRecord, StoreError};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -193,7 +194,7 @@ async fn prepare(
     }
 }
 
-fn facts_of(s: &SignalRecord) -> Option<SignalFacts> {
+fn facts_of(s: &PriorRecord) -> Option<SignalFacts> {
     Some(SignalFacts {
         partner: s.organisation_id.clone(),
         kind: SignalKind::parse(&s.kind)?,
@@ -209,6 +210,35 @@ fn preconditions_bits(v: &ValidSignal) -> i64 {
         | i64::from(p.personal_contact_attempted) << 1
         | i64::from(p.debt_help_pointed_to) << 2
         | i64::from(p.no_objection) << 3
+}
+
+/// Wall-clock time per phase of one batch, logged with the batch (counts and durations
+/// only, nothing about a household) so a slow intake shows where its time went.
+struct Phases {
+    last: std::time::Instant,
+    done: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl Phases {
+    fn start() -> Self {
+        Phases { last: std::time::Instant::now(), done: Vec::with_capacity(12) }
+    }
+
+    fn lap(&mut self, phase: &'static str) {
+        let now = std::time::Instant::now();
+        self.done.push((phase, now - self.last));
+        self.last = now;
+    }
+}
+
+impl std::fmt::Display for Phases {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, (phase, took)) in self.done.iter().enumerate() {
+            let sep = if i == 0 { "" } else { " " };
+            write!(f, "{sep}{phase}={}ms", took.as_millis())?;
+        }
+        Ok(())
+    }
 }
 
 /// Batches of at least this many rows refresh the database's planner statistics.
@@ -235,10 +265,12 @@ pub async fn ingest(
             return replay_or_conflict(&batch, &delivery.body_hash);
         }
     }
+    let mut phases = Phases::start();
     let rows = match prepare(app, actor, delivery.rows, today).await? {
         Ok(rows) => rows,
         Err(errors) => return Ok(Ingested::Rejected(errors)),
     };
+    phases.lap("prepare");
     let batch_id = uuid::Uuid::now_v7().to_string();
     let subject = format!("batch:{batch_id}");
     let keep_identity = covenant.terms(Purpose::Reidentification).is_some();
@@ -262,6 +294,7 @@ pub async fn ingest(
         Err(denied) => return Ok(Ingested::Denied(denied)),
     };
     let financial = &handles[0];
+    phases.lap("gate");
     let now = crate::access::identity::now_ms();
     let batch = BatchRecord {
         id: batch_id.clone(),
@@ -286,41 +319,49 @@ pub async fn ingest(
     }
 
     // Matching per household against the last seven months of stored signals.
-    let mut by_household: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, r) in rows.iter().enumerate() {
-        by_household.entry(r.household.as_str()).or_default().push(i);
-    }
+    // Rows grouped by household (in household order, each group in row order): one sort
+    // instead of a map entry and a vector per household.
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_unstable_by(|&a, &b| rows[a].household.cmp(&rows[b].household).then(a.cmp(&b)));
+    let by_household: Vec<(&str, &[usize])> = order
+        .chunk_by(|&a, &b| rows[a].household == rows[b].household)
+        .map(|group| (rows[group[0]].household.as_str(), group))
+        .collect();
     let earliest = rows.iter().map(|r| r.facts.signal_date).min().unwrap_or(today);
     let since = earliest.add_days(-215).to_string();
-    let households: Vec<String> = by_household.keys().map(|h| h.to_string()).collect();
-    let history = tx.household_history(&tenant, &households, &since).await?;
+    let households: Vec<String> = by_household.iter().map(|(h, _)| h.to_string()).collect();
+    let history = tx.household_priors(&tenant, &households, &since).await?;
+    phases.lap("history");
     let mut prior_of: HashMap<&str, Vec<Prior>> = HashMap::new();
     let mut prior_signals: HashMap<String, Vec<SignalFacts>> = HashMap::new();
-    for (s, open) in &history {
+    for s in &history {
         if let Some(facts) = facts_of(s) {
             prior_signals.entry(s.case_id.clone()).or_default().push(facts.clone());
             prior_of.entry(s.household_key.as_str()).or_default().push(Prior {
                 facts,
                 case_id: s.case_id.clone(),
-                case_open: *open,
+                case_open: s.case_open,
                 repeat: s.is_repeat,
             });
         }
     }
     let rules = routing_rules(app, &tenant).await?;
     let sealer = Sealer::new(&app.keys.vault_key(&tenant).map_err(key_error)?)?;
+    let mut entropy = Entropy::new();
     // The deadline depends only on kind, crisis and today: computed once per pair.
     let mut deadlines: HashMap<(SignalKind, bool), Date> = HashMap::new();
     let pseudonym_key_id = app.keys.pseudonym_key(&tenant, Purpose::EarlySignalling).map_err(key_error)?.id;
 
-    let mut new_cases: BTreeMap<(String, i32, u32), CaseRecord> = BTreeMap::new();
-    let mut new_case_facts: HashMap<String, Vec<SignalFacts>> = HashMap::new();
+    let today_text = today.to_string();
+    // New cases with their earliest deadline, written out as text once at the end.
+    let mut new_cases: BTreeMap<(String, i32, u32), (CaseRecord, Date, Vec<SignalFacts>)> = BTreeMap::new();
     let mut touched: BTreeMap<String, (Vec<SignalFacts>, Option<Date>)> = BTreeMap::new();
     let mut signals = Vec::with_capacity(rows.len());
     let mut vault = Vec::new();
+    let mut vaulted: std::collections::HashSet<&str> = std::collections::HashSet::new();
     let mut repeats = 0;
     let mut household_facts: Vec<SignalFacts> = Vec::new();
-    for (household, indices) in &by_household {
+    for &(household, indices) in &by_household {
         household_facts.clear();
         household_facts.extend(indices.iter().map(|&i| rows[i].facts.clone()));
         let prior = prior_of.get(household).map(Vec::as_slice).unwrap_or(&[]);
@@ -345,40 +386,45 @@ pub async fn ingest(
                 }
                 Target::New { year, month } => {
                     let key = (household.to_string(), *year, *month);
-                    let case = new_cases.entry(key).or_insert_with(|| CaseRecord {
-                        id: uuid::Uuid::now_v7().to_string(),
-                        tenant_id: tenant.clone(),
-                        household_key: household.to_string(),
-                        case_month: format!("{year:04}-{month:02}"),
-                        buurt_code: row.buurt.as_str().to_string(),
-                        team_id: route(&row.buurt, row.signal.kind, &rules).map(String::from),
-                        team_name: None,
-                        opened_on: today.to_string(),
-                        due_on: due.unwrap_or(today).to_string(),
-                        priority: 0,
-                        status: "open".into(),
-                        outcome: None,
-                        closed_on: None,
-                        first_contact_on: None,
-                        reached: false,
-                        recurrent: false,
-                        signal_count: 0,
-                        sealed_address: None,
-                        created_at: now,
-                    });
+                    let (case, case_due, case_facts) = match new_cases.entry(key) {
+                        std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+                        std::collections::btree_map::Entry::Vacant(e) => e.insert((
+                            CaseRecord {
+                                id: entropy.uuid_v7(now)?,
+                                tenant_id: tenant.clone(),
+                                household_key: household.to_string(),
+                                case_month: format!("{year:04}-{month:02}"),
+                                buurt_code: row.buurt.as_str().to_string(),
+                                team_id: route(&row.buurt, row.signal.kind, &rules).map(String::from),
+                                team_name: None,
+                                opened_on: today_text.clone(),
+                                due_on: String::new(),
+                                priority: 0,
+                                status: "open".into(),
+                                outcome: None,
+                                closed_on: None,
+                                first_contact_on: None,
+                                reached: false,
+                                recurrent: false,
+                                signal_count: 0,
+                                sealed_address: None,
+                                created_at: now,
+                            },
+                            due.unwrap_or(today),
+                            Vec::with_capacity(1),
+                        )),
+                    };
                     if let Some(due) = due {
-                        if due.to_string() < case.due_on {
-                            case.due_on = due.to_string();
-                        }
+                        *case_due = (*case_due).min(due);
                     }
                     case.recurrent |= a.classification.recurrent;
                     case.signal_count += 1;
                     if case.sealed_address.is_none() {
                         if let Some(address) = &row.signal.address {
-                            case.sealed_address = Some(sealer.seal(&address.display())?);
+                            case.sealed_address = Some(sealer.seal_from(&address.display(), &mut entropy)?);
                         }
                     }
-                    new_case_facts.entry(case.id.clone()).or_default().push(row.facts.clone());
+                    case_facts.push(row.facts.clone());
                     case.id.clone()
                 }
             };
@@ -386,10 +432,13 @@ pub async fn ingest(
                 repeats += 1;
             }
             if let (true, Some(person), Some(bsn)) = (keep_identity, &row.person, &row.signal.bsn) {
-                vault.push((person.clone(), pseudonym_key_id.clone(), sealer.seal(&bsn.expose())?));
+                // One vault entry per person and batch: a person in several rows is sealed once.
+                if vaulted.insert(person.as_str()) {
+                    vault.push((person.clone(), pseudonym_key_id.clone(), sealer.seal_from(&bsn.expose(), &mut entropy)?));
+                }
             }
             signals.push(SignalRecord {
-                id: uuid::Uuid::now_v7().to_string(),
+                id: entropy.uuid_v7(now)?,
                 tenant_id: tenant.clone(),
                 batch_id: batch_id.clone(),
                 row_number: row.line as i64,
@@ -402,7 +451,7 @@ pub async fn ingest(
                 arrears_cents: row.signal.arrears_cents,
                 arrears_since: row.signal.arrears_since.map(|d| d.to_string()),
                 signal_date: row.signal.signal_date.to_string(),
-                received_on: today.to_string(),
+                received_on: today_text.clone(),
                 customer_key: row.customer.clone(),
                 reference: row.signal.reference.clone(),
                 crisis: row.signal.crisis,
@@ -414,14 +463,20 @@ pub async fn ingest(
             });
         }
     }
-    let mut cases: Vec<CaseRecord> = new_cases.into_values().collect();
-    for case in &mut cases {
-        case.priority = i64::from(priority(new_case_facts.get(&case.id).map(Vec::as_slice).unwrap_or(&[])));
-    }
+    let cases: Vec<CaseRecord> = new_cases
+        .into_values()
+        .map(|(mut case, due, facts)| {
+            case.due_on = due.to_string();
+            case.priority = i64::from(priority(&facts));
+            case
+        })
+        .collect();
     // Stored cases that took new (non-repeat) signals: new deadline, priority and count.
     let stacked_ids: Vec<String> =
         touched.iter().filter(|(_, (f, _))| !f.is_empty()).map(|(id, _)| id.clone()).collect();
+    phases.lap("matching");
     let stored = tx.cases_by_ids(&tenant, &stacked_ids).await?;
+    phases.lap("stored_cases");
     let mut restacked = Vec::with_capacity(stored.len());
     for mut case in stored {
         let Some((new_facts, due)) = touched.get(&case.id) else { continue };
@@ -436,20 +491,30 @@ pub async fn ingest(
         }
         restacked.push(case);
     }
+    phases.lap("priorities");
     tx.restack_cases(financial, &batch_id, &tenant, &restacked).await?;
     let stacked = restacked.len() as u64;
+    phases.lap("restack");
     tx.insert_cases(financial, &batch_id, &cases).await?;
+    phases.lap("insert_cases");
     tx.insert_signals(financial, &batch_id, &signals).await?;
+    phases.lap("insert_signals");
     if let Some(identity) = handles.iter().find(|h| h.category() == "identity") {
-        vault.sort();
-        vault.dedup_by(|a, b| a.0 == b.0);
+        // In key order, so the inserts walk the vault's primary key once.
+        vault.sort_unstable();
         tx.vault_put_batch(identity, &tenant, &batch_id, &vault, now).await?;
     }
+    phases.lap("vault");
     tx.commit().await?;
+    phases.lap("commit");
     if signals.len() >= ANALYZE_AFTER_ROWS {
         app.store.refresh_signal_statistics().await?;
+        phases.lap("statistics");
     }
-    tracing::info!(batch = %batch_id, rows = signals.len(), cases_opened = cases.len(), stacked, repeats, "signal batch stored");
+    tracing::info!(
+        batch = %batch_id, rows = signals.len(), cases_opened = cases.len(), stacked, repeats, %phases,
+        "signal batch stored"
+    );
     Ok(Ingested::Stored(BatchReport {
         batch_id,
         rows: signals.len() as i64,

@@ -12,18 +12,20 @@ type HmacSha256 = Hmac<Sha256>;
 #[derive(Clone)]
 pub struct PseudonymKey {
     pub id: String,
-    key: Vec<u8>,
+    /// HMAC state with the key already absorbed: cloning it saves two SHA-256 blocks per
+    /// pseudonym, which a batch of 100,000 signals computes 300,000 times.
+    keyed: HmacSha256,
 }
 
 impl PseudonymKey {
     pub fn new(id: impl Into<String>, key: Vec<u8>) -> PseudonymKey {
-        PseudonymKey { id: id.into(), key }
+        // `new_from_slice` accepts any key length for HMAC; it cannot fail.
+        let keyed = HmacSha256::new_from_slice(&key).unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
+        PseudonymKey { id: id.into(), keyed }
     }
 
     fn mac(&self, domain: &str, value: &str) -> String {
-        // `new_from_slice` accepts any key length for HMAC; it cannot fail.
-        let mut mac =
-            HmacSha256::new_from_slice(&self.key).unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
+        let mut mac = self.keyed.clone();
         mac.update(domain.as_bytes());
         mac.update(&[0]);
         mac.update(value.as_bytes());

@@ -49,7 +49,11 @@ impl SignalInput {
         };
         let value = value.into();
         let trimmed = value.trim();
-        if !trimmed.is_empty() {
+        if trimmed.len() == value.len() {
+            if !value.is_empty() {
+                self.values.insert(name, value);
+            }
+        } else if !trimmed.is_empty() {
             self.values.insert(name, trimmed.to_string());
         }
         true

@@ -282,8 +282,8 @@ impl StoreTx {
                 out.signal_cases = self
                     .rows(
                         &format!(
-                            "SELECT {} FROM signal_cases WHERE tenant_id = $1 AND household_key IN ({list}) \
-                             ORDER BY opened_on, id",
+                            "SELECT {} FROM signal_cases WHERE tenant_id = $1 AND id IN (SELECT case_id FROM signals \
+                             WHERE tenant_id = $1 AND household_key IN ({list})) ORDER BY opened_on, id",
                             names(CASE, "")
                         ),
                         &binds,
