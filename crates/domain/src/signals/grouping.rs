@@ -48,18 +48,34 @@ fn canonical(a: &SignalFacts, b: &SignalFacts) -> Ordering {
     ))
 }
 
+/// Where a signal goes, borrowed while one household is assigned: the same variants in the
+/// same order as [`Target`], so both sort alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum TargetRef<'a> {
+    Existing(&'a str),
+    New { year: i32, month: u32 },
+}
+
+impl TargetRef<'_> {
+    fn to_target(self) -> Target {
+        match self {
+            TargetRef::Existing(id) => Target::Existing(id.to_string()),
+            TargetRef::New { year, month } => Target::New { year, month },
+        }
+    }
+}
+
 /// Assigns one household's `new` signals to cases, given its stored `prior` signals.
 pub fn assign(prior: &[Prior], new: &[SignalFacts]) -> Vec<Assignment> {
     let mut order: Vec<usize> = (0..new.len()).collect();
     order.sort_by(|&a, &b| canonical(&new[a], &new[b]).then(a.cmp(&b)));
     // Everything known so far: facts, target, whether that case is open, whether a repeat.
-    let mut known: Vec<(SignalFacts, Target, bool, bool)> =
-        prior.iter().map(|p| (p.facts.clone(), Target::Existing(p.case_id.clone()), p.case_open, p.repeat)).collect();
+    let mut known: Vec<(&SignalFacts, TargetRef, bool, bool)> = Vec::with_capacity(prior.len() + new.len());
+    known.extend(prior.iter().map(|p| (&p.facts, TargetRef::Existing(&p.case_id), p.case_open, p.repeat)));
     let mut out = Vec::with_capacity(new.len());
     for index in order {
         let facts = &new[index];
-        let earlier: Vec<SignalFacts> = known.iter().map(|(f, _, _, _)| f.clone()).collect();
-        let classification = classify(facts, &earlier);
+        let classification = classify(facts, known.iter().map(|(f, _, _, _)| *f));
         let same_month = |f: &SignalFacts| {
             f.signal_date.year == facts.signal_date.year && f.signal_date.month == facts.signal_date.month
         };
@@ -70,8 +86,8 @@ pub fn assign(prior: &[Prior], new: &[SignalFacts]) -> Vec<Assignment> {
                 .filter(|(f, _, _, _)| {
                     f.partner == facts.partner && f.kind == facts.kind && f.signal_date <= facts.signal_date
                 })
-                .max_by(|a, b| canonical(&a.0, &b.0))
-                .map(|(_, t, _, _)| t.clone())
+                .max_by(|a, b| canonical(a.0, b.0))
+                .map(|(_, t, _, _)| *t)
         } else {
             None
         };
@@ -79,12 +95,12 @@ pub fn assign(prior: &[Prior], new: &[SignalFacts]) -> Vec<Assignment> {
             known
                 .iter()
                 .filter(|(f, _, open, repeat)| *open && !*repeat && same_month(f))
-                .map(|(_, t, _, _)| t.clone())
+                .map(|(_, t, _, _)| *t)
                 .min()
-                .unwrap_or(Target::New { year: facts.signal_date.year, month: facts.signal_date.month })
+                .unwrap_or(TargetRef::New { year: facts.signal_date.year, month: facts.signal_date.month })
         });
-        known.push((facts.clone(), target.clone(), true, classification.repeat));
-        out.push(Assignment { index, classification, target });
+        known.push((facts, target, true, classification.repeat));
+        out.push(Assignment { index, classification, target: target.to_target() });
     }
     out.sort_by_key(|a| a.index);
     out

@@ -250,24 +250,27 @@ fn months_between(earlier: Date, later: Date) -> i64 {
     }
 }
 
-/// Classifies `new` against the household's `earlier` signals (any order).
-pub fn classify(new: &SignalFacts, earlier: &[SignalFacts]) -> Classification {
-    let before: Vec<&SignalFacts> = earlier.iter().filter(|s| s.signal_date <= new.signal_date).collect();
-    let multiple = before
-        .iter()
-        .any(|s| s.signal_date.year == new.signal_date.year && s.signal_date.month == new.signal_date.month);
-    let recurrent = before.iter().any(|s| {
-        let m = months_between(s.signal_date, new.signal_date);
-        (0..6).contains(&m)
-            && !(s.signal_date.year == new.signal_date.year && s.signal_date.month == new.signal_date.month)
-    });
+/// Classifies `new` against the household's `earlier` signals (any order). One pass and no
+/// allocation: the intake classifies every signal of a batch.
+pub fn classify<'a>(new: &SignalFacts, earlier: impl IntoIterator<Item = &'a SignalFacts>) -> Classification {
+    let same_month = |s: &SignalFacts| s.signal_date.year == new.signal_date.year && s.signal_date.month == new.signal_date.month;
+    let (mut multiple, mut recurrent) = (false, false);
     // The latest earlier signal of this partner and kind within six months.
-    let same_source = before
-        .iter()
-        .filter(|s| {
-            s.partner == new.partner && s.kind == new.kind && months_between(s.signal_date, new.signal_date) < 6
-        })
-        .max_by_key(|s| s.signal_date);
+    let mut same_source: Option<&SignalFacts> = None;
+    for s in earlier.into_iter().filter(|s| s.signal_date <= new.signal_date) {
+        let months = months_between(s.signal_date, new.signal_date);
+        if same_month(s) {
+            multiple = true;
+        } else if (0..6).contains(&months) {
+            recurrent = true;
+        }
+        if s.partner == new.partner && s.kind == new.kind && months < 6 {
+            // Of equally dated ones the last wins, as with `Iterator::max_by_key`.
+            if same_source.is_none_or(|best| s.signal_date >= best.signal_date) {
+                same_source = Some(s);
+            }
+        }
+    }
     let repeat = same_source.map(|s| new.arrears_cents <= s.arrears_cents && !new.crisis).unwrap_or(false);
     Classification { multiple, recurrent, repeat }
 }
@@ -294,6 +297,45 @@ mod tests {
             arrears_cents: cents,
             signal_date: Date::parse(date).expect("date"),
             crisis: false,
+        }
+    }
+
+    /// `classify` as first written: a filtered list, then one search per rule. The
+    /// single-pass version must agree with it on every input.
+    fn classify_by_lists(new: &SignalFacts, earlier: &[SignalFacts]) -> Classification {
+        let before: Vec<&SignalFacts> = earlier.iter().filter(|s| s.signal_date <= new.signal_date).collect();
+        let same_month =
+            |s: &SignalFacts| s.signal_date.year == new.signal_date.year && s.signal_date.month == new.signal_date.month;
+        let multiple = before.iter().any(|s| same_month(s));
+        let recurrent = before.iter().any(|s| (0..6).contains(&months_between(s.signal_date, new.signal_date)) && !same_month(s));
+        let same_source = before
+            .iter()
+            .filter(|s| s.partner == new.partner && s.kind == new.kind && months_between(s.signal_date, new.signal_date) < 6)
+            .max_by_key(|s| s.signal_date);
+        let repeat = same_source.map(|s| new.arrears_cents <= s.arrears_cents && !new.crisis).unwrap_or(false);
+        Classification { multiple, recurrent, repeat }
+    }
+
+    fn arbitrary_facts() -> impl proptest::strategy::Strategy<Value = SignalFacts> {
+        use proptest::prelude::*;
+        (0usize..2, 0usize..3, 0i64..4, 0u32..400, any::<bool>()).prop_map(|(partner, kind, amount, day, crisis)| {
+            SignalFacts {
+                partner: ["corporatie", "energie"][partner].to_string(),
+                kind: [SignalKind::RentArrears, SignalKind::EnergyArrears, SignalKind::Nuisance][kind],
+                arrears_cents: amount * 10_000,
+                signal_date: Date::parse("2026-01-01").expect("date").add_days(i64::from(day)),
+                crisis,
+            }
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn single_pass_classification_agrees_with_the_list_version(
+            new in arbitrary_facts(),
+            earlier in proptest::collection::vec(arbitrary_facts(), 0..8),
+        ) {
+            proptest::prop_assert_eq!(classify(&new, &earlier), classify_by_lists(&new, &earlier));
         }
     }
 
