@@ -1043,10 +1043,8 @@ impl StoreTx {
         .collect::<std::result::Result<_, _>>()?;
         let released: Vec<String> = pseudonyms.into_iter().filter(|p| !in_use.contains(p)).collect();
         for chunk in released.chunks(CHUNK) {
-            let delete = format!(
-                "DELETE FROM person_vault WHERE tenant_id = $1 AND pseudonym IN ({})",
-                in_list(2, chunk.len())
-            );
+            let delete =
+                format!("DELETE FROM person_vault WHERE tenant_id = $1 AND pseudonym IN ({})", in_list(2, chunk.len()));
             let mut q = sqlx::query(&delete).bind(tenant.to_string());
             for p in chunk {
                 q = q.bind(p.as_str());

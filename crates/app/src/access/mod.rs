@@ -2,8 +2,8 @@
 //! and the covenant in force with the processing register generated from it.
 
 pub mod audit;
-pub(crate) mod entropy;
 pub mod covenant;
+pub(crate) mod entropy;
 pub mod gate;
 pub mod identity;
 pub mod keys;

@@ -5,8 +5,8 @@
 
 use super::intake::{RowError, MAX_ROWS};
 use super::SignalsConfig;
-use crate::access::gate::{pass_all, Actor, Denied, Request};
 use crate::access::entropy::Entropy;
+use crate::access::gate::{pass_all, Actor, Denied, Request};
 use crate::access::vault::Sealer;
 use crate::{App, AppError};
 use leefwijk_domain::access::covenant::{Action, Covenant, DataCategory, Purpose};
@@ -194,14 +194,17 @@ async fn prepare(
     }
 }
 
-fn facts_of(s: &PriorRecord) -> Option<SignalFacts> {
-    Some(SignalFacts {
-        partner: s.organisation_id.clone(),
+/// The stored signal as matching sees it, taking over its strings; `None` for a row whose
+/// kind or date this version cannot read (it is then left out of matching).
+fn prior_of_record(s: PriorRecord) -> Option<(String, Prior)> {
+    let facts = SignalFacts {
         kind: SignalKind::parse(&s.kind)?,
-        arrears_cents: s.arrears_cents,
         signal_date: Date::parse(&s.signal_date).ok()?,
+        partner: s.organisation_id,
+        arrears_cents: s.arrears_cents,
         crisis: s.crisis,
-    })
+    };
+    Some((s.household_key, Prior { facts, case_id: s.case_id, case_open: s.case_open, repeat: s.is_repeat }))
 }
 
 fn preconditions_bits(v: &ValidSignal) -> i64 {
@@ -332,18 +335,9 @@ pub async fn ingest(
     let households: Vec<String> = by_household.iter().map(|(h, _)| h.to_string()).collect();
     let history = tx.household_priors(&tenant, &households, &since).await?;
     phases.lap("history");
-    let mut prior_of: HashMap<&str, Vec<Prior>> = HashMap::new();
-    let mut prior_signals: HashMap<String, Vec<SignalFacts>> = HashMap::new();
-    for s in &history {
-        if let Some(facts) = facts_of(s) {
-            prior_signals.entry(s.case_id.clone()).or_default().push(facts.clone());
-            prior_of.entry(s.household_key.as_str()).or_default().push(Prior {
-                facts,
-                case_id: s.case_id.clone(),
-                case_open: s.case_open,
-                repeat: s.is_repeat,
-            });
-        }
+    let mut prior_of: HashMap<String, Vec<Prior>> = HashMap::with_capacity(history.len());
+    for (household, prior) in history.into_iter().filter_map(prior_of_record) {
+        prior_of.entry(household).or_default().push(prior);
     }
     let rules = routing_rules(app, &tenant).await?;
     let sealer = Sealer::new(&app.keys.vault_key(&tenant).map_err(key_error)?)?;
@@ -354,7 +348,9 @@ pub async fn ingest(
 
     let today_text = today.to_string();
     // New cases with their earliest deadline, written out as text once at the end.
-    let mut new_cases: BTreeMap<(String, i32, u32), (CaseRecord, Date, Vec<SignalFacts>)> = BTreeMap::new();
+    // Households come one after the other, so a household's new cases are the tail of this
+    // list from `household_start` on: no map keyed by household over the whole batch.
+    let mut new_cases: Vec<(CaseRecord, Date, Vec<SignalFacts>)> = Vec::new();
     let mut touched: BTreeMap<String, (Vec<SignalFacts>, Option<Date>)> = BTreeMap::new();
     let mut signals = Vec::with_capacity(rows.len());
     let mut vault = Vec::new();
@@ -362,6 +358,7 @@ pub async fn ingest(
     let mut repeats = 0;
     let mut household_facts: Vec<SignalFacts> = Vec::new();
     for &(household, indices) in &by_household {
+        let household_start = new_cases.len();
         household_facts.clear();
         household_facts.extend(indices.iter().map(|&i| rows[i].facts.clone()));
         let prior = prior_of.get(household).map(Vec::as_slice).unwrap_or(&[]);
@@ -385,35 +382,40 @@ pub async fn ingest(
                     id.clone()
                 }
                 Target::New { year, month } => {
-                    let key = (household.to_string(), *year, *month);
-                    let (case, case_due, case_facts) = match new_cases.entry(key) {
-                        std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
-                        std::collections::btree_map::Entry::Vacant(e) => e.insert((
-                            CaseRecord {
-                                id: entropy.uuid_v7(now)?,
-                                tenant_id: tenant.clone(),
-                                household_key: household.to_string(),
-                                case_month: format!("{year:04}-{month:02}"),
-                                buurt_code: row.buurt.as_str().to_string(),
-                                team_id: route(&row.buurt, row.signal.kind, &rules).map(String::from),
-                                team_name: None,
-                                opened_on: today_text.clone(),
-                                due_on: String::new(),
-                                priority: 0,
-                                status: "open".into(),
-                                outcome: None,
-                                closed_on: None,
-                                first_contact_on: None,
-                                reached: false,
-                                recurrent: false,
-                                signal_count: 0,
-                                sealed_address: None,
-                                created_at: now,
-                            },
-                            due.unwrap_or(today),
-                            Vec::with_capacity(1),
-                        )),
+                    let case_month = format!("{year:04}-{month:02}");
+                    let existing = new_cases[household_start..].iter().position(|(c, _, _)| c.case_month == case_month);
+                    let at = match existing {
+                        Some(offset) => household_start + offset,
+                        None => {
+                            new_cases.push((
+                                CaseRecord {
+                                    id: entropy.uuid_v7(now)?,
+                                    tenant_id: tenant.clone(),
+                                    household_key: household.to_string(),
+                                    case_month,
+                                    buurt_code: row.buurt.as_str().to_string(),
+                                    team_id: route(&row.buurt, row.signal.kind, &rules).map(String::from),
+                                    team_name: None,
+                                    opened_on: today_text.clone(),
+                                    due_on: String::new(),
+                                    priority: 0,
+                                    status: "open".into(),
+                                    outcome: None,
+                                    closed_on: None,
+                                    first_contact_on: None,
+                                    reached: false,
+                                    recurrent: false,
+                                    signal_count: 0,
+                                    sealed_address: None,
+                                    created_at: now,
+                                },
+                                due.unwrap_or(today),
+                                Vec::with_capacity(1),
+                            ));
+                            new_cases.len() - 1
+                        }
                     };
+                    let (case, case_due, case_facts) = &mut new_cases[at];
                     if let Some(due) = due {
                         *case_due = (*case_due).min(due);
                     }
@@ -434,7 +436,11 @@ pub async fn ingest(
             if let (true, Some(person), Some(bsn)) = (keep_identity, &row.person, &row.signal.bsn) {
                 // One vault entry per person and batch: a person in several rows is sealed once.
                 if vaulted.insert(person.as_str()) {
-                    vault.push((person.clone(), pseudonym_key_id.clone(), sealer.seal_from(&bsn.expose(), &mut entropy)?));
+                    vault.push((
+                        person.clone(),
+                        pseudonym_key_id.clone(),
+                        sealer.seal_from(&bsn.expose(), &mut entropy)?,
+                    ));
                 }
             }
             signals.push(SignalRecord {
@@ -464,7 +470,7 @@ pub async fn ingest(
         }
     }
     let cases: Vec<CaseRecord> = new_cases
-        .into_values()
+        .into_iter()
         .map(|(mut case, due, facts)| {
             case.due_on = due.to_string();
             case.priority = i64::from(priority(&facts));
@@ -480,7 +486,14 @@ pub async fn ingest(
     let mut restacked = Vec::with_capacity(stored.len());
     for mut case in stored {
         let Some((new_facts, due)) = touched.get(&case.id) else { continue };
-        let mut all = prior_signals.get(&case.id).cloned().unwrap_or_default();
+        // The case's stored signals are among its household's priors.
+        let mut all: Vec<SignalFacts> = prior_of
+            .get(&case.household_key)
+            .into_iter()
+            .flatten()
+            .filter(|p| p.case_id == case.id)
+            .map(|p| p.facts.clone())
+            .collect();
         all.extend(new_facts.iter().cloned());
         case.priority = i64::from(priority(&all));
         case.signal_count += new_facts.len() as i64;

@@ -253,7 +253,8 @@ fn months_between(earlier: Date, later: Date) -> i64 {
 /// Classifies `new` against the household's `earlier` signals (any order). One pass and no
 /// allocation: the intake classifies every signal of a batch.
 pub fn classify<'a>(new: &SignalFacts, earlier: impl IntoIterator<Item = &'a SignalFacts>) -> Classification {
-    let same_month = |s: &SignalFacts| s.signal_date.year == new.signal_date.year && s.signal_date.month == new.signal_date.month;
+    let same_month =
+        |s: &SignalFacts| s.signal_date.year == new.signal_date.year && s.signal_date.month == new.signal_date.month;
     let (mut multiple, mut recurrent) = (false, false);
     // The latest earlier signal of this partner and kind within six months.
     let mut same_source: Option<&SignalFacts> = None;
@@ -304,13 +305,17 @@ mod tests {
     /// single-pass version must agree with it on every input.
     fn classify_by_lists(new: &SignalFacts, earlier: &[SignalFacts]) -> Classification {
         let before: Vec<&SignalFacts> = earlier.iter().filter(|s| s.signal_date <= new.signal_date).collect();
-        let same_month =
-            |s: &SignalFacts| s.signal_date.year == new.signal_date.year && s.signal_date.month == new.signal_date.month;
+        let same_month = |s: &SignalFacts| {
+            s.signal_date.year == new.signal_date.year && s.signal_date.month == new.signal_date.month
+        };
         let multiple = before.iter().any(|s| same_month(s));
-        let recurrent = before.iter().any(|s| (0..6).contains(&months_between(s.signal_date, new.signal_date)) && !same_month(s));
+        let recurrent =
+            before.iter().any(|s| (0..6).contains(&months_between(s.signal_date, new.signal_date)) && !same_month(s));
         let same_source = before
             .iter()
-            .filter(|s| s.partner == new.partner && s.kind == new.kind && months_between(s.signal_date, new.signal_date) < 6)
+            .filter(|s| {
+                s.partner == new.partner && s.kind == new.kind && months_between(s.signal_date, new.signal_date) < 6
+            })
             .max_by_key(|s| s.signal_date);
         let repeat = same_source.map(|s| new.arrears_cents <= s.arrears_cents && !new.crisis).unwrap_or(false);
         Classification { multiple, recurrent, repeat }
