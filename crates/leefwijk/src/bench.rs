@@ -1394,10 +1394,11 @@ async fn bench_signals(args: SignalsArgs) -> Result<()> {
         ratio
     );
     let met = |r: f64| if r >= 1.0 / 3.0 { "met" } else { "MISSED" };
-    println!("\nTarget (b)/(a) ≥ 0.333: **{}** ({ratio:.3}).", met(ratio));
     let indexed_ratio = rb / rc.max(1e-9);
+    println!("\nTarget: the API path at one third of a raw insert of the same rows or better.");
+    println!("- against (a), the plain table: **{}** ({ratio:.3})", met(ratio));
     println!(
-        "Against (c), the raw insert into a table indexed like `signals`: (b)/(c) = {indexed_ratio:.3} ({}).",
+        "- against (c), a table with the keys and indexes of `signals`: **{}** ({indexed_ratio:.3})",
         met(indexed_ratio)
     );
     println!(
@@ -2315,6 +2316,34 @@ mod tests {
         }
         assert_eq!(synthetic_postcode(18 * 26 - 1), "1000RZ");
         assert_eq!(synthetic_postcode(18 * 26), "1000SB", "SA is skipped");
+    }
+
+    #[test]
+    fn raw_rows_share_a_key_per_household_and_keep_ids_in_order() {
+        let today = leefwijk_domain::calendar::Date::parse(SIGNALS_TODAY).expect("date");
+        let mut g = SignalGenerator::new(5_000, vec!["BU99010101".to_string()], today);
+        let batch = g.batch(5_000);
+        let rows = g.raw_rows(&batch, &mut Rng(7), 1_700_000_000_000);
+        assert_eq!(rows.len(), batch.len());
+        let mut key_of = std::collections::HashMap::new();
+        for (signal, row) in batch.iter().zip(&rows) {
+            let key = key_of.entry(signal.household).or_insert_with(|| row.household_key.clone());
+            assert_eq!(*key, row.household_key, "one key per household");
+            assert_eq!(row.household_key.len(), 64);
+        }
+        assert!(key_of.len() < rows.len(), "some household has several signals");
+        assert!(rows.windows(2).all(|w| w[0].id < w[1].id), "ids are time-ordered like UUIDv7");
+        assert_eq!(raw_table_ddl("t", false, false).len(), 1);
+        let indexed = raw_table_ddl("t", false, true);
+        assert_eq!(indexed.len(), 4, "the table and the three indexes of `signals`");
+        assert!(indexed[0].contains("id TEXT NOT NULL PRIMARY KEY"));
+    }
+
+    /// The whole benchmark at its smallest size: both baselines and the API path store every
+    /// row (the command checks the counts itself and fails otherwise).
+    #[tokio::test]
+    async fn bench_signals_runs_end_to_end_at_a_small_size() {
+        bench_signals(SignalsArgs { rows: 2_000, database_url: None, keep: false }).await.expect("bench signals");
     }
 
     #[test]

@@ -324,9 +324,14 @@ async fn daily_retention(app: App) {
             }
             Err(e) => tracing::error!(error = %e, "daily retention failed; retrying tomorrow"),
         }
-        match leefwijk_app::residents::reports::anonymise_contacts(&app, today).await {
-            Ok(n) => tracing::info!(reports = n, "contact details of handled reports anonymised"),
-            Err(e) => tracing::error!(error = %e, "anonymising report contacts failed; retrying tomorrow"),
+        match leefwijk_app::residents::retention::run(&app, today).await {
+            Ok(c) => tracing::info!(
+                reports = c.report_contacts,
+                initiatives = c.initiative_contacts,
+                access_requests = c.access_requests,
+                "residents' contact details past their term cleared"
+            ),
+            Err(e) => tracing::error!(error = %e, "residents' retention failed; retrying tomorrow"),
         }
     }
 }
@@ -370,8 +375,12 @@ async fn retention(settings: Settings, today: Option<String>) -> Result<()> {
             c.cases, c.signals, c.attempts, c.vault_entries
         );
     }
-    let anonymised = leefwijk_app::residents::reports::anonymise_contacts(&app, today).await?;
-    println!("Retention on {today}: anonymised the contact details of {anonymised} handled public-space reports.");
+    let cleared = leefwijk_app::residents::retention::run(&app, today).await?;
+    println!(
+        "Retention on {today}: anonymised the contact details of {} handled public-space reports, cleared the \
+         proposer's contact of {} decided initiatives and the requester of {} closed access requests.",
+        cleared.report_contacts, cleared.initiative_contacts, cleared.access_requests
+    );
     Ok(())
 }
 

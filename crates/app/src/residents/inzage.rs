@@ -39,11 +39,14 @@ const MAX_NOTE: usize = 2000;
 #[serde(default, deny_unknown_fields)]
 pub struct InzageConfig {
     pub term_months: u32,
+    /// Days after an answer or refusal that the requester's name, reply address and
+    /// pseudonyms are kept (for questions about the answer); then retention clears them.
+    pub contact_retention_days: u32,
 }
 
 impl Default for InzageConfig {
     fn default() -> Self {
-        InzageConfig { term_months: 1 }
+        InzageConfig { term_months: 1, contact_retention_days: 365 }
     }
 }
 
@@ -312,17 +315,22 @@ pub struct RequestDetail {
 /// Opens a request; reading the name and address is audited.
 pub async fn detail(app: &App, user: &User, id: &str) -> Result<RequestDetail, AppError> {
     let r = owned(app, user, id).await?;
-    let mut tx = app.store.begin().await?;
-    let rule = format!("AVG art. 12 en 15: contactgegevens van verzoek {} geopend om te antwoorden", r.id);
-    tx.append_audit(
-        audit_entry(&user.tenant_id, &user.id, &user.organisation_id, "read", "contact", &subject_of(&r)?, rule),
-        app.keys.audit(),
-    )
-    .await?;
-    tx.commit().await?;
-    let contact: Contact =
+    let contact = if r.sealed_contact.is_empty() {
+        // Cleared by retention: nothing personal is left to read (or to audit).
+        let gone = "(verwijderd na de bewaartermijn / removed after the retention term)".to_string();
+        Contact { name: gone.clone(), email: gone.clone(), postal_address: gone }
+    } else {
+        let mut tx = app.store.begin().await?;
+        let rule = format!("AVG art. 12 en 15: contactgegevens van verzoek {} geopend om te antwoorden", r.id);
+        tx.append_audit(
+            audit_entry(&user.tenant_id, &user.id, &user.organisation_id, "read", "contact", &subject_of(&r)?, rule),
+            app.keys.audit(),
+        )
+        .await?;
+        tx.commit().await?;
         serde_json::from_str(&open(&app.keys.vault_key(&r.tenant_id).map_err(internal)?, &r.sealed_contact)?)
-            .map_err(internal)?;
+            .map_err(internal)?
+    };
     let steps = app
         .store
         .access_request_steps(&r.id)

@@ -9,6 +9,7 @@ pub mod neighbourhood;
 pub mod panels;
 pub mod participation;
 pub mod reports;
+pub mod retention;
 
 use leefwijk_domain::access::audit_chain::AuditEntry;
 use leefwijk_store::User;

@@ -50,6 +50,9 @@ pub struct ParticipationConfig {
     /// The collaboration that receives initiatives for areas no round or programme covers
     /// yet (absent: such proposals are refused with an explanation).
     pub default_tenant: Option<String>,
+    /// Days after an initiative was decided (accepted, rejected or taken into a round) that
+    /// the proposer's contact is kept; then retention clears it.
+    pub contact_retention_days: u32,
 }
 
 impl Default for ParticipationConfig {
@@ -61,6 +64,7 @@ impl Default for ParticipationConfig {
             codes_per_hour: 5,
             verification: ResidentVerification::EmailCode,
             default_tenant: None,
+            contact_retention_days: 365,
         }
     }
 }

@@ -223,6 +223,22 @@ const AUDIT: &[(&str, Ty)] = &[
 ];
 
 impl StoreTx {
+    /// Forgets who asked, for answered or refused access requests closed before `before`
+    /// (ISO date): the sealed name and reply address and the person's pseudonyms go; the
+    /// request, its dates and its steps stay as the record of how it was handled.
+    pub async fn clear_closed_access_requests(&mut self, tenant: &str, before: &str, at_ms: i64) -> Result<u64> {
+        let done = sqlx::query(
+            "UPDATE access_requests SET sealed_contact = '', pseudonyms = '{}', updated_at = $1 \
+             WHERE tenant_id = $2 AND status IN ('answered', 'refused') AND closed_on < $3 AND sealed_contact <> ''",
+        )
+        .bind(at_ms)
+        .bind(tenant)
+        .bind(before)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
     async fn rows(&mut self, sql: &str, binds: &[String], cols: &[(&str, Ty)]) -> Result<Vec<Value>> {
         let mut q = sqlx::query(sql);
         for b in binds {

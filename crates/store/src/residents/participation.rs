@@ -539,3 +539,30 @@ async fn use_code(tx: &mut sqlx::Transaction<'static, sqlx::Any>, code_id: &str,
         .await?;
     Ok(())
 }
+
+impl crate::StoreTx {
+    /// Clears the proposer's contact of decided initiatives (accepted, rejected or taken into
+    /// a round) last changed before `before_ms`: the municipality needs it while it decides
+    /// and prepares, not for ever. Returns how many initiatives lost their contact.
+    pub async fn clear_initiative_contacts(&mut self, tenant: &str, before_ms: i64, at_ms: i64) -> Result<u64> {
+        let done = sqlx::query(
+            "UPDATE initiatives SET contact = NULL, updated_at = $1 \
+             WHERE tenant_id = $2 AND contact IS NOT NULL AND status IN ('accepted', 'rejected', 'in_round') \
+             AND updated_at < $3",
+        )
+        .bind(at_ms)
+        .bind(tenant)
+        .bind(before_ms)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(done.rows_affected())
+    }
+}
+
+impl crate::Store {
+    /// Every collaboration (tenant) id, for retention runs that go tenant by tenant.
+    pub async fn tenant_ids(&self) -> Result<Vec<String>> {
+        let rows = sqlx::query("SELECT id FROM tenants ORDER BY id").fetch_all(&self.pool).await?;
+        rows.iter().map(|r| r.try_get(0).map_err(Into::into)).collect()
+    }
+}
