@@ -259,12 +259,13 @@ async fn report_from_filing_to_anonymisation() {
         assert_eq!(full.json()["contact_email"], "melder@voorbeeld.nl");
 
         // --- The status machine, refused moves included.
-        assert_eq!(post_status(beleid.clone(), "reopened", "waarom").await.status, StatusCode::CONFLICT);
-        assert_eq!(
-            post_status(beleid.clone(), "closed", "  ").await.status,
-            StatusCode::BAD_REQUEST,
-            "closing needs a text"
-        );
+        let refused = post_status(beleid.clone(), "reopened", "waarom").await;
+        assert_eq!(refused.status, StatusCode::CONFLICT);
+        let detail = refused.json()["detail"].as_str().unwrap_or_default().to_string();
+        assert!(detail.starts_with("Een melding met status") && detail.contains(" / "), "Dutch first: {detail}");
+        let no_text = post_status(beleid.clone(), "closed", "  ").await;
+        assert_eq!(no_text.status, StatusCode::BAD_REQUEST, "closing needs a text");
+        assert!(no_text.body.contains("hoort een tekst voor de melder"), "{}", no_text.body);
         assert_eq!(post_status(beleid.clone(), "done", "").await.status, StatusCode::BAD_REQUEST);
         let no_csrf = send(
             &r,

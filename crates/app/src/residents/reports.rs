@@ -696,9 +696,13 @@ pub async fn answer_satisfaction(app: &App, token: &str, score: i64, comment: Op
     if !tx.answer_report_satisfaction(&r.id, score, comment.as_deref(), now_ms()).await? {
         tx.rollback().await?;
         return Err(AppError::Conflict(if r.status != "closed" {
-            "the satisfaction question opens once the report is closed".into()
+            "De vraag over uw tevredenheid komt zodra de melding is afgehandeld. / The satisfaction question opens once \
+             the report is closed."
+                .into()
         } else {
-            "this report's satisfaction question was already answered; thank you".into()
+            "U heeft deze vraag al beantwoord; dank u wel. / This report's satisfaction question was already answered; \
+             thank you."
+                .into()
         }));
     }
     tx.commit().await?;
@@ -838,12 +842,23 @@ pub async fn change_status(app: &App, user: &User, id: &str, to: &str, text: &st
         .ok_or_else(|| bad(format!("status '{to}': use in_progress, on_hold, closed, reopened or cancelled")))?;
     let from = status_of(&r.status)?;
     let text = text.trim();
+    // Staff read these first: Dutch, then the English of the domain rule.
     transition(from, to, text).map_err(|e| match e {
-        rules::TransitionError::NotAllowed { .. } => AppError::Conflict(e.to_string()),
-        _ => bad(e.to_string()),
+        rules::TransitionError::NotAllowed { .. } => AppError::Conflict(format!(
+            "Een melding met status '{}' kan niet naar '{}'; laad de melding opnieuw. / {e}",
+            from.label(leefwijk_domain::Lang::Nl),
+            to.label(leefwijk_domain::Lang::Nl)
+        )),
+        rules::TransitionError::TextRequired(_) => bad(format!(
+            "Bij '{}' hoort een tekst voor de melder: wat is er gedaan of waarom niet. / {e}",
+            to.label(leefwijk_domain::Lang::Nl)
+        )),
+        rules::TransitionError::TextTooLong => bad(format!("De tekst is te lang. / {e}")),
     })?;
     if text.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
-        return Err(bad("the text contains invisible control characters; remove them"));
+        return Err(bad(
+            "De tekst bevat onzichtbare stuurtekens; haal ze weg. / The text contains invisible control characters; remove them.",
+        ));
     }
     let today = app.signals.today();
     let now = now_ms();
@@ -858,7 +873,11 @@ pub async fn change_status(app: &App, user: &User, id: &str, to: &str, text: &st
     let mut tx = app.store.begin().await?;
     if !tx.change_report_status(&r.id, from.code(), &event).await? {
         tx.rollback().await?;
-        return Err(AppError::Conflict("someone changed this report at the same time; reload and try again".into()));
+        return Err(AppError::Conflict(
+            "Iemand anders wijzigde deze melding tegelijk; laad opnieuw en probeer het nog eens. / Someone changed this \
+             report at the same time; reload and try again."
+                .into(),
+        ));
     }
     tx.append_audit(
         audit(&user.tenant_id, user, "write", "report", &r.id, format!("status {} -> {}", from.code(), to.code())),
