@@ -333,3 +333,45 @@ async fn single_signals_json_and_repeats_are_recorded_without_new_routing() {
         assert_eq!(no_auth.content_type(), "application/problem+json");
     }
 }
+
+/// Retention removes a person's vault entry only with the last signal that uses it: a BSN
+/// that is also in a newer case, still within its term, keeps its entry until that case goes.
+#[tokio::test]
+async fn retention_keeps_a_vault_entry_while_a_newer_signal_uses_it() {
+    for url in backend_urls() {
+        let (app, access) = demo_app_with_credentials(&url).await;
+        let (id, secret) = access.api_client.clone().expect("demo client");
+        let bearer = format!("Bearer {id}:{secret}");
+        let on = |day: &str| {
+            let today = Date::parse(day).expect("date");
+            app.clone().with_signals(SignalsConfig { fixed_today: Some(today), ..SignalsConfig::default() })
+        };
+        let row = |bsn: &str, postcode: &str, date: &str, reference: &str| {
+            format!("rent_arrears,{bsn},{postcode},4,,BU99010101,90000,,{date},false,true,true,true,true,{reference}")
+        };
+        // January: persons X and Y. November: X again, in a new case.
+        let january = [
+            HEADER.to_string(),
+            row("111222333", "9110AB", "2026-01-05", "X1"),
+            row("123456782", "9120AB", "2026-01-06", "Y1"),
+        ]
+        .join("\n");
+        let stored = post_batch(&leefwijk_web::router(on("2026-01-12")), &bearer, "january", &january).await;
+        assert_eq!(stored.status, StatusCode::CREATED, "{url}: {}", stored.body);
+        let november = [HEADER.to_string(), row("111222333", "9110AB", "2026-11-02", "X2")].join("\n");
+        let stored = post_batch(&leefwijk_web::router(on("2026-11-08")), &bearer, "november", &november).await;
+        assert_eq!(stored.status, StatusCode::CREATED, "{url}: {}", stored.body);
+
+        // Past January's term, within November's: January's cases go, and of the vault only
+        // Y's entry; X's stays for the November signal.
+        let runs =
+            leefwijk_app::signals::retention::run(&app, Date::parse("2027-02-15").expect("d")).await.expect("run");
+        let counts = runs.iter().find(|(t, _)| t == "wijkerveen").expect("tenant").1;
+        assert_eq!((counts.cases, counts.signals, counts.vault_entries), (2, 2, 1), "{url}: {counts:?}");
+        // Past November's term too: X's entry goes with its last signal.
+        let runs =
+            leefwijk_app::signals::retention::run(&app, Date::parse("2027-12-31").expect("d")).await.expect("run");
+        let counts = runs.iter().find(|(t, _)| t == "wijkerveen").expect("tenant").1;
+        assert_eq!((counts.cases, counts.signals, counts.vault_entries), (1, 1, 1), "{url}: {counts:?}");
+    }
+}
