@@ -166,6 +166,7 @@ static RULES: &[Rule] = &[
     scoped("POST", "/api/v1/programmes/{id}/transactions", POLICY),
     public("GET", "/programmas"),
     public("GET", "/programma/{id}"),
+    scoped("POST", "/programma/{id}/afspraak/{cid}/status", POLICY),
     // Housing: public figures and progress; plans and agreements by policy staff (and
     // corporations for plans); placements by partners as the covenant allows.
     public("GET", "/api/v1/housing/municipalities/{code}"),

@@ -166,3 +166,72 @@ async fn a_programme_is_created_and_validated_through_the_api() {
         assert_eq!(refused.status, StatusCode::FORBIDDEN, "only policy staff and administrators");
     }
 }
+
+/// Policy staff of the owner record a commitment's next status on the report page (a form,
+/// no script); the public sees no form; a move the rules do not allow is refused with the
+/// reason on the page and changes nothing.
+#[tokio::test]
+async fn policy_staff_move_a_commitment_on_the_report_page() {
+    for url in backend_urls() {
+        let app = demo_app(&url).await;
+        let id = leefwijk_app::demo::load_programme(&app).await.expect("demo programme").expect("new");
+        let r = leefwijk_web::router(app.clone());
+        let status_of = |rep: &serde_json::Value, cid: &str| {
+            rep["commitments"].as_array().expect("list").iter().find(|c| c["id"] == cid).expect("commitment")["status"]
+                .as_str()
+                .expect("status")
+                .to_string()
+        };
+        let rep = send(&r, Method::GET, &format!("/api/v1/programmes/{id}"), &[], None).await.json();
+        let agreed = rep["commitments"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .find(|c| c["status"] == "agreed")
+            .and_then(|c| c["id"].as_str())
+            .expect("an agreed commitment in the demo")
+            .to_string();
+        let action = format!("/programma/{id}/afspraak/{agreed}/status");
+
+        let public = send(&r, Method::GET, &format!("/programma/{id}"), &[], None).await;
+        assert!(!public.body.contains(&action), "{url}: no form for the public");
+        let beleid = login(&r, "beleid").await;
+        let page = beleid.get(&r, &format!("/programma/{id}")).await;
+        assert!(page.body.contains(&action), "{url}: the owner's staff get the form");
+        assert!(page.body.contains("value=\"delivered\""), "{url}: agreed can become delivered");
+
+        let post = |status: &str, csrf: &str| {
+            let body = common::form(&[("csrf", csrf), ("status", status)]);
+            let headers =
+                [("cookie", beleid.cookie()), ("content-type", "application/x-www-form-urlencoded".to_string())];
+            let r = r.clone();
+            let action = action.clone();
+            async move {
+                let headers: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                send(&r, Method::POST, &action, &headers, Some(body)).await
+            }
+        };
+        assert_eq!(post("delivered", "wrong").await.status, StatusCode::FORBIDDEN, "{url}: CSRF is checked");
+        let moved = post("delivered", &beleid.csrf).await;
+        assert_eq!(moved.status, StatusCode::SEE_OTHER, "{url}: {}", moved.body);
+        let rep = send(&r, Method::GET, &format!("/api/v1/programmes/{id}"), &[], None).await.json();
+        assert_eq!(status_of(&rep, &agreed), "delivered", "{url}");
+
+        let refused = post("agreed", &beleid.csrf).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{url}: {}", refused.body);
+        assert!(refused.body.contains("commitment-error"), "{url}: the reason is on the page");
+        assert!(refused.body.contains("kan niet"), "{url}: in Dutch first");
+        let rep = send(&r, Method::GET, &format!("/api/v1/programmes/{id}"), &[], None).await.json();
+        assert_eq!(status_of(&rep, &agreed), "delivered", "{url}: nothing changed");
+
+        let anonymous = send(
+            &r,
+            Method::POST,
+            &action,
+            &[("content-type", "application/x-www-form-urlencoded")],
+            Some("status=late".into()),
+        )
+        .await;
+        assert!(anonymous.status.is_redirection() || anonymous.status == StatusCode::UNAUTHORIZED, "{url}");
+    }
+}

@@ -278,10 +278,19 @@ pub async fn move_commitment(
         .ok_or_else(|| AppError::NotFound(format!("commitment {id}")))?;
     let from = CommitmentStatus::parse(&current.status).ok_or_else(|| AppError::Internal("stored status".into()))?;
     if !from.can_move_to(next) {
-        return Err(bad(format!("status: a commitment that is {} cannot become {}", from.label_nl(), next.label_nl())));
+        return Err(bad(format!(
+            "status: een afspraak die '{}' is kan niet '{}' worden / a commitment that is {} cannot become {}",
+            from.label_nl(),
+            next.label_nl(),
+            from.code(),
+            next.code()
+        )));
     }
     if !app.store.move_commitment(id, from.code(), next.code(), &user.id, now()).await? {
-        return Err(AppError::Conflict("the commitment was changed meanwhile: reload and try again".into()));
+        return Err(AppError::Conflict(
+            "De afspraak is intussen gewijzigd; laad opnieuw. / The commitment was changed meanwhile: reload and try again."
+                .into(),
+        ));
     }
     Ok(())
 }

@@ -1,21 +1,29 @@
 //! Pages of area programmes: the list and the printable results report
-//! ("verantwoording op hoofdlijnen"). Public: programmes hold no personal data.
+//! ("verantwoording op hoofdlijnen"). Public: programmes hold no personal data. Policy
+//! staff of the owning organisation also see a form per commitment to record its next
+//! status (agreed, delivered, late, withdrawn), the same use case as the API.
 
-use super::{render, PageCtx, PageError};
+use super::{check_csrf, render, PageCtx, PageError};
+use crate::auth::SignedIn;
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::Router;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Form, Router};
 use leefwijk_app::programme::report::{report, Report};
-use leefwijk_app::App;
+use leefwijk_app::{App, AppError};
 use leefwijk_domain::programme::{
     progress_for_display, CommitmentStatus, ContributionKind, FundingStream, GoalDirection, PartyRole,
 };
 use leefwijk_domain::Lang;
+use serde::Deserialize;
 
 pub fn routes() -> Router<App> {
-    Router::new().route("/programmas", get(list)).route("/programma/{id}", get(show))
+    Router::new()
+        .route("/programmas", get(list))
+        .route("/programma/{id}", get(show))
+        .route("/programma/{id}/afspraak/{cid}/status", post(move_commitment))
 }
 
 /// Euros from cents, Dutch style: "€ 1.234.567" (whole euros; cents are in the CSV).
@@ -74,12 +82,20 @@ struct GoalView {
 }
 
 struct CommitmentView {
+    id: String,
     party: String,
     kind: String,
     description: String,
     amount: String,
     in_return: String,
     status: String,
+    /// Statuses it may move to next (code, Dutch label); empty once delivered or withdrawn.
+    next: Vec<NextStatus>,
+}
+
+struct NextStatus {
+    code: &'static str,
+    label: &'static str,
 }
 
 struct MoneyRow {
@@ -116,6 +132,12 @@ struct ReportPage {
     balanced: bool,
     scenarios: Vec<ScenarioView>,
     horizon: String,
+    programme_id: String,
+    /// Signed in as policy staff of the owner: the commitment forms are shown.
+    can_edit: bool,
+    csrf: String,
+    /// What went wrong with the last form, in the words of the use case.
+    error: String,
 }
 
 fn num(v: f64, lang: Lang) -> String {
@@ -128,10 +150,54 @@ fn num(v: f64, lang: Lang) -> String {
     }
 }
 
-async fn show(State(app): State<App>, ctx: PageCtx, Path(id): Path<String>) -> Response {
-    let r = match report(&app, &id).await {
+async fn show(
+    State(app): State<App>,
+    ctx: PageCtx,
+    me: Option<Extension<SignedIn>>,
+    Path(id): Path<String>,
+) -> Response {
+    render_report(&app, &ctx, me.as_ref().map(|Extension(me)| me), &id, String::new()).await
+}
+
+#[derive(Debug, Deserialize)]
+struct StatusForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    status: String,
+}
+
+/// Records a commitment's next status from the report page; back to the page on success,
+/// the page with the reason (422) when the move is not allowed.
+async fn move_commitment(
+    State(app): State<App>,
+    ctx: PageCtx,
+    Extension(me): Extension<SignedIn>,
+    Path((id, cid)): Path<(String, String)>,
+    Form(f): Form<StatusForm>,
+) -> Response {
+    if let Err(r) = check_csrf(&ctx, &me.csrf, &f.csrf) {
+        return r;
+    }
+    match leefwijk_app::programme::move_commitment(&app, &me.user, &id, &cid, f.status.trim()).await {
+        Ok(()) => Redirect::to(&format!("/programma/{id}#commitments")).into_response(),
+        Err(AppError::BadRequest(message)) | Err(AppError::Conflict(message)) => {
+            let mut response = render_report(&app, &ctx, Some(&me), &id, message).await;
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            response
+        }
+        Err(e) => PageError::from_app(&ctx, e).into_response(),
+    }
+}
+
+async fn render_report(app: &App, ctx: &PageCtx, me: Option<&SignedIn>, id: &str, error: String) -> Response {
+    let r = match report(app, id).await {
         Ok(r) => r,
-        Err(e) => return PageError::from_app(&ctx, e).into_response(),
+        Err(e) => return PageError::from_app(ctx, e).into_response(),
+    };
+    let can_edit = match me {
+        Some(me) => leefwijk_app::programme::owned_programme(app, &me.user, id).await.is_ok(),
+        None => false,
     };
     let lang = ctx.lang;
     let eur = |c: i64| euros(c, lang);
@@ -180,6 +246,16 @@ async fn show(State(app): State<App>, ctx: PageCtx, Path(id): Path<String>) -> R
         .commitments
         .iter()
         .map(|c| CommitmentView {
+            id: c.id.clone(),
+            next: CommitmentStatus::parse(&c.status)
+                .map(|from| {
+                    CommitmentStatus::ALL
+                        .into_iter()
+                        .filter(|to| from.can_move_to(*to))
+                        .map(|to| NextStatus { code: to.code(), label: to.label_nl() })
+                        .collect()
+                })
+                .unwrap_or_default(),
             party: c.party.clone(),
             kind: ContributionKind::parse(&c.kind).map(|k| k.label_nl().to_string()).unwrap_or_else(|| c.kind.clone()),
             description: c.description.clone(),
@@ -305,8 +381,12 @@ async fn show(State(app): State<App>, ctx: PageCtx, Path(id): Path<String>) -> R
             num(r.discount_rate * 100.0, lang)
         ),
         r,
+        programme_id: id.to_string(),
+        can_edit,
+        csrf: me.map(|m| m.csrf.clone()).unwrap_or_default(),
+        error,
     };
-    render(&ctx, &page)
+    render(ctx, &page)
 }
 
 #[cfg(test)]
