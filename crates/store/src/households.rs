@@ -331,6 +331,32 @@ impl Store {
 }
 
 impl StoreTx {
+    /// Ends the organisation's running registrations of a subject on `ended_on` (and records
+    /// the date of death when given). Returns how many registrations it ended.
+    pub async fn end_involvements(
+        &mut self,
+        handle: &AccessHandle,
+        tenant: &str,
+        subject: &str,
+        organisation_id: &str,
+        ended_on: &str,
+        deceased_on: Option<&str>,
+    ) -> Result<u64> {
+        handle.permits(tenant, "involvement_only", "write", subject)?;
+        let done = sqlx::query(
+            "UPDATE involvements SET ended_on = $1, deceased_on = COALESCE($2, deceased_on) \
+             WHERE tenant_id = $3 AND subject = $4 AND organisation_id = $5 AND ended_on IS NULL AND start_on <= $1",
+        )
+        .bind(ended_on)
+        .bind(deceased_on)
+        .bind(tenant)
+        .bind(subject)
+        .bind(organisation_id)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
     pub async fn add_involvement(&mut self, handle: &AccessHandle, i: &InvolvementRecord) -> Result<()> {
         handle.permits(&i.tenant_id, "involvement_only", "write", &i.subject)?;
         sqlx::query(&format!(

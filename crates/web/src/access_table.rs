@@ -185,6 +185,7 @@ static RULES: &[Rule] = &[
     // and consent per household.
     scoped("POST", "/api/v1/involvements", INVOLVED),
     scoped("POST", "/api/v1/involvements/history", INVOLVED),
+    scoped("POST", "/api/v1/involvements/end", INVOLVED),
     scoped("GET", "/api/v1/match-notices", INVOLVED_AND_MUNICIPALITY),
     scoped("POST", "/api/v1/matches/{id}/coordinator", INVOLVED),
     scoped("POST", "/api/v1/consents", INVOLVED),
@@ -199,6 +200,7 @@ static RULES: &[Rule] = &[
     public("GET", "/api/v1/zrm-figures/{code}"),
     scoped("GET", "/huishoudens", INVOLVED_AND_MUNICIPALITY),
     scoped("POST", "/huishoudens/betrokkenheid", INVOLVED),
+    scoped("POST", "/huishoudens/betrokkenheid/beeindigen", INVOLVED),
     scoped("POST", "/huishoudens/match/{id}/regisseur", INVOLVED),
     scoped("POST", "/huishoudens/toestemming", INVOLVED),
     scoped("POST", "/huishoudens/plan", INVOLVED),

@@ -329,3 +329,75 @@ async fn escalation_and_youth_regime_follow_the_clock() {
         assert_eq!(youth["expires_on"], "2027-01-15", "the 23rd birthday comes before the two years");
     }
 }
+
+/// An organisation ends its registration (involvement over): the history shows the end
+/// date and a later registration by another organisation makes no match with it. Only a
+/// running registration of one's own organisation can be ended, never in the future; the
+/// page form does the same, and a death is recorded with the end.
+#[tokio::test]
+async fn an_organisation_ends_its_registration_and_it_makes_no_more_matches() {
+    for url in backend_urls() {
+        let app = app_on(&demo_app(&url).await, "2026-11-23");
+        let r = leefwijk_web::router(app.clone());
+        let wijkteam = login(&r, "wijkteam").await;
+        let ggz = login(&r, "ggz").await;
+        let registered =
+            post(&r, &wijkteam, "/api/v1/involvements", &format!(r#"{{"bsn": "{B}", "start_on": "2026-09-01"}}"#))
+                .await;
+        assert_eq!(registered.status, StatusCode::CREATED, "{url}: {}", registered.body);
+
+        let future =
+            post(&r, &wijkteam, "/api/v1/involvements/end", &format!(r#"{{"bsn": "{B}", "ended_on": "2026-12-01"}}"#))
+                .await;
+        assert_eq!(future.status, StatusCode::BAD_REQUEST, "{url}: {}", future.body);
+        let not_theirs =
+            post(&r, &ggz, "/api/v1/involvements/end", &format!(r#"{{"bsn": "{B}", "ended_on": "2026-11-20"}}"#)).await;
+        assert_eq!(not_theirs.status, StatusCode::NOT_FOUND, "{url}: only one's own registration");
+        assert!(not_theirs.body.contains("geen lopende registratie"), "{url}: {}", not_theirs.body);
+
+        let ended =
+            post(&r, &wijkteam, "/api/v1/involvements/end", &format!(r#"{{"bsn": "{B}", "ended_on": "2026-11-20"}}"#))
+                .await;
+        assert_eq!(ended.status, StatusCode::OK, "{url}: {}", ended.body);
+        assert_eq!(ended.json()["ended"], 1);
+        assert!(!ended.body.contains(B), "never the BSN");
+        let again =
+            post(&r, &wijkteam, "/api/v1/involvements/end", &format!(r#"{{"bsn": "{B}", "ended_on": "2026-11-20"}}"#))
+                .await;
+        assert_eq!(again.status, StatusCode::NOT_FOUND, "{url}: nothing running any more");
+
+        let history = post(&r, &wijkteam, "/api/v1/involvements/history", &format!(r#"{{"bsn": "{B}"}}"#)).await;
+        assert!(history.body.contains("2026-11-20"), "{url}: the end is in the history: {}", history.body);
+        let later = post(
+            &r,
+            &ggz,
+            "/api/v1/involvements",
+            &format!(
+                r#"{{"bsn": "{B}", "start_on": "2026-11-22", "birth_date": "2010-05-01", "informed_on": "2026-11-22"}}"#
+            ),
+        )
+        .await;
+        assert_eq!(later.status, StatusCode::CREATED, "{url}: {}", later.body);
+        assert_eq!(later.json()["match_id"], serde_json::Value::Null, "{url}: an ended registration makes no match");
+
+        // The page form: GGZ ends its registration because the person died.
+        let page = ggz.get(&r, "/huishoudens").await;
+        assert!(page.body.contains("id=\"end-form\""), "{url}");
+        let body = common::form(&[("csrf", &ggz.csrf), ("bsn", B), ("ended_on", "2026-11-23"), ("deceased", "on")]);
+        let cookie = ggz.cookie();
+        let headers = [("cookie", cookie.as_str()), ("content-type", "application/x-www-form-urlencoded")];
+        let done = send(&r, Method::POST, "/huishoudens/betrokkenheid/beeindigen", &headers, Some(body)).await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{url}: {}", done.body);
+        assert_eq!(done.headers.get("location").and_then(|v| v.to_str().ok()), Some("/huishoudens?beeindigd=1"));
+        let history = post(&r, &ggz, "/api/v1/involvements/history", &format!(r#"{{"bsn": "{B}"}}"#)).await.json();
+        let line = history
+            .as_array()
+            .expect("lines")
+            .iter()
+            .find(|l| l["organisation_id"] == "wv-ggz")
+            .cloned()
+            .expect("GGZ's registration");
+        assert_eq!(line["ended_on"], "2026-11-23", "{url}: {line}");
+        assert_eq!(line["expires_on"], "2026-11-23", "{url}: a youth registration ends at death: {line}");
+    }
+}

@@ -77,6 +77,25 @@ pub struct NewInvolvement {
     pub deferral_until: Option<String>,
 }
 
+/// The end of a registration: the organisation is no longer involved, or the person died.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct EndInvolvement {
+    /// BSN of the person: pseudonymised at once, as at registration.
+    pub bsn: String,
+    /// The last day of involvement (not in the future).
+    pub ended_on: String,
+    /// The person died on `ended_on`: recorded, so a youth registration ends with it.
+    #[serde(default)]
+    pub deceased: bool,
+}
+
+/// What ending did.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Ended {
+    /// Running registrations of the organisation for this person that were ended.
+    pub ended: u64,
+}
+
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Registered {
     pub involvement_id: String,
@@ -147,6 +166,47 @@ fn is_active(i: &InvolvementRecord, today: Date) -> bool {
 /// or at death, whichever comes first.
 pub fn expiry(i: &InvolvementRecord) -> Option<String> {
     as_domain(i).and_then(|inv| involvement::expires_on(&inv)).map(|d| d.to_string())
+}
+
+/// Ends the user's organisation's running registrations of a person: the index must show
+/// only who is involved now, so a finished involvement leaves it (and no longer makes
+/// matches). Through the gate like registering; audited there.
+pub async fn end_involvement(
+    app: &App,
+    covenant: &Covenant,
+    user: &User,
+    input: &EndInvolvement,
+) -> Result<Result<Ended, Denied>, AppError> {
+    let tenant = user.tenant_id.clone();
+    let subject = person(app, &tenant, &input.bsn, "bsn")?;
+    let ended_on = date("ended_on", &input.ended_on)?;
+    if ended_on > app.signals.today() {
+        return Err(bad("ended_on: niet in de toekomst / not in the future"));
+    }
+    let request = Request {
+        purpose: Purpose::InvolvementIndex,
+        category: DataCategory::InvolvementOnly,
+        action: Action::Write,
+        subject: &subject,
+        consent: false,
+    };
+    let (mut tx, handle) = match pass(&app.store, &app.keys, covenant, &Actor::User(user.clone()), &request).await? {
+        Ok(ok) => ok,
+        Err(d) => return Ok(Err(d)),
+    };
+    let day = ended_on.to_string();
+    let deceased = input.deceased.then_some(day.as_str());
+    let ended = tx.end_involvements(&handle, &tenant, &subject, &user.organisation_id, &day, deceased).await?;
+    if ended == 0 {
+        tx.rollback().await?;
+        return Err(AppError::NotFound(
+            "bsn: uw organisatie heeft geen lopende registratie voor deze persoon die op of voor deze datum begon / \
+             your organisation has no running registration for this person that started on or before this date"
+                .into(),
+        ));
+    }
+    tx.commit().await?;
+    Ok(Ok(Ended { ended }))
 }
 
 pub async fn register(

@@ -13,7 +13,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use leefwijk_app::households::{
-    self, HistoryLine, NewAssessment, NewConsent, NewInvolvement, NewItem, NewPlan, PlanView, Registered,
+    self, EndInvolvement, Ended, HistoryLine, NewAssessment, NewConsent, NewInvolvement, NewItem, NewPlan, PlanView,
+    Registered,
 };
 use leefwijk_app::App;
 use serde::{Deserialize, Serialize};
@@ -23,6 +24,7 @@ pub fn routes() -> Router<App> {
     Router::new()
         .route("/involvements", post(register))
         .route("/involvements/history", post(history))
+        .route("/involvements/end", post(end))
         .route("/match-notices", get(notices))
         .route("/matches/{id}/coordinator", post(coordinator))
         .route("/consents", post(consent))
@@ -54,6 +56,26 @@ async fn register(
     let covenant = app.covenant_of(&me.user.tenant_id).await?;
     let r = households::register(&app, &covenant, &me.user, &input).await?.map_err(|d| denied(&d))?;
     Ok((StatusCode::CREATED, Json(r)).into_response())
+}
+
+/// Ends the user's organisation's running registrations of a person (involvement over,
+/// or the person died): the person's BSN in the body, never in a URL.
+#[utoipa::path(post, path = "/api/v1/involvements/end", tag = "households", request_body = EndInvolvement, security(("session" = [])),
+    responses((status = 200, description = "Ended", body = Ended),
+        (status = 400, description = "Invalid", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed by the covenant", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No running registration of the organisation for this person", body = Problem, content_type = "application/problem+json")))]
+async fn end(
+    State(app): State<App>,
+    Extension(me): Extension<SignedIn>,
+    headers: HeaderMap,
+    b: Bytes,
+) -> Result<Response, Problem> {
+    check_csrf(&me, &headers)?;
+    let input: EndInvolvement = body(&b)?;
+    let covenant = app.covenant_of(&me.user.tenant_id).await?;
+    let r = households::end_involvement(&app, &covenant, &me.user, &input).await?.map_err(|d| denied(&d))?;
+    Ok(Json(r).into_response())
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -68,6 +68,7 @@ use utoipa::OpenApi;
         housing::register_placement,
         housing::confirm_support,
         households::register,
+        households::end,
         households::history,
         households::notices,
         households::coordinator,

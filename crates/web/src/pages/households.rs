@@ -21,6 +21,7 @@ pub fn routes() -> Router<App> {
     Router::new()
         .route("/huishoudens", get(overview))
         .route("/huishoudens/betrokkenheid", post(register))
+        .route("/huishoudens/betrokkenheid/beeindigen", post(end))
         .route("/huishoudens/match/{id}/regisseur", post(coordinator))
         .route("/huishoudens/toestemming", post(consent))
         .route("/huishoudens/plan", post(create_plan))
@@ -111,6 +112,12 @@ async fn overview(
             .t("Geregistreerd. Geen andere organisatie is betrokken.", "Registered. No other organisation is involved.")
             .to_string(),
         Some(m) if m.contains("toestemming=1") => ctx.t("Toestemming vastgelegd.", "Consent recorded.").to_string(),
+        Some(m) if m.contains("beeindigd=1") => ctx
+            .t(
+                "Betrokkenheid beëindigd: de registratie maakt geen nieuwe matches meer.",
+                "Involvement ended: the registration makes no new matches.",
+            )
+            .to_string(),
         Some(m) if m.contains("regisseur=1") => {
             ctx.t("Uw organisatie is regisseur.", "Your organisation is the coordinator.").to_string()
         }
@@ -191,6 +198,40 @@ async fn register(
             "/huishoudens?geregistreerd=1"
         })
         .into_response(),
+        Ok(Err(d)) => denied_page(&ctx, &d),
+        Err(e) => PageError::from_app(&ctx, e).into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+struct EndForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    bsn: String,
+    #[serde(default)]
+    ended_on: String,
+    /// The checkbox: present ("on") when the person died.
+    #[serde(default)]
+    deceased: Option<String>,
+}
+
+async fn end(
+    State(app): State<App>,
+    ctx: PageCtx,
+    Extension(me): Extension<SignedIn>,
+    Form(f): Form<EndForm>,
+) -> Response {
+    if let Err(r) = check_csrf(&ctx, &me.csrf, &f.csrf) {
+        return r;
+    }
+    let input = households::EndInvolvement { bsn: f.bsn, ended_on: f.ended_on, deceased: f.deceased.is_some() };
+    let covenant = match app.covenant_of(&me.user.tenant_id).await {
+        Ok(c) => c,
+        Err(e) => return PageError::from_app(&ctx, e).into_response(),
+    };
+    match households::end_involvement(&app, &covenant, &me.user, &input).await {
+        Ok(Ok(_)) => Redirect::to("/huishoudens?beeindigd=1").into_response(),
         Ok(Err(d)) => denied_page(&ctx, &d),
         Err(e) => PageError::from_app(&ctx, e).into_response(),
     }
