@@ -329,7 +329,8 @@ async fn daily_retention(app: App) {
                 reports = c.report_contacts,
                 initiatives = c.initiative_contacts,
                 access_requests = c.access_requests,
-                "residents' contact details past their term cleared"
+                open_answers = c.open_answers,
+                "residents' contact details and open answers past their term cleared"
             ),
             Err(e) => tracing::error!(error = %e, "residents' retention failed; retrying tomorrow"),
         }
@@ -378,8 +379,9 @@ async fn retention(settings: Settings, today: Option<String>) -> Result<()> {
     let cleared = leefwijk_app::residents::retention::run(&app, today).await?;
     println!(
         "Retention on {today}: anonymised the contact details of {} handled public-space reports, cleared the \
-         proposer's contact of {} decided initiatives and the requester of {} closed access requests.",
-        cleared.report_contacts, cleared.initiative_contacts, cleared.access_requests
+         proposer's contact of {} decided initiatives and the requester of {} closed access requests, and blanked {} \
+         open-text answers of closed surveys.",
+        cleared.report_contacts, cleared.initiative_contacts, cleared.access_requests, cleared.open_answers
     );
     Ok(())
 }

@@ -111,3 +111,62 @@ async fn contacts_of_decided_initiatives_and_closed_requests_are_cleared_after_t
         assert_eq!((again.initiative_contacts, again.access_requests), (0, 0), "{url}: {again:?}");
     }
 }
+
+/// The open-text answers of a closed survey are blanked after their term; the number of
+/// responses and the published results stay, and an open survey keeps its texts.
+#[tokio::test]
+async fn open_answers_of_closed_surveys_are_blanked_after_their_term() {
+    for url in backend_urls() {
+        let app = demo_app(&url).await;
+        leefwijk_app::demo::load_residents(&app).await.expect("demo");
+        let r = leefwijk_web::router(app.clone());
+        let beleid = login(&r, "beleid").await;
+        let texts = |view: &Value| -> usize {
+            view["questions"]
+                .as_array()
+                .map(|qs| qs.iter().map(|q| q["answers"].as_array().map_or(0, Vec::len)).sum())
+                .unwrap_or(0)
+        };
+        // The demo's surveys with open texts to read; close the first of them.
+        let mut with_texts = Vec::new();
+        for s in app.store.surveys_with_status("open").await.expect("surveys") {
+            let view = beleid.get(&r, &format!("/api/v1/surveys/{}/open-answers", s.id)).await;
+            if view.status == StatusCode::OK && texts(&view.json()) > 0 {
+                with_texts.push(s.id);
+            }
+        }
+        assert!(!with_texts.is_empty(), "{url}: the demo has a survey with open answers");
+        let closed = with_texts[0].clone();
+        let uri = format!("/api/v1/surveys/{closed}/status");
+        let body = json!({"status": "closed"}).to_string();
+        let headers = [("cookie", beleid.cookie()), ("x-csrf-token", beleid.csrf.clone())];
+        let headers: Vec<(&str, &str)> =
+            headers.iter().map(|(k, v)| (*k, v.as_str())).chain(std::iter::once(JSON)).collect();
+        let done = send(&r, Method::POST, &uri, &headers, Some(body)).await;
+        assert_eq!(done.status, StatusCode::OK, "{url}: {}", done.body);
+        let before = send(&r, Method::GET, &format!("/api/v1/surveys/{closed}/results"), &[], None).await.json();
+
+        let clock_today = Date::from_days_since_epoch(leefwijk_app::access::identity::now_ms() / 86_400_000);
+        let early = retention::run(&app, clock_today.add_days(30)).await.expect("retention");
+        assert_eq!(early.open_answers, 0, "{url}: within the term");
+        let late = retention::run(&app, clock_today.add_days(400)).await.expect("retention");
+        assert!(late.open_answers >= 1, "{url}: {late:?}");
+
+        let view = beleid.get(&r, &format!("/api/v1/surveys/{closed}/open-answers")).await.json();
+        assert_eq!(texts(&view), 0, "{url}: no text left: {view}");
+        let after = send(&r, Method::GET, &format!("/api/v1/surveys/{closed}/results"), &[], None).await.json();
+        assert!(before["responses"].as_u64().is_some_and(|n| n > 0), "{url}: published: {before}");
+        assert_eq!(after["responses"], before["responses"], "{url}: the counts stay");
+        assert_eq!(after["questions"], before["questions"], "{url}: the published results stay");
+        for other in &with_texts[1..] {
+            let view = beleid.get(&r, &format!("/api/v1/surveys/{other}/open-answers")).await.json();
+            assert!(texts(&view) > 0, "{url}: an open survey keeps its texts");
+        }
+        let audit = app
+            .store
+            .audit_search(&AuditFilter { subject: Some("retention".into()), limit: 50, ..Default::default() })
+            .await
+            .expect("audit");
+        assert!(audit.iter().any(|e| e.purpose == "panels" && e.action == "purge"), "{url}: audited by count");
+    }
+}

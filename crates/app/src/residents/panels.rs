@@ -23,11 +23,18 @@ use serde::{Deserialize, Serialize};
 pub struct PanelsConfig {
     pub disclosure: DisclosureControl,
     pub max_codes_per_request: u32,
+    /// Days after a survey closed that its open-text answers are kept; then retention
+    /// blanks them (the counts stay).
+    pub open_answer_retention_days: u32,
 }
 
 impl Default for PanelsConfig {
     fn default() -> Self {
-        PanelsConfig { disclosure: DisclosureControl::default(), max_codes_per_request: 500 }
+        PanelsConfig {
+            disclosure: DisclosureControl::default(),
+            max_codes_per_request: 500,
+            open_answer_retention_days: 365,
+        }
     }
 }
 
@@ -597,8 +604,9 @@ pub async fn open_answers(app: &App, user: &User, survey_id: &str) -> Result<Ope
             if def.kind != QuestionKind::OpenText {
                 continue;
             }
+            // Blank: cleared by retention after the survey closed.
             let mut texts: Vec<String> =
-                answers.iter().filter(|(qid, _)| *qid == q.id).map(|(_, v)| v.clone()).collect();
+                answers.iter().filter(|(qid, v)| *qid == q.id && !v.is_empty()).map(|(_, v)| v.clone()).collect();
             texts.sort();
             questions.push(OpenAnswers { question: q.text, answers: texts });
         }

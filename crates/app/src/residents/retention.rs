@@ -1,6 +1,7 @@
 //! Retention of what residents left with the collaboration, run by `leefwijk retention run`
 //! and the server's daily job: report contacts after handling ([`super::reports`]), the
-//! proposer's contact of decided initiatives, and who asked in closed access requests.
+//! proposer's contact of decided initiatives, who asked in closed access requests, and the
+//! open-text answers of closed surveys.
 //! Every clearing is audited by count per collaboration, never by content.
 
 use super::{allowed, AuditBy};
@@ -17,6 +18,8 @@ pub struct Cleared {
     pub initiative_contacts: u64,
     /// Closed access requests whose requester (name, address, pseudonyms) was cleared.
     pub access_requests: u64,
+    /// Open-text answers of closed surveys that were blanked.
+    pub open_answers: u64,
 }
 
 /// Clears everything past its term on `today`.
@@ -28,12 +31,16 @@ pub async fn run(app: &App, today: Date) -> Result<Cleared, AppError> {
     // Initiatives carry milliseconds: the start of that day, UTC.
     let initiatives_before_ms = initiatives_before.days_since_epoch() * 86_400_000;
     let requests_before = today.add_days(-i64::from(inzage_days)).to_string();
+    let answers_days = app.residents.panels.open_answer_retention_days;
+    let answers_before = today.add_days(-i64::from(answers_days));
+    let answers_before_ms = answers_before.days_since_epoch() * 86_400_000;
     let mut cleared = Cleared { report_contacts, ..Cleared::default() };
     for tenant in app.store.tenant_ids().await? {
         let now = now_ms();
         let mut tx = app.store.begin().await?;
         let initiatives = tx.clear_initiative_contacts(&tenant, initiatives_before_ms, now).await?;
         let requests = tx.clear_closed_access_requests(&tenant, &requests_before, now).await?;
+        let answers = tx.clear_open_answers(&tenant, answers_before_ms).await?;
         let by = AuditBy { tenant: &tenant, actor: "system", organisation: "system" };
         if initiatives > 0 {
             let rule = format!(
@@ -52,7 +59,14 @@ pub async fn run(app: &App, today: Date) -> Result<Cleared, AppError> {
             )
             .await?;
         }
+        if answers > 0 {
+            let rule = format!(
+                "open-text answers of surveys closed before {answers_before} ({answers_days} days): blanked {answers}"
+            );
+            tx.append_audit(allowed(by, "panels", "purge", "survey_text", "retention", rule), app.keys.audit()).await?;
+        }
         tx.commit().await?;
+        cleared.open_answers += answers;
         cleared.initiative_contacts += initiatives;
         cleared.access_requests += requests;
     }
@@ -60,6 +74,7 @@ pub async fn run(app: &App, today: Date) -> Result<Cleared, AppError> {
         reports = cleared.report_contacts,
         initiatives = cleared.initiative_contacts,
         access_requests = cleared.access_requests,
+        open_answers = cleared.open_answers,
         "residents' retention run"
     );
     Ok(cleared)

@@ -344,3 +344,21 @@ impl Store {
         rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
     }
 }
+
+impl crate::StoreTx {
+    /// Blanks the open-text answers of closed surveys last changed before `before_ms`:
+    /// free text may hold personal details and is needed only while the results are being
+    /// read. The answer rows stay (blank), so response counts do not change.
+    pub async fn clear_open_answers(&mut self, tenant: &str, before_ms: i64) -> Result<u64> {
+        let done = sqlx::query(
+            "UPDATE survey_answers SET value = '' WHERE value <> '' AND question_id IN ( \
+             SELECT q.id FROM survey_questions q JOIN surveys s ON s.id = q.survey_id \
+             WHERE q.kind = 'open_text' AND s.tenant_id = $1 AND s.status = 'closed' AND s.updated_at < $2)",
+        )
+        .bind(tenant)
+        .bind(before_ms)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(done.rows_affected())
+    }
+}
