@@ -168,6 +168,25 @@ pub fn expiry(i: &InvolvementRecord) -> Option<String> {
     as_domain(i).and_then(|inv| involvement::expires_on(&inv)).map(|d| d.to_string())
 }
 
+/// Passes the gate for the involvement index (only *that* an organisation is involved) for
+/// the signed-in professional: registering, ending and looking up registrations.
+async fn pass_index(
+    app: &App,
+    covenant: &Covenant,
+    user: &User,
+    subject: &str,
+    action: Action,
+) -> Result<Result<(leefwijk_store::StoreTx, leefwijk_store::AccessHandle), Denied>, AppError> {
+    let request = Request {
+        purpose: Purpose::InvolvementIndex,
+        category: DataCategory::InvolvementOnly,
+        action,
+        subject,
+        consent: false,
+    };
+    pass(&app.store, &app.keys, covenant, &Actor::User(user.clone()), &request).await
+}
+
 /// Ends the user's organisation's running registrations of a person: the index must show
 /// only who is involved now, so a finished involvement leaves it (and no longer makes
 /// matches). Through the gate like registering; audited there.
@@ -183,14 +202,7 @@ pub async fn end_involvement(
     if ended_on > app.signals.today() {
         return Err(bad("ended_on: niet in de toekomst / not in the future"));
     }
-    let request = Request {
-        purpose: Purpose::InvolvementIndex,
-        category: DataCategory::InvolvementOnly,
-        action: Action::Write,
-        subject: &subject,
-        consent: false,
-    };
-    let (mut tx, handle) = match pass(&app.store, &app.keys, covenant, &Actor::User(user.clone()), &request).await? {
+    let (mut tx, handle) = match pass_index(app, covenant, user, &subject, Action::Write).await? {
         Ok(ok) => ok,
         Err(d) => return Ok(Err(d)),
     };
@@ -252,14 +264,7 @@ pub async fn register(
     if deferral_until.is_some() && deferral_reason.is_none() {
         return Err(bad("deferral_reason: a deferral of informing needs a reason"));
     }
-    let request = Request {
-        purpose: Purpose::InvolvementIndex,
-        category: DataCategory::InvolvementOnly,
-        action: Action::Write,
-        subject: &subject,
-        consent: false,
-    };
-    let (mut tx, handle) = match pass(&app.store, &app.keys, covenant, &Actor::User(user.clone()), &request).await? {
+    let (mut tx, handle) = match pass_index(app, covenant, user, &subject, Action::Write).await? {
         Ok(ok) => ok,
         Err(d) => return Ok(Err(d)),
     };
@@ -346,14 +351,7 @@ pub async fn history(
     raw_bsn: &str,
 ) -> Result<Result<Vec<HistoryLine>, Denied>, AppError> {
     let subject = person(app, &user.tenant_id, raw_bsn, "bsn")?;
-    let request = Request {
-        purpose: Purpose::InvolvementIndex,
-        category: DataCategory::InvolvementOnly,
-        action: Action::Read,
-        subject: &subject,
-        consent: false,
-    };
-    let (mut tx, handle) = match pass(&app.store, &app.keys, covenant, &Actor::User(user.clone()), &request).await? {
+    let (mut tx, handle) = match pass_index(app, covenant, user, &subject, Action::Read).await? {
         Ok(ok) => ok,
         Err(d) => return Ok(Err(d)),
     };
