@@ -22,53 +22,68 @@ pub struct Cleared {
     pub open_answers: u64,
 }
 
+/// The first day still kept under a term of `days`, and the start of that day (UTC) in
+/// milliseconds, for records stamped by the clock.
+fn cutoff(today: Date, days: u32) -> (Date, i64) {
+    let day = today.add_days(-i64::from(days));
+    (day, day.days_since_epoch() * 86_400_000)
+}
+
 /// Clears everything past its term on `today`.
 pub async fn run(app: &App, today: Date) -> Result<Cleared, AppError> {
     let report_contacts = super::reports::anonymise_contacts(app, today).await?;
-    let participation_days = app.residents.participation.contact_retention_days;
-    let inzage_days = app.residents.inzage.contact_retention_days;
-    let initiatives_before = today.add_days(-i64::from(participation_days));
-    // Initiatives carry milliseconds: the start of that day, UTC.
-    let initiatives_before_ms = initiatives_before.days_since_epoch() * 86_400_000;
-    let requests_before = today.add_days(-i64::from(inzage_days)).to_string();
-    let answers_days = app.residents.panels.open_answer_retention_days;
-    let answers_before = today.add_days(-i64::from(answers_days));
-    let answers_before_ms = answers_before.days_since_epoch() * 86_400_000;
+    let config = &app.residents;
+    let (initiative_days, request_days, answer_days) = (
+        config.participation.contact_retention_days,
+        config.inzage.contact_retention_days,
+        config.panels.open_answer_retention_days,
+    );
+    let (initiatives_before, initiatives_before_ms) = cutoff(today, initiative_days);
+    let (requests_before, _) = cutoff(today, request_days);
+    let (answers_before, answers_before_ms) = cutoff(today, answer_days);
     let mut cleared = Cleared { report_contacts, ..Cleared::default() };
     for tenant in app.store.tenant_ids().await? {
         let now = now_ms();
         let mut tx = app.store.begin().await?;
         let initiatives = tx.clear_initiative_contacts(&tenant, initiatives_before_ms, now).await?;
-        let requests = tx.clear_closed_access_requests(&tenant, &requests_before, now).await?;
+        let requests = tx.clear_closed_access_requests(&tenant, &requests_before.to_string(), now).await?;
         let answers = tx.clear_open_answers(&tenant, answers_before_ms).await?;
         let by = AuditBy { tenant: &tenant, actor: "system", organisation: "system" };
-        if initiatives > 0 {
-            let rule = format!(
-                "contact of initiatives decided before {initiatives_before} ({participation_days} days): cleared on {initiatives}"
-            );
-            tx.append_audit(allowed(by, "participation", "purge", "contact", "retention", rule), app.keys.audit())
-                .await?;
-        }
-        if requests > 0 {
-            let rule = format!(
-                "requester of access requests closed before {requests_before} ({inzage_days} days): cleared on {requests}"
-            );
-            tx.append_audit(
-                allowed(by, "data_subject_access", "purge", "contact", "retention", rule),
-                app.keys.audit(),
-            )
-            .await?;
-        }
-        if answers > 0 {
-            let rule = format!(
-                "open-text answers of surveys closed before {answers_before} ({answers_days} days): blanked {answers}"
-            );
-            tx.append_audit(allowed(by, "panels", "purge", "survey_text", "retention", rule), app.keys.audit()).await?;
+        // Each clearing audited by count, under its own purpose, when it cleared anything.
+        let audited = [
+            (
+                initiatives,
+                "participation",
+                "contact",
+                format!(
+                    "contact of initiatives decided before {initiatives_before} ({initiative_days} days): cleared on {initiatives}"
+                ),
+            ),
+            (
+                requests,
+                "data_subject_access",
+                "contact",
+                format!(
+                    "requester of access requests closed before {requests_before} ({request_days} days): cleared on {requests}"
+                ),
+            ),
+            (
+                answers,
+                "panels",
+                "survey_text",
+                format!("open-text answers of surveys closed before {answers_before} ({answer_days} days): blanked {answers}"),
+            ),
+        ];
+        for (count, purpose, category, rule) in audited {
+            if count > 0 {
+                let entry = allowed(by, purpose, "purge", category, "retention", rule);
+                tx.append_audit(entry, app.keys.audit()).await?;
+            }
         }
         tx.commit().await?;
-        cleared.open_answers += answers;
         cleared.initiative_contacts += initiatives;
         cleared.access_requests += requests;
+        cleared.open_answers += answers;
     }
     tracing::info!(
         reports = cleared.report_contacts,
