@@ -1,5 +1,10 @@
 //! Areas as CBS defines them: gemeente (GMgggg), wijk (WKggggww) and buurt (BUggggwwbb),
-//! plus the country (NL00) as the national reference row that CBS publishes.
+//! plus the country (NL00; StatLine tables may call it NL01) as the national reference row.
+//!
+//! Since 2022 some municipalities (Amsterdam first) use letters in the wijk and buurt part:
+//! `WK0363AA`, `BU0363AA01`. The published grammar is `GM` + 4 digits, `WK` + 4 digits + 2
+//! alphanumerics and `BU` + 4 digits + 4 alphanumerics; the 4 digits always name the
+//! municipality and a buurt's first 6 characters after the prefix always name its wijk.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -56,8 +61,8 @@ impl AreaKind {
         }
     }
 
-    /// Number of digits after the prefix.
-    fn digits(self) -> usize {
+    /// Number of characters after the prefix.
+    fn code_len(self) -> usize {
         match self {
             AreaKind::Land => 2,
             AreaKind::Gemeente => 4,
@@ -103,13 +108,17 @@ impl FromStr for AreaKind {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AreaCodeError {
-    #[error("'{0}' is not a CBS area code: expected GM + 4 digits, WK + 6 digits, BU + 8 digits or NL00")]
+    #[error("'{0}' is not a CBS area code: expected GM + 4 digits, WK + 4 digits + 2 letters or digits, BU + 4 digits + 4 letters or digits, or NL00/NL01")]
     Malformed(String),
     #[error("'{0}' is not an area kind: expected gemeente, wijk or buurt")]
     UnknownKind(String),
 }
 
-/// A validated CBS area code such as `GM0363`, `WK036300` or `BU03630000`.
+/// The country's code as stored.
+pub const NATIONAL_CODE: &str = "NL00";
+
+/// A validated CBS area code such as `GM0363`, `WK036300`, `WK0363AA` or `BU03630000`.
+/// Stored upper case; the country is always `NL00`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct AreaCode(String);
@@ -126,9 +135,23 @@ impl AreaCode {
             Some("BU") => AreaKind::Buurt,
             _ => return Err(AreaCodeError::Malformed(raw.trim().to_string())),
         };
-        let digits = &code[2..];
-        if digits.len() != kind.digits() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(AreaCodeError::Malformed(raw.trim().to_string()));
+        let rest = code.as_bytes().get(2..).unwrap_or_default();
+        let malformed = || AreaCodeError::Malformed(raw.trim().chars().take(40).collect());
+        if rest.len() != kind.code_len() {
+            return Err(malformed());
+        }
+        // The municipality number is always digits; the wijk and buurt parts may hold letters.
+        let digits = if kind == AreaKind::Land { 2 } else { 4 };
+        let (number, local) = rest.split_at(digits);
+        if !number.iter().all(u8::is_ascii_digit) || !local.iter().all(u8::is_ascii_alphanumeric) {
+            return Err(malformed());
+        }
+        if kind == AreaKind::Land {
+            // CBS writes the country as NL00 in KWB and NL01 in other StatLine tables: one row.
+            return match number {
+                b"00" | b"01" => Ok(AreaCode(NATIONAL_CODE.to_string())),
+                _ => Err(malformed()),
+            };
         }
         Ok(AreaCode(code))
     }
@@ -160,7 +183,7 @@ impl AreaCode {
     pub fn parent(&self) -> Option<AreaCode> {
         match self.kind() {
             AreaKind::Land => None,
-            AreaKind::Gemeente => Some(AreaCode("NL00".to_string())),
+            AreaKind::Gemeente => Some(AreaCode(NATIONAL_CODE.to_string())),
             AreaKind::Wijk => self.municipality(),
             AreaKind::Buurt => Some(AreaCode(format!("WK{}", &self.0[2..8]))),
         }
@@ -202,6 +225,10 @@ pub struct Area {
     pub name: String,
     pub parent: Option<AreaCode>,
     pub municipality: Option<AreaCode>,
+    /// Made-up demo or test areas. They are never ranked, averaged or listed with real
+    /// ones, and their figures never carry a real source line.
+    #[serde(default)]
+    pub fictional: bool,
 }
 
 impl Area {
@@ -213,7 +240,14 @@ impl Area {
             code,
             year,
             name: name.into(),
+            fictional: false,
         }
+    }
+
+    /// The same area, marked as made up.
+    pub fn fictional(mut self) -> Area {
+        self.fictional = true;
+        self
     }
 }
 
@@ -242,9 +276,39 @@ mod tests {
 
     #[test]
     fn rejects_malformed_codes() {
-        for bad in ["", "GM36", "GM03630", "WK0363", "BU0363000A", "XX0363", "G"] {
+        for bad in [
+            "",
+            "GM36",
+            "GM03630",
+            "WK0363",
+            "BU0363000",
+            "XX0363",
+            "G",
+            "GM03A3",
+            "WKAB0363",
+            "BU0363-001",
+            "NL02",
+            "WK0363É1",
+            "GM0363 WK",
+        ] {
             assert!(AreaCode::parse(bad).is_err(), "{bad} should be rejected");
         }
+    }
+
+    #[test]
+    fn letters_in_wijk_and_buurt_codes_since_2022() {
+        let wijk = AreaCode::parse("WK0363AA").expect("Amsterdam's lettered wijk");
+        assert_eq!(wijk.kind(), AreaKind::Wijk);
+        assert_eq!(wijk.municipality().map(String::from).as_deref(), Some("GM0363"));
+        let buurt = AreaCode::parse("bu0363aa01").expect("lower case is folded");
+        assert_eq!(buurt.as_str(), "BU0363AA01");
+        assert_eq!(buurt.parent(), Some(wijk));
+    }
+
+    #[test]
+    fn the_country_is_one_code_whether_written_nl00_or_nl01() {
+        assert_eq!(AreaCode::parse("NL01").expect("StatLine's land row").as_str(), NATIONAL_CODE);
+        assert_eq!(AreaCode::parse("NL00").expect("KWB's land row").as_str(), NATIONAL_CODE);
     }
 
     #[test]
@@ -267,6 +331,23 @@ mod tests {
         #[test]
         fn parse_never_panics(s in "\\PC*") {
             let _ = AreaCode::parse(&s);
+        }
+
+        /// Every published form (digits or letters) survives parse → text (as in URLs and
+        /// CSV cells) → parse, and nests by prefix.
+        #[test]
+        fn published_codes_round_trip(g in 0u32..10000, w in "[0-9A-Z]{2}", b in "[0-9A-Z]{2}", lower in any::<bool>()) {
+            for raw in [format!("GM{g:04}"), format!("WK{g:04}{w}"), format!("BU{g:04}{w}{b}")] {
+                let input = if lower { raw.to_ascii_lowercase() } else { raw.clone() };
+                let code = AreaCode::parse(&format!(" {input}  ")).expect("published form");
+                prop_assert_eq!(code.as_str(), raw.as_str());
+                let again: AreaCode = code.to_string().parse().expect("round trip");
+                prop_assert_eq!(&again, &code);
+                let json = serde_json::to_string(&code).expect("json");
+                let back: AreaCode = serde_json::from_str(&json).expect("json round trip");
+                prop_assert_eq!(&back, &code);
+                prop_assert_eq!(code.municipality().map(String::from), Some(format!("GM{g:04}")));
+            }
         }
     }
 }

@@ -63,6 +63,66 @@ impl Figures {
     }
 }
 
+/// Who published a set of figures: shown with every figure ("Bron: …"), as the CC BY
+/// licences of CBS and Kadaster require, and never a real publisher for made-up numbers.
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+pub struct DataSource {
+    /// Stable identifier, e.g. `cbs-kwb-2022` or `rivm-50090ned`.
+    pub id: String,
+    /// The attribution line without "Bron: ", e.g. "CBS, Kerncijfers wijken en buurten 2022".
+    pub attribution: String,
+    /// The licence, e.g. "CC BY 4.0".
+    pub licence: String,
+    /// Made-up figures (the demo): their line says so and names no real publisher.
+    pub fictional: bool,
+}
+
+impl DataSource {
+    pub fn new(id: &str, attribution: &str, licence: &str) -> DataSource {
+        DataSource { id: id.into(), attribution: attribution.into(), licence: licence.into(), fictional: false }
+    }
+
+    /// The fictional figures of the demo.
+    pub fn fictional_demo() -> DataSource {
+        DataSource {
+            id: "leefwijk-demo".into(),
+            attribution: "fictieve demogegevens van Leefwijk, geen echte cijfers".into(),
+            licence: "EUPL-1.2".into(),
+            fictional: true,
+        }
+    }
+
+    /// CBS Kerncijfers wijken en buurten of one year.
+    pub fn cbs_kwb(year: i32) -> DataSource {
+        DataSource::new(&format!("cbs-kwb-{year}"), &format!("CBS, Kerncijfers wijken en buurten {year}"), "CC BY 4.0")
+    }
+
+    /// RIVM's health estimates per wijk and buurt (StatLine 50090NED) of one year.
+    pub fn rivm_health(year: i32) -> DataSource {
+        DataSource::new(
+            &format!("rivm-50090ned-{year}"),
+            &format!("RIVM, Gezondheid per wijk en buurt {year} (StatLine 50090NED; Gezondheidsmonitor van GGD'en, CBS en RIVM)"),
+            "RIVM open data, met bronvermelding",
+        )
+    }
+
+    /// "Bron: …" for a set of sources (deduplicated, in order).
+    pub fn line(sources: &[&DataSource]) -> String {
+        let mut seen: Vec<&str> = Vec::new();
+        for s in sources {
+            if !seen.contains(&s.attribution.as_str()) {
+                seen.push(&s.attribution);
+            }
+        }
+        if seen.is_empty() {
+            return String::new();
+        }
+        format!("Bron: {}", seen.join("; "))
+    }
+}
+
 /// The social-rent target of the coalition and the national housing agreements.
 pub const SOCIAL_TARGET_SHARE: f64 = 0.30;
 
@@ -190,6 +250,18 @@ mod tests {
         assert_eq!(d.get("share_65_plus"), None);
         assert_eq!(d.get("bijstand_per_1000"), None);
         assert_eq!(d.missing.get("age_65_plus"), Some(&MissingMarker::Secret));
+    }
+
+    #[test]
+    fn source_lines_name_each_publisher_once_and_fiction_as_fiction() {
+        let kwb = DataSource::cbs_kwb(2022);
+        let rivm = DataSource::rivm_health(2020);
+        let line = DataSource::line(&[&kwb, &rivm, &kwb]);
+        assert_eq!(line.matches("CBS, Kerncijfers wijken en buurten 2022").count(), 1);
+        assert!(line.starts_with("Bron: CBS"), "{line}");
+        assert!(line.contains("RIVM, Gezondheid per wijk en buurt 2020"));
+        let demo = DataSource::line(&[&DataSource::fictional_demo()]);
+        assert!(!demo.contains("CBS") && demo.contains("fictieve"), "{demo}");
     }
 
     #[test]

@@ -55,6 +55,28 @@ pub enum Origin {
 /// Which way is good. `None` for figures that describe rather than judge.
 pub type HigherIsBetter = Option<bool>;
 
+/// The population a figure describes. StatLine health tables carry it as the `Leeftijd`
+/// dimension (RIVM 50090NED: `20300` = 18 or older, `80200` = 65 or older); the same
+/// column then becomes two indicators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AgeGroup {
+    /// Every inhabitant (KWB) or adults of 18 and over (RIVM's default group).
+    All,
+    Seniors65,
+}
+
+impl AgeGroup {
+    /// Reads a StatLine `Leeftijd` code.
+    pub fn from_statline(code: &str) -> Option<AgeGroup> {
+        match code.trim() {
+            "20300" | "10000" | "" => Some(AgeGroup::All),
+            "80200" => Some(AgeGroup::Seniors65),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct IndicatorDef {
     pub key: &'static str,
@@ -72,6 +94,8 @@ pub struct IndicatorDef {
     /// Attribute names in the PDOK "wijkenbuurten" GeoJSON.
     #[serde(skip)]
     pub pdok_names: &'static [&'static str],
+    /// The population the figure describes.
+    pub age_group: AgeGroup,
 }
 
 impl IndicatorDef {
@@ -85,14 +109,50 @@ impl IndicatorDef {
 
 const KWB: &str = "CBS Kerncijfers wijken en buurten";
 const LEEFWIJK: &str = "Leefwijk, computed from CBS Kerncijfers wijken en buurten";
+/// Model-based small-area estimates from the Gezondheidsmonitor of GGD'en, CBS and RIVM.
+pub const RIVM: &str = "RIVM Gezondheid per wijk en buurt (StatLine 50090NED)";
 
 macro_rules! base {
     ($key:literal, $nl:literal, $en:literal, $unit:expr, $def:literal, $hib:expr, [$($stem:literal),*], [$($pdok:literal),*]) => {
         IndicatorDef {
             key: $key, name_nl: $nl, name_en: $en, unit: $unit, origin: Origin::Base,
             definition: $def, source: KWB, higher_is_better: $hib,
-            cbs_stems: &[$($stem),*], pdok_names: &[$($pdok),*],
+            cbs_stems: &[$($stem),*], pdok_names: &[$($pdok),*], age_group: AgeGroup::All,
         }
+    };
+}
+
+/// A RIVM health estimate: one StatLine column, two indicators (adults 18+ and 65+).
+macro_rules! rivm {
+    ($key:literal, $key65:literal, $nl:literal, $en:literal, $def:literal, $hib:expr, $stem:literal) => {
+        [
+            IndicatorDef {
+                key: $key,
+                name_nl: $nl,
+                name_en: $en,
+                unit: Unit::Percent,
+                origin: Origin::Base,
+                definition: concat!($def, " Share of adults (18 or older), model estimate."),
+                source: RIVM,
+                higher_is_better: $hib,
+                cbs_stems: &[$stem],
+                pdok_names: &[],
+                age_group: AgeGroup::All,
+            },
+            IndicatorDef {
+                key: $key65,
+                name_nl: concat!($nl, " (65+)"),
+                name_en: concat!($en, " (65+)"),
+                unit: Unit::Percent,
+                origin: Origin::Base,
+                definition: concat!($def, " Share of inhabitants aged 65 or older, model estimate."),
+                source: RIVM,
+                higher_is_better: $hib,
+                cbs_stems: &[$stem],
+                pdok_names: &[],
+                age_group: AgeGroup::Seniors65,
+            },
+        ]
     };
 }
 
@@ -109,12 +169,316 @@ macro_rules! derived {
             higher_is_better: $hib,
             cbs_stems: &[],
             pdok_names: &[],
+            age_group: AgeGroup::All,
         }
     };
 }
 
-/// Every indicator Leefwijk knows. Base figures first, then derived ones.
-pub static CATALOGUE: &[IndicatorDef] = &[
+/// RIVM's health and wellbeing estimates per wijk and buurt (StatLine 50090NED).
+static RIVM_CATALOGUE: [[IndicatorDef; 2]; 33] = [
+    rivm!(
+        "health_good",
+        "health_good_65plus",
+        "Ervaren gezondheid goed of zeer goed",
+        "Rates own health as good or very good",
+        "Rates own health as good or very good.",
+        Some(true),
+        "ErvarenGezondheidGoedZeerGoed"
+    ),
+    rivm!(
+        "exercise_guideline",
+        "exercise_guideline_65plus",
+        "Voldoet aan beweegrichtlijn",
+        "Meets the physical activity guideline",
+        "Meets the Dutch physical activity guideline.",
+        Some(true),
+        "VoldoetAanBeweegrichtlijn"
+    ),
+    rivm!(
+        "weekly_sport",
+        "weekly_sport_65plus",
+        "Wekelijkse sporters",
+        "Does sport weekly",
+        "Does sport at least once a week.",
+        Some(true),
+        "WekelijkseSporters"
+    ),
+    rivm!(
+        "underweight",
+        "underweight_65plus",
+        "Ondergewicht",
+        "Underweight",
+        "Body-mass index below 18.5.",
+        None,
+        "Ondergewicht"
+    ),
+    rivm!(
+        "normal_weight",
+        "normal_weight_65plus",
+        "Normaal gewicht",
+        "Normal weight",
+        "Body-mass index from 18.5 to 25.",
+        Some(true),
+        "NormaalGewicht"
+    ),
+    rivm!(
+        "overweight",
+        "overweight_65plus",
+        "Overgewicht",
+        "Overweight",
+        "Body-mass index of 25 or more.",
+        Some(false),
+        "Overgewicht"
+    ),
+    rivm!(
+        "obesity",
+        "obesity_65plus",
+        "Ernstig overgewicht",
+        "Obesity",
+        "Body-mass index of 30 or more.",
+        Some(false),
+        "ErnstigOvergewicht"
+    ),
+    rivm!("smoker", "smoker_65plus", "Roker", "Smokes", "Smokes.", Some(false), "Roker"),
+    rivm!(
+        "alcohol_guideline",
+        "alcohol_guideline_65plus",
+        "Voldoet aan alcoholrichtlijn",
+        "Meets the alcohol guideline",
+        "Drinks no alcohol or at most one glass a day.",
+        Some(true),
+        "VoldoetAanAlcoholRichtlijn"
+    ),
+    rivm!(
+        "drinker",
+        "drinker_65plus",
+        "Drinkt alcohol",
+        "Drinks alcohol",
+        "Drank alcohol in the past twelve months.",
+        None,
+        "Drinker"
+    ),
+    rivm!(
+        "heavy_drinker",
+        "heavy_drinker_65plus",
+        "Zware drinker",
+        "Heavy drinker",
+        "Drinks six (men) or four (women) glasses on one day at least weekly.",
+        Some(false),
+        "ZwareDrinker"
+    ),
+    rivm!(
+        "excessive_drinker",
+        "excessive_drinker_65plus",
+        "Overmatige drinker",
+        "Excessive drinker",
+        "Drinks more than 21 (men) or 14 (women) glasses a week.",
+        Some(false),
+        "OvermatigeDrinker"
+    ),
+    rivm!(
+        "chronic_condition",
+        "chronic_condition_65plus",
+        "Eén of meer langdurige aandoeningen",
+        "One or more chronic conditions",
+        "Has one or more long-term illnesses or conditions.",
+        Some(false),
+        "EenOfMeerLangdurigeAandoeningen"
+    ),
+    rivm!(
+        "limited_by_health",
+        "limited_by_health_65plus",
+        "Beperkt vanwege gezondheid",
+        "Limited by health",
+        "Limited in daily activities because of health for at least six months.",
+        Some(false),
+        "BeperktVanwegeGezondheid"
+    ),
+    rivm!(
+        "severely_limited_by_health",
+        "severely_limited_by_health_65plus",
+        "Ernstig beperkt vanwege gezondheid",
+        "Severely limited by health",
+        "Severely limited in daily activities because of health.",
+        Some(false),
+        "ErnstigBeperktVanwegeGezondheid"
+    ),
+    rivm!(
+        "long_illness_and_limited",
+        "long_illness_and_limited_65plus",
+        "Langdurige ziekte en beperkt",
+        "Long-term illness and limited",
+        "Has a long-term illness and is limited by it.",
+        Some(false),
+        "LangdurigeZiekteEnBeperkt"
+    ),
+    rivm!(
+        "physical_limitation",
+        "physical_limitation_65plus",
+        "Eén of meer lichamelijke beperkingen",
+        "One or more physical limitations",
+        "Has at least one limitation in hearing, seeing or moving.",
+        Some(false),
+        "EenOfMeerLichamelijkeBeperkingen"
+    ),
+    rivm!(
+        "hearing_limitation",
+        "hearing_limitation_65plus",
+        "Beperking in horen",
+        "Hearing limitation",
+        "Has a limitation in hearing.",
+        Some(false),
+        "BeperkingInHoren"
+    ),
+    rivm!(
+        "sight_limitation",
+        "sight_limitation_65plus",
+        "Beperking in zien",
+        "Sight limitation",
+        "Has a limitation in seeing.",
+        Some(false),
+        "BeperkingInZien"
+    ),
+    rivm!(
+        "mobility_limitation",
+        "mobility_limitation_65plus",
+        "Beperking in bewegen",
+        "Mobility limitation",
+        "Has a limitation in moving.",
+        Some(false),
+        "BeperkingInBewegen"
+    ),
+    rivm!(
+        "anxiety_depression_risk",
+        "anxiety_depression_risk_65plus",
+        "Matig of hoog risico op angststoornis of depressie",
+        "Moderate or high risk of anxiety or depression",
+        "Moderate or high risk of an anxiety disorder or depression on the K10 scale.",
+        Some(false),
+        "MatigHoogRisicoOpAngstOfDepressie"
+    ),
+    rivm!(
+        "high_anxiety_depression_risk",
+        "high_anxiety_depression_risk_65plus",
+        "Hoog risico op angststoornis of depressie",
+        "High risk of anxiety or depression",
+        "High risk of an anxiety disorder or depression on the K10 scale.",
+        Some(false),
+        "HoogRisicoOpAngstOfDepressie"
+    ),
+    rivm!(
+        "much_stress",
+        "much_stress_65plus",
+        "(Heel) veel stress",
+        "(Very) much stress",
+        "Had much or very much stress in the past four weeks.",
+        Some(false),
+        "HeelVeelStressInAfgelopen4Weken"
+    ),
+    rivm!(
+        "control_over_life",
+        "control_over_life_65plus",
+        "Matig of veel regie over eigen leven",
+        "Moderate or much control over own life",
+        "Feels in moderate or much control over their own life.",
+        Some(true),
+        "MatigVeelRegieOverEigenLeven"
+    ),
+    rivm!(
+        "lonely",
+        "lonely_65plus",
+        "Eenzaam",
+        "Lonely",
+        "Lonely on the De Jong Gierveld scale.",
+        Some(false),
+        "Eenzaam"
+    ),
+    rivm!(
+        "severely_lonely",
+        "severely_lonely_65plus",
+        "Ernstig of zeer ernstig eenzaam",
+        "Severely or very severely lonely",
+        "Severely or very severely lonely on the De Jong Gierveld scale.",
+        Some(false),
+        "ErnstigZeerErnstigEenzaam"
+    ),
+    rivm!(
+        "emotionally_lonely",
+        "emotionally_lonely_65plus",
+        "Emotioneel eenzaam",
+        "Emotionally lonely",
+        "Misses an intimate relationship or close bond.",
+        Some(false),
+        "EmotioneelEenzaam"
+    ),
+    rivm!(
+        "socially_lonely",
+        "socially_lonely_65plus",
+        "Sociaal eenzaam",
+        "Socially lonely",
+        "Misses a wider circle of people.",
+        Some(false),
+        "SociaalEenzaam"
+    ),
+    rivm!(
+        "informal_carer",
+        "informal_carer_65plus",
+        "Mantelzorger",
+        "Informal carer",
+        "Gives informal care (mantelzorg) for at least three months or eight hours a week.",
+        None,
+        "Mantelzorger"
+    ),
+    rivm!(
+        "volunteer",
+        "volunteer_65plus",
+        "Vrijwilligerswerk",
+        "Does volunteer work",
+        "Does volunteer work.",
+        Some(true),
+        "Vrijwilligerswerk"
+    ),
+    rivm!(
+        "walk_or_cycle_to_work",
+        "walk_or_cycle_to_work_65plus",
+        "Lopen of fietsen naar school of werk",
+        "Walks or cycles to school or work",
+        "Walks or cycles to school or work.",
+        None,
+        "LopenEnOfFietsenNaarSchoolOfWerk"
+    ),
+    rivm!(
+        "noise_nuisance_neighbours",
+        "noise_nuisance_neighbours_65plus",
+        "Ernstige geluidhinder door buren",
+        "Severely bothered by noise from neighbours",
+        "Severely bothered by noise from neighbours.",
+        Some(false),
+        "ErnstigeGeluidhinderDoorBuren"
+    ),
+    rivm!(
+        "difficulty_making_ends_meet",
+        "difficulty_making_ends_meet_65plus",
+        "Moeite met rondkomen",
+        "Difficulty making ends meet",
+        "Has (some or great) difficulty making ends meet: the poverty and debt proxy at buurt level.",
+        Some(false),
+        "MoeiteMetRondkomen"
+    ),
+];
+
+/// Every indicator Leefwijk knows: the base figures of CBS, the RIVM health estimates and
+/// the derived indicators, in that order.
+pub static CATALOGUE: std::sync::LazyLock<Vec<IndicatorDef>> = std::sync::LazyLock::new(|| {
+    let mut all: Vec<IndicatorDef> = KWB_CATALOGUE.to_vec();
+    let derived_from = all.iter().position(|d| d.origin == Origin::Derived).unwrap_or(all.len());
+    let rivm: Vec<IndicatorDef> = RIVM_CATALOGUE.iter().flat_map(|pair| pair.iter().cloned()).collect();
+    all.splice(derived_from..derived_from, rivm);
+    all
+});
+
+/// The CBS indicators and the derived ones.
+static KWB_CATALOGUE: &[IndicatorDef] = &[
     base!("population", "Inwoners", "Inhabitants", Unit::Count,
         "Number of registered inhabitants on 1 January.", None,
         ["AantalInwoners"], ["aantalInwoners"]),
@@ -206,9 +570,21 @@ pub static CATALOGUE: &[IndicatorDef] = &[
     base!("urbanity", "Mate van stedelijkheid", "Degree of urbanity", Unit::Code,
         "CBS urbanity class: 1 very strongly urban … 5 not urban.", None,
         ["MateVanStedelijkheid"], ["stedelijkheidAdressenPerKm2"]),
+    base!("labour_participation", "Netto arbeidsparticipatie", "Net labour participation", Unit::Percent,
+        "Employed persons aged 15 to 75 as a share of all persons of that age.", Some(true),
+        ["Nettoarbeidsparticipatie"], ["nettoarbeidsparticipatie"]),
+    base!("pct_low_income_persons", "Personen met laag inkomen (laagste 40%)", "Persons with a low income (lowest 40%)", Unit::Percent,
+        "Share of persons with an income in the lowest 40% of personal incomes nationally.", Some(false),
+        ["k_40PersonenMetLaagsteInkomen"], ["percentagePersonenMetLaagsteInkomen"]),
+    base!("pct_high_income_persons", "Personen met hoog inkomen (hoogste 20%)", "Persons with a high income (highest 20%)", Unit::Percent,
+        "Share of persons with an income in the highest 20% of personal incomes nationally.", None,
+        ["k_20PersonenMetHoogsteInkomen"], ["percentagePersonenMetHoogsteInkomen"]),
+    base!("pct_high_education", "Hoog opleidingsniveau", "High level of education", Unit::Percent,
+        "Share of persons aged 15 to 75 with a known level of education whose level is high (hbo, wo).", None,
+        [], []),
     base!("boundary_change", "Indelingswijziging", "Boundary change", Unit::Code,
         "CBS code for change since the previous year: 1 = code and boundaries unchanged.", None,
-        ["IndelingswijzigingWijkenEnBuurten"], ["indelingswijzigingWijkenEnBuurten"]),
+        ["IndelingswijzigingWijkenEnBuurten", "IndelingswijzigingGemeenteWijkBuurt"], ["indelingswijzigingWijkenEnBuurten"]),
     derived!("social_share", "Aandeel sociale huur (corporatiebezit)", "Social-rent share (corporation-owned)", Unit::Percent,
         "pct_corporation: share of the housing stock owned by housing corporations, the measure of the 30% target.", None),
     derived!("social_homes", "Corporatiewoningen", "Corporation-owned homes", Unit::Count,
@@ -237,8 +613,13 @@ pub fn indicator(key: &str) -> Option<&'static IndicatorDef> {
 /// Finds the indicator a CBS CSV column belongs to, by its name stem: CBS numbers the
 /// columns per table (`AantalInwoners_5` in one year, `AantalInwoners_6` in another).
 pub fn by_cbs_column(column: &str) -> Option<&'static IndicatorDef> {
+    by_cbs_column_for(column, AgeGroup::All)
+}
+
+/// As [`by_cbs_column`], for the population of a StatLine `Leeftijd` dimension.
+pub fn by_cbs_column_for(column: &str, age: AgeGroup) -> Option<&'static IndicatorDef> {
     let stem = column_stem(column);
-    CATALOGUE.iter().find(|d| d.cbs_stems.contains(&stem))
+    CATALOGUE.iter().find(|d| d.age_group == age && d.cbs_stems.contains(&stem))
 }
 
 /// Finds the indicator a PDOK GeoJSON attribute belongs to.
@@ -305,6 +686,20 @@ mod tests {
         assert_eq!(by_cbs_column("k_65JaarOfOuder_12").map(|d| d.key), Some("age_65_plus"));
         assert_eq!(by_cbs_column("InBezitWoningcorporatie_42").map(|d| d.key), Some("pct_corporation"));
         assert!(by_cbs_column("Gemeentenaam_1").is_none());
+    }
+
+    #[test]
+    fn rivm_columns_map_per_age_group() {
+        assert_eq!(by_cbs_column("MoeiteMetRondkomen_38").map(|d| d.key), Some("difficulty_making_ends_meet"));
+        assert_eq!(
+            by_cbs_column_for("MoeiteMetRondkomen_38", AgeGroup::Seniors65).map(|d| d.key),
+            Some("difficulty_making_ends_meet_65plus")
+        );
+        assert_eq!(by_cbs_column("Eenzaam_28").map(|d| d.source), Some(RIVM));
+        assert!(by_cbs_column_for("AantalInwoners_5", AgeGroup::Seniors65).is_none());
+        // Derived indicators stay last, after the RIVM block.
+        let first_derived = CATALOGUE.iter().position(|d| d.origin == Origin::Derived).expect("derived");
+        assert!(CATALOGUE[first_derived..].iter().all(|d| d.origin == Origin::Derived));
     }
 
     #[test]

@@ -18,7 +18,7 @@ pub mod signals;
 pub mod trend;
 
 pub use area::{Area, AreaCode, AreaCodeError, AreaKind};
-pub use figures::{derive, Figures, MissingMarker};
+pub use figures::{derive, DataSource, Figures, MissingMarker};
 pub use indicators::{IndicatorDef, Unit, CATALOGUE};
 
 /// Interface language: Dutch first, English second.

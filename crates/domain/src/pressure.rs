@@ -36,18 +36,27 @@ impl Default for PressureConfig {
     fn default() -> Self {
         let w = |indicator: &str, weight: f64| Weight { indicator: indicator.to_string(), weight };
         PressureConfig {
+            // Indicators that exist nationally at wijk level (CBS KWB and RIVM's health
+            // estimates), one or two per theme of the coalition: livelihood (income, work,
+            // money worries), housing (tenure, value), loneliness and mental health, health.
+            // docs/monitor.md gives the reasons per indicator.
             weights: vec![
-                w("low_income_share", 1.0),
-                w("benefits_per_1000", 1.0),
-                w("avg_income_per_inhabitant", -1.0),
-                w("single_person_share", 0.5),
-                w("social_share", 0.5),
+                w("pct_low_income_persons", 1.0),
+                w("labour_participation", -1.0),
+                w("difficulty_making_ends_meet", 1.0),
+                w("pct_owner_occupied", -0.5),
+                w("avg_woz", -0.5),
+                w("severely_lonely", 0.5),
+                w("anxiety_depression_risk", 0.75),
+                w("health_good", -0.5),
             ],
             // The coalition counts about 200 wijken with structurally pressured liveability.
             focus_top_n: 200,
             focus_kind: AreaKind::Wijk,
             min_population: 100.0,
-            min_coverage: 0.6,
+            // The CBS indicators carry 3.0 of the 5.75 weight: an area with the national CBS
+            // figures but no RIVM estimates is still scored, one with less is not.
+            min_coverage: 0.5,
         }
     }
 }

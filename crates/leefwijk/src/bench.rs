@@ -15,7 +15,7 @@
 //! itself.
 
 use anyhow::{anyhow, bail, ensure, Context, Result};
-use leefwijk_app::areas::{import_kwb, store_kwb};
+use leefwijk_app::areas::{import_kwb, store_years};
 use leefwijk_app::App;
 use leefwijk_domain::pressure::PressureConfig;
 use leefwijk_store::{SignalRecord, Store};
@@ -364,17 +364,18 @@ async fn bench_import(args: ImportArgs) -> Result<()> {
         let parsed = import_kwb::parse_kwb(&bytes, &name, Some(year), &no_progress)
             .with_context(|| format!("parse_kwb rejected {name}"))?;
         parse.push(started.elapsed());
-        parsed_rows = parsed.areas.len() as u64;
+        parsed_rows = parsed.iter().map(|y| y.areas.len() as u64).sum();
         drop(parsed);
 
         let store = target.fresh(round).await?;
         let started = Instant::now();
         let parsed = import_kwb::parse_kwb(&bytes, &name, Some(year), &no_progress)
             .with_context(|| format!("parse_kwb rejected {name}"))?;
-        let summary = store_kwb(&store, &parsed, &name).await.context("store_kwb failed")?;
+        let summaries = store_years(&store, &parsed, &name).await.context("store_years failed")?;
         import.push(started.elapsed());
-        stored_rows = summary.rows as u64;
-        figure_rows = parsed.figures.values().map(|f| (f.values.len() + f.missing.len()) as u64).sum();
+        stored_rows = summaries.iter().map(|s| s.rows as u64).sum();
+        figure_rows =
+            parsed.iter().flat_map(|y| y.figures.values()).map(|f| (f.values.len() + f.missing.len()) as u64).sum();
         drop(parsed);
         store.close().await;
         target.after(round, round + 1 == args.repeat, args.keep)?;
@@ -2252,7 +2253,7 @@ mod tests {
         let (a, plan) = synthetic_kwb(2_000).expect("generated");
         let (b, _) = synthetic_kwb(2_000).expect("generated");
         assert_eq!(a, b);
-        let parsed = import_kwb::parse_kwb(a.as_bytes(), SYNTHETIC_FILE, None, &|_| {}).expect("parses");
+        let parsed = import_kwb::parse_kwb(a.as_bytes(), SYNTHETIC_FILE, None, &|_| {}).expect("parses").remove(0);
         let expected = 1 + plan.municipalities + plan.districts + plan.neighbourhoods;
         assert_eq!(parsed.areas.len() as u64, expected);
         assert_eq!(baseline_parse(a.as_bytes()).expect("csv"), expected);

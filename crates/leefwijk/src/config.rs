@@ -25,6 +25,9 @@ pub struct FileConfig {
     pub mail: leefwijk_app::households::notify::MailSender,
     /// Residents: rate limits of public forms, report service levels, participation.
     pub residents: leefwijk_app::residents::ResidentsConfig,
+    /// Load the open national figures and boundaries shipped with Leefwijk (CBS, CC BY
+    /// 4.0; data/nl) into the database on first start. Default: yes.
+    pub national_data: Option<bool>,
 }
 
 impl FileConfig {

@@ -15,7 +15,7 @@ use config::FileConfig;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use leefwijk_app::access::identity;
 use leefwijk_app::access::keys::KeyRing;
-use leefwijk_app::areas::{import_boundaries, import_kwb};
+use leefwijk_app::areas::{import_boundaries, import_kwb, import_table};
 use leefwijk_app::households::notify::MailSender;
 use leefwijk_app::App;
 use leefwijk_store::Store;
@@ -52,6 +52,10 @@ enum Command {
         /// Loads the fictional demo data into an empty database first.
         #[arg(long, env = "LEEFWIJK_DEMO")]
         demo: bool,
+        /// Does not load the open national CBS figures and boundaries shipped with Leefwijk
+        /// (they are loaded on first start otherwise).
+        #[arg(long, env = "LEEFWIJK_NO_NATIONAL_DATA")]
+        no_national_data: bool,
     },
     /// Applies database migrations and exits.
     Migrate,
@@ -123,19 +127,34 @@ enum CovenantCommand {
 
 #[derive(Subcommand)]
 enum ImportCommand {
-    /// CBS "Kerncijfers wijken en buurten": StatLine/OData CSV or PDOK wijkenbuurten GeoJSON.
+    /// StatLine tables per area (CBS Kerncijfers wijken en buurten, RIVM Gezondheid per
+    /// wijk en buurt, with or without a Perioden dimension) as OData CSV, or PDOK
+    /// wijkenbuurten / CBS gebiedsindelingen GeoJSON.
     CbsKwb {
         file: PathBuf,
-        /// Year of the figures (default: from the file name).
+        /// Year of the figures (default: the Perioden column, else the file name).
         #[arg(long)]
         year: Option<i32>,
+        /// The table's StatLine codebook (DataProperties JSON), to name columns Leefwijk has
+        /// no indicator for (default: the KWB 2024 codebook).
+        #[arg(long)]
+        codebook: Option<PathBuf>,
     },
-    /// Area boundaries from GeoJSON (PDOK wijkenbuurten); simplified on import.
+    /// Area boundaries from GeoJSON (PDOK wijkenbuurten or CBS gebiedsindelingen with
+    /// statcode/statnaam); simplified on import.
     Boundaries {
         file: PathBuf,
         /// Year of the boundaries (default: from the file name).
         #[arg(long)]
         year: Option<i32>,
+    },
+    /// Any table of figures per area (CSV), read by a mapping file: code column, year or
+    /// period, and per column the indicator, unit, source and licence (docs/import-table.md).
+    Table {
+        file: PathBuf,
+        /// The mapping file (TOML), e.g. data/nl/mappings/cbs_kwb_2020_gemeenten.toml.
+        #[arg(long)]
+        mapping: PathBuf,
     },
 }
 
@@ -204,24 +223,73 @@ fn file_name(path: &Path) -> String {
 
 async fn import(store: &Store, command: ImportCommand) -> Result<()> {
     match command {
-        ImportCommand::CbsKwb { file, year } => {
+        ImportCommand::CbsKwb { file, year, codebook } => {
+            let codebook = match codebook {
+                Some(path) => {
+                    let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+                    leefwijk_app::areas::codebook::Codebook::parse(&bytes)
+                        .with_context(|| path.display().to_string())?
+                }
+                None => leefwijk_app::areas::codebook::Codebook::kwb_2024(),
+            };
             let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
             let bar = progress_bar(bytes.len() as u64, "CBS kerncijfers");
             let parsed = import_kwb::parse_kwb(&bytes, &file_name(&file), year, &|pos| bar.set_position(pos))
                 .with_context(|| format!("{} was not imported; nothing changed", file.display()))?;
             bar.finish_and_clear();
-            let summary = leefwijk_app::areas::store_kwb(store, &parsed, &file_name(&file)).await?;
-            println!(
-                "Imported {} for {}: {} municipalities, {} districts (wijken), {} neighbourhoods (buurten); {} areas in all.",
-                file_name(&file),
-                summary.year,
-                summary.municipalities,
-                summary.districts,
-                summary.neighbourhoods,
-                summary.rows
-            );
-            if !summary.ignored_columns.is_empty() {
-                println!("Columns without an indicator (not imported): {}", summary.ignored_columns.join(", "));
+            let summaries = leefwijk_app::areas::store_years(store, &parsed, &file_name(&file)).await?;
+            for summary in &summaries {
+                println!(
+                    "Imported {} for {}: {} municipalities, {} districts (wijken), {} neighbourhoods (buurten); {} areas in all. {}",
+                    file_name(&file),
+                    summary.year,
+                    summary.municipalities,
+                    summary.districts,
+                    summary.neighbourhoods,
+                    summary.rows,
+                    summary.source
+                );
+            }
+            if let Some(summary) = summaries.first() {
+                if summary.skipped_rows > 0 {
+                    println!(
+                        "Rows with confidence bounds (not a value of their own, skipped): {}",
+                        summary.skipped_rows
+                    );
+                }
+                if !summary.ignored_columns.is_empty() {
+                    println!("Columns without an indicator in Leefwijk (not imported):");
+                    for column in &summary.ignored_columns {
+                        println!("  {}", codebook.describe(column));
+                    }
+                }
+            }
+        }
+        ImportCommand::Table { file, mapping } => {
+            let text = std::fs::read_to_string(&mapping).with_context(|| format!("reading {}", mapping.display()))?;
+            let spec = import_table::Mapping::parse(&text).with_context(|| {
+                format!("{} was not imported; nothing changed ({})", file.display(), mapping.display())
+            })?;
+            let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let parsed = import_table::parse_table(&bytes, &spec)
+                .with_context(|| format!("{} was not imported; nothing changed", file.display()))?;
+            let summaries = leefwijk_app::areas::store_years(store, &parsed, &file_name(&file)).await?;
+            for summary in &summaries {
+                println!(
+                    "Imported {} for {}: {} municipalities, {} districts (wijken), {} neighbourhoods (buurten). {}",
+                    file_name(&file),
+                    summary.year,
+                    summary.municipalities,
+                    summary.districts,
+                    summary.neighbourhoods,
+                    summary.source
+                );
+            }
+            if let Some(summary) = summaries.first().filter(|s| !s.ignored_columns.is_empty()) {
+                println!(
+                    "Columns neither mapped nor listed under `ignore` (not imported): {}",
+                    summary.ignored_columns.join(", ")
+                );
             }
         }
         ImportCommand::Boundaries { file, year } => {
@@ -238,6 +306,10 @@ async fn import(store: &Store, command: ImportCommand) -> Result<()> {
                 "Imported {n} boundaries for {year}, simplified from {} to {} points.",
                 parsed.points_before, parsed.points_after
             );
+            if !parsed.without_geometry.is_empty() {
+                let codes: Vec<String> = parsed.without_geometry.iter().map(ToString::to_string).collect();
+                println!("Areas with an empty geometry (not drawn): {}", codes.join(", "));
+            }
         }
     }
     Ok(())
@@ -407,9 +479,21 @@ async fn shutdown_signal() {
     }
 }
 
-async fn serve(settings: Settings, listen: Option<String>, demo: bool) -> Result<()> {
+async fn serve(settings: Settings, listen: Option<String>, demo: bool, national: bool) -> Result<()> {
     let store = open_store(&settings.database_url).await?;
     let keys = open_keys(&settings.keys_dir)?;
+    if national && settings.file.national_data.unwrap_or(true) {
+        match leefwijk_app::areas::national::load(&store).await? {
+            leefwijk_app::areas::national::NationalOutcome::Loaded { municipalities, districts, boundaries } => {
+                println!(
+                    "Open national data loaded (Bron: CBS, Kerncijfers wijken en buurten 2020 and 2022; CBS, Kadaster – \
+                     CBS gebiedsindelingen 2022; CC BY 4.0): {municipalities} municipalities, {districts} wijken, \
+                     {boundaries} boundaries."
+                );
+            }
+            leefwijk_app::areas::national::NationalOutcome::AlreadyPresent => {}
+        }
+    }
     if demo {
         load_demo(&store).await?;
     } else if store.count_users().await? == 0 {
@@ -478,9 +562,9 @@ fn main() -> Result<()> {
                 println!("{}", leefwijk_web::api::openapi_json());
                 Ok(())
             }
-            Command::Serve { ref listen, demo } => {
+            Command::Serve { ref listen, demo, no_national_data } => {
                 let listen = listen.clone();
-                serve(settings(&cli)?, listen, demo).await
+                serve(settings(&cli)?, listen, demo, !no_national_data).await
             }
             Command::Migrate => {
                 open_store(&settings(&cli)?.database_url).await?;

@@ -3,7 +3,7 @@
 
 use crate::{Result, Store, StoreError};
 use leefwijk_domain::geometry::Shape;
-use leefwijk_domain::{Area, AreaCode, AreaKind, Figures, MissingMarker};
+use leefwijk_domain::{Area, AreaCode, AreaKind, DataSource, Figures, MissingMarker};
 use sqlx::{Any, Row, Transaction};
 use std::collections::BTreeMap;
 
@@ -55,67 +55,28 @@ fn parse_code(raw: &str) -> Result<AreaCode> {
 }
 
 impl Store {
-    /// Replaces everything of one year (areas and figures) in one transaction: a
-    /// re-import of a year leaves no stale areas behind, and a failure leaves the old
-    /// year intact.
-    pub async fn replace_year(
+    /// Adds one source's figures of one year, in one transaction: the areas are added or
+    /// updated (a name only replaces a stored one when it is more than the code), the
+    /// source's earlier figures of that year are replaced, and a figure another source
+    /// gave for the same area and indicator is overwritten by the newer import. A failure
+    /// leaves the year as it was.
+    pub async fn merge_figures(
         &self,
         year: i32,
         areas: &[Area],
         figures: &BTreeMap<AreaCode, Figures>,
+        source: &DataSource,
         import: &ImportRecord,
     ) -> Result<()> {
+        self.merge_years(&[YearFigures { year, areas, figures, source }], import).await
+    }
+
+    /// [`Store::merge_figures`] for several years (a StatLine table with a period
+    /// dimension) in one transaction: all years or none.
+    pub async fn merge_years(&self, years: &[YearFigures<'_>], import: &ImportRecord) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        let y = i64::from(year);
-        sqlx::query("DELETE FROM area_figures WHERE year = $1").bind(y).execute(&mut *tx).await?;
-        sqlx::query("DELETE FROM areas WHERE year = $1").bind(y).execute(&mut *tx).await?;
-        for chunk in areas.chunks(CHUNK) {
-            let sql = format!(
-                "INSERT INTO areas (year, code, kind, name, parent_code, municipality_code) VALUES {}",
-                placeholders(chunk.len(), 6)
-            );
-            let mut q = sqlx::query(&sql);
-            for a in chunk {
-                q = q
-                    .bind(y)
-                    .bind(a.code.as_str().to_string())
-                    .bind(a.kind.as_str())
-                    .bind(a.name.clone())
-                    .bind(a.parent.as_ref().map(|c| c.as_str().to_string()))
-                    .bind(a.municipality.as_ref().map(|c| c.as_str().to_string()));
-            }
-            q.execute(&mut *tx).await?;
-        }
-        // Present values and withheld ones go in separate statements so that no f64 is
-        // ever bound as NULL: sqlx 0.8's Any driver declares a NULL double as FLOAT4 on
-        // PostgreSQL, and a cached statement then rejects the next real FLOAT8 value.
-        let values: Vec<(&AreaCode, &str, f64)> =
-            figures.iter().flat_map(|(code, f)| f.values.iter().map(move |(k, v)| (code, k.as_str(), *v))).collect();
-        for chunk in values.chunks(CHUNK) {
-            let sql = format!(
-                "INSERT INTO area_figures (year, code, indicator, value) VALUES {}",
-                placeholders(chunk.len(), 4)
-            );
-            let mut q = sqlx::query(&sql);
-            for (code, key, value) in chunk {
-                q = q.bind(y).bind(code.as_str().to_string()).bind(key.to_string()).bind(*value);
-            }
-            q.execute(&mut *tx).await?;
-        }
-        let withheld: Vec<(&AreaCode, &str, &'static str)> = figures
-            .iter()
-            .flat_map(|(code, f)| f.missing.iter().map(move |(k, m)| (code, k.as_str(), m.as_str())))
-            .collect();
-        for chunk in withheld.chunks(CHUNK) {
-            let sql = format!(
-                "INSERT INTO area_figures (year, code, indicator, missing) VALUES {}",
-                placeholders(chunk.len(), 4)
-            );
-            let mut q = sqlx::query(&sql);
-            for (code, key, marker) in chunk {
-                q = q.bind(y).bind(code.as_str().to_string()).bind(key.to_string()).bind(*marker);
-            }
-            q.execute(&mut *tx).await?;
+        for y in years {
+            merge_year(&mut tx, y).await?;
         }
         record_import(&mut tx, import).await?;
         tx.commit().await?;
@@ -167,7 +128,7 @@ impl Store {
     pub async fn load_year(&self, year: i32) -> Result<(Vec<Area>, BTreeMap<AreaCode, Figures>)> {
         let y = i64::from(year);
         let rows = sqlx::query(
-            "SELECT code, kind, name, parent_code, municipality_code FROM areas WHERE year = $1 ORDER BY code",
+            "SELECT code, kind, name, parent_code, municipality_code, fictional FROM areas WHERE year = $1 ORDER BY code",
         )
         .bind(y)
         .fetch_all(&self.pool)
@@ -187,6 +148,7 @@ impl Store {
                 name: r.try_get(2)?,
                 parent: parent.as_deref().map(parse_code).transpose()?,
                 municipality: municipality.as_deref().map(parse_code).transpose()?,
+                fictional: r.try_get::<i64, _>(5)? != 0,
             });
         }
         // Collations differ between backends; order by code the same way everywhere.
@@ -209,6 +171,48 @@ impl Store {
             }
         }
         Ok((areas, figures))
+    }
+
+    /// The sources of one year's figures, per indicator (figures imported before sources
+    /// were recorded have none).
+    pub async fn figure_sources(&self, year: i32) -> Result<BTreeMap<String, Vec<DataSource>>> {
+        let rows = sqlx::query(
+            "SELECT DISTINCT f.indicator, s.id, s.attribution, s.licence, s.fictional \
+             FROM area_figures f JOIN data_sources s ON s.id = f.source WHERE f.year = $1",
+        )
+        .bind(i64::from(year))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out: BTreeMap<String, Vec<DataSource>> = BTreeMap::new();
+        for r in rows {
+            out.entry(r.try_get(0)?).or_default().push(DataSource {
+                id: r.try_get(1)?,
+                attribution: r.try_get(2)?,
+                licence: r.try_get(3)?,
+                fictional: r.try_get::<i64, _>(4)? != 0,
+            });
+        }
+        for sources in out.values_mut() {
+            sources.sort();
+        }
+        Ok(out)
+    }
+
+    /// Every source figures were imported from, for the sources page.
+    pub async fn data_sources(&self) -> Result<Vec<DataSource>> {
+        let rows = sqlx::query("SELECT id, attribution, licence, fictional FROM data_sources ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(DataSource {
+                    id: r.try_get(0)?,
+                    attribution: r.try_get(1)?,
+                    licence: r.try_get(2)?,
+                    fictional: r.try_get::<i64, _>(3)? != 0,
+                })
+            })
+            .collect()
     }
 
     /// Boundaries of the children of `parent` of the given kind, for a map.
@@ -293,6 +297,94 @@ async fn record_import(tx: &mut Transaction<'_, Any>, import: &ImportRecord) -> 
     Ok(())
 }
 
+/// One year of one source's figures, to merge.
+pub struct YearFigures<'a> {
+    pub year: i32,
+    pub areas: &'a [Area],
+    pub figures: &'a BTreeMap<AreaCode, Figures>,
+    pub source: &'a DataSource,
+}
+
+async fn merge_year(tx: &mut Transaction<'_, Any>, batch: &YearFigures<'_>) -> Result<()> {
+    let YearFigures { year, areas, figures, source } = *batch;
+    let y = i64::from(year);
+
+    sqlx::query(
+        "INSERT INTO data_sources (id, attribution, licence, fictional) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (id) DO UPDATE SET attribution = excluded.attribution, licence = excluded.licence, \
+             fictional = excluded.fictional",
+    )
+    .bind(source.id.clone())
+    .bind(source.attribution.clone())
+    .bind(source.licence.clone())
+    .bind(i64::from(source.fictional))
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("DELETE FROM area_figures WHERE year = $1 AND source = $2")
+        .bind(y)
+        .bind(source.id.clone())
+        .execute(&mut **tx)
+        .await?;
+    for chunk in areas.chunks(CHUNK) {
+        let sql = format!(
+            "INSERT INTO areas (year, code, kind, name, parent_code, municipality_code, fictional) VALUES {} \
+                 ON CONFLICT (year, code) DO UPDATE SET kind = excluded.kind, \
+                 name = CASE WHEN excluded.name = excluded.code THEN areas.name ELSE excluded.name END, \
+                 parent_code = excluded.parent_code, municipality_code = excluded.municipality_code, \
+                 fictional = excluded.fictional",
+            placeholders(chunk.len(), 7)
+        );
+        let mut q = sqlx::query(&sql);
+        for a in chunk {
+            q = q
+                .bind(y)
+                .bind(a.code.as_str().to_string())
+                .bind(a.kind.as_str())
+                .bind(a.name.clone())
+                .bind(a.parent.as_ref().map(|c| c.as_str().to_string()))
+                .bind(a.municipality.as_ref().map(|c| c.as_str().to_string()))
+                .bind(i64::from(a.fictional || source.fictional));
+        }
+        q.execute(&mut **tx).await?;
+    }
+    // Present values and withheld ones go in separate statements so that no f64 is
+    // ever bound as NULL: sqlx 0.8's Any driver declares a NULL double as FLOAT4 on
+    // PostgreSQL, and a cached statement then rejects the next real FLOAT8 value.
+    let values: Vec<(&AreaCode, &str, f64)> =
+        figures.iter().flat_map(|(code, f)| f.values.iter().map(move |(k, v)| (code, k.as_str(), *v))).collect();
+    for chunk in values.chunks(CHUNK) {
+        let sql = format!(
+            "INSERT INTO area_figures (year, code, indicator, value, source) VALUES {} \
+                 ON CONFLICT (year, code, indicator) DO UPDATE SET value = excluded.value, missing = NULL, \
+                 source = excluded.source",
+            placeholders(chunk.len(), 5)
+        );
+        let mut q = sqlx::query(&sql);
+        for (code, key, value) in chunk {
+            q = q.bind(y).bind(code.as_str().to_string()).bind(key.to_string()).bind(*value).bind(source.id.clone());
+        }
+        q.execute(&mut **tx).await?;
+    }
+    let withheld: Vec<(&AreaCode, &str, &'static str)> = figures
+        .iter()
+        .flat_map(|(code, f)| f.missing.iter().map(move |(k, m)| (code, k.as_str(), m.as_str())))
+        .collect();
+    for chunk in withheld.chunks(CHUNK) {
+        let sql = format!(
+            "INSERT INTO area_figures (year, code, indicator, missing, source) VALUES {} \
+                 ON CONFLICT (year, code, indicator) DO UPDATE SET value = NULL, missing = excluded.missing, \
+                 source = excluded.source",
+            placeholders(chunk.len(), 5)
+        );
+        let mut q = sqlx::query(&sql);
+        for (code, key, marker) in chunk {
+            q = q.bind(y).bind(code.as_str().to_string()).bind(key.to_string()).bind(*marker).bind(source.id.clone());
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -323,12 +415,16 @@ mod tests {
         }
     }
 
+    fn kwb() -> DataSource {
+        DataSource::cbs_kwb(2024)
+    }
+
     #[tokio::test]
-    async fn year_round_trips_and_reimport_replaces() {
+    async fn year_round_trips_and_sources_merge() {
         for url in backend_urls() {
             let store = fresh_store(&url).await.expect("store");
             let (areas, figures) = sample();
-            store.replace_year(2024, &areas, &figures, &import("a")).await.expect("first import");
+            store.merge_figures(2024, &areas, &figures, &kwb(), &import("a")).await.expect("first import");
             let (loaded, loaded_figures) = store.load_year(2024).await.expect("load");
             let mut expected = areas.clone();
             expected.sort_by(|a, b| a.code.cmp(&b.code));
@@ -339,13 +435,46 @@ mod tests {
             assert_eq!(loaded_figures[&bu].get("pct_low_income_households"), None);
             assert_eq!(loaded_figures[&bu].missing["pct_low_income_households"], MissingMarker::Secret);
 
-            // Re-importing the year with fewer areas leaves none of the old ones.
-            store.replace_year(2024, &areas[..2], &BTreeMap::new(), &import("b")).await.expect("second import");
+            // A second source adds its indicator beside the first; an area it names only by
+            // code keeps the name it had.
+            let rivm = DataSource::rivm_health(2024);
+            let mut health = BTreeMap::new();
+            let mut f = Figures::default();
+            f.set("lonely", 41.5);
+            health.insert(bu.clone(), f);
+            let bare = vec![Area::new(bu.clone(), 2024, bu.as_str())];
+            store.merge_figures(2024, &bare, &health, &rivm, &import("b")).await.expect("second source");
             let (loaded, loaded_figures) = store.load_year(2024).await.expect("load");
-            assert_eq!(loaded.len(), 2);
-            assert!(loaded_figures.is_empty());
+            assert_eq!(loaded.len(), 4);
+            assert_eq!(loaded.iter().find(|a| a.code == bu).map(|a| a.name.as_str()), Some("Naam BU99010101"));
+            assert_eq!(loaded_figures[&bu].get("population"), Some(1000.0), "{url}: the first source stays");
+            assert_eq!(loaded_figures[&bu].get("lonely"), Some(41.5));
+            let sources = store.figure_sources(2024).await.expect("sources");
+            assert_eq!(sources["lonely"], vec![rivm.clone()]);
+            assert_eq!(sources["population"], vec![kwb()]);
+
+            // Re-importing a source replaces its figures of that year, and only those.
+            store.merge_figures(2024, &areas[..2], &BTreeMap::new(), &kwb(), &import("c")).await.expect("again");
+            let (_, loaded_figures) = store.load_year(2024).await.expect("load");
+            assert_eq!(loaded_figures[&bu].get("population"), None);
+            assert_eq!(loaded_figures[&bu].get("lonely"), Some(41.5));
             assert_eq!(store.years().await.expect("years"), vec![2024]);
-            assert_eq!(store.imports(10).await.expect("imports").len(), 2);
+            assert_eq!(store.imports(10).await.expect("imports").len(), 3);
+            assert_eq!(store.data_sources().await.expect("sources").len(), 2);
+        }
+    }
+
+    #[tokio::test]
+    async fn fictional_areas_are_stored_as_such() {
+        for url in backend_urls() {
+            let store = fresh_store(&url).await.expect("store");
+            let (areas, figures) = sample();
+            store
+                .merge_figures(2024, &areas, &figures, &DataSource::fictional_demo(), &import("demo"))
+                .await
+                .expect("demo");
+            let (loaded, _) = store.load_year(2024).await.expect("load");
+            assert!(loaded.iter().all(|a| a.fictional), "{url}");
         }
     }
 
@@ -356,12 +485,12 @@ mod tests {
         for url in backend_urls() {
             let store = fresh_store(&url).await.expect("store");
             let (areas, mut figures) = sample();
-            store.replace_year(2024, &areas, &figures, &import("a")).await.expect("first");
+            store.merge_figures(2024, &areas, &figures, &kwb(), &import("a")).await.expect("first");
             for f in figures.values_mut() {
                 f.set("pct_low_income_households", 12.5);
                 f.mark_missing("population", MissingMarker::Unknown);
             }
-            store.replace_year(2024, &areas, &figures, &import("b")).await.expect("second");
+            store.merge_figures(2024, &areas, &figures, &kwb(), &import("b")).await.expect("second");
             let (_, loaded) = store.load_year(2024).await.expect("load");
             assert_eq!(loaded, figures, "{url}");
         }
@@ -372,12 +501,13 @@ mod tests {
         for url in backend_urls() {
             let store = fresh_store(&url).await.expect("store");
             let (areas, figures) = sample();
-            store.replace_year(2024, &areas, &figures, &import("a")).await.expect("import");
+            store.merge_figures(2024, &areas, &figures, &kwb(), &import("a")).await.expect("import");
             // Same import id violates the primary key at the very end of the transaction.
-            let err = store.replace_year(2024, &areas[..1], &BTreeMap::new(), &import("a")).await;
+            let err = store.merge_figures(2024, &areas[..1], &BTreeMap::new(), &kwb(), &import("a")).await;
             assert!(err.is_err());
-            let (loaded, _) = store.load_year(2024).await.expect("load");
+            let (loaded, loaded_figures) = store.load_year(2024).await.expect("load");
             assert_eq!(loaded.len(), 4, "{url}: rolled back");
+            assert_eq!(loaded_figures.len(), 4, "{url}: the source's figures are back");
         }
     }
 

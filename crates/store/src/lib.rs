@@ -13,7 +13,7 @@ mod residents;
 mod signals;
 pub mod testing;
 
-pub use areas::{AreaRecord, ImportRecord, ShapeRecord};
+pub use areas::{AreaRecord, ImportRecord, ShapeRecord, YearFigures};
 pub use audit::AuditFilter;
 pub use db::{Backend, Store, StoreTx, SQLITE_PRAGMAS};
 pub use households::{

@@ -16,6 +16,8 @@ pub struct ParsedBoundaries {
     pub shapes: Vec<ShapeRecord>,
     pub points_before: usize,
     pub points_after: usize,
+    /// Areas whose geometry is empty (water-only wijken in some CBS files): known, not drawn.
+    pub without_geometry: Vec<leefwijk_domain::AreaCode>,
 }
 
 fn geometry_error(feature: usize, problem: impl Into<String>) -> KwbError {
@@ -77,7 +79,10 @@ pub fn parse_boundaries(text: &str, progress: &dyn Fn(u64)) -> Result<ParsedBoun
             None => return Err(geometry_error(n, "no type")),
         };
         let shape = Shape { polygons };
-        let Some(bbox) = shape.bbox() else { return Ok(()) };
+        let Some(bbox) = shape.bbox() else {
+            out.without_geometry.push(code);
+            return Ok(());
+        };
         let diagonal = ((bbox.max_x - bbox.min_x).powi(2) + (bbox.max_y - bbox.min_y).powi(2)).sqrt();
         let simple = shape.simplify(diagonal * RELATIVE_TOLERANCE);
         out.points_before += shape.point_count();

@@ -1,8 +1,12 @@
-//! Import of CBS "Kerncijfers wijken en buurten" (KWB), as CBS publishes it:
+//! Import of StatLine tables per area as CBS and RIVM publish them, above all CBS
+//! "Kerncijfers wijken en buurten" (KWB) and RIVM "Gezondheid per wijk en buurt" (50090NED):
 //!
 //! * the open-data (StatLine/OData) CSV with coded column names such as `WijkenEnBuurten`,
 //!   `Gemeentenaam_1`, `SoortRegio_2`, `Codering_3`, `AantalInwoners_5`. The numeric
-//!   suffixes differ per year, so columns are matched by name stem.
+//!   suffixes differ per year, so columns are matched by name stem. Dimensions are read:
+//!   `Perioden` (`2012JJ00`: one file holds several years, each period becomes its year),
+//!   `Leeftijd` (RIVM's 18+ and 65+ groups become separate indicators) and `Marges` (only
+//!   the point estimate `MW00000` is kept; confidence bounds are counted and skipped).
 //! * the PDOK "wijkenbuurten" GeoJSON, whose features carry attributes such as
 //!   `aantalInwoners` and `percHuurwoningenInBezitWoningcorporaties`.
 //!
@@ -10,8 +14,8 @@
 //! anything is written, so a bad file changes nothing. Every error names the line and
 //! column (CSV) or feature and attribute (GeoJSON).
 
-use leefwijk_domain::indicators::{by_cbs_column, by_pdok_attribute, column_stem};
-use leefwijk_domain::{Area, AreaCode, AreaKind, Figures, MissingMarker};
+use leefwijk_domain::indicators::{by_cbs_column_for, by_pdok_attribute, column_stem, AgeGroup, RIVM};
+use leefwijk_domain::{Area, AreaCode, AreaKind, DataSource, Figures, MissingMarker};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A complete, validated year of figures, ready to store.
@@ -22,6 +26,10 @@ pub struct ParsedYear {
     pub figures: BTreeMap<AreaCode, Figures>,
     /// Source columns we do not map to an indicator (reported, not an error).
     pub ignored_columns: Vec<String>,
+    /// Who published these figures.
+    pub source: DataSource,
+    /// Rows left out on purpose (confidence bounds of a `Marges` dimension).
+    pub skipped_rows: usize,
 }
 
 impl ParsedYear {
@@ -48,6 +56,20 @@ pub enum KwbError {
     Empty,
     #[error("the file is not UTF-8 text: {0}")]
     Encoding(String),
+}
+
+/// Reads a StatLine `Perioden` code: `2012JJ00` (a whole year) → 2012. Quarters and
+/// months (`2012KW01`, `2012MM01`) are not figures per area and year.
+pub fn year_of_period(raw: &str) -> Result<i32, String> {
+    let p = raw.trim();
+    let year = p.get(..4).filter(|y| y.bytes().all(|b| b.is_ascii_digit())).and_then(|y| y.parse::<i32>().ok());
+    match (year, p.get(4..)) {
+        (Some(y), Some("JJ00")) if (1900..=2100).contains(&y) => Ok(y),
+        (Some(_), Some(rest)) if rest.starts_with("KW") || rest.starts_with("MM") || rest.starts_with("X") => {
+            Err(format!("period '{p}' is not a whole year (…JJ00): Leefwijk keeps yearly figures per area"))
+        }
+        _ => Err(format!("'{p}' is not a StatLine period such as 2020JJ00")),
+    }
 }
 
 /// Known StatLine table ids of the KWB, by year.
@@ -104,8 +126,10 @@ fn parse_cbs_cell(raw: &str) -> Result<Cell, String> {
     }
 }
 
-/// Reads the StatLine/OData CSV. `progress` is called with bytes read so far.
-pub fn parse_cbs_csv(text: &str, year: i32, progress: &dyn Fn(u64)) -> Result<ParsedYear, KwbError> {
+/// Reads the StatLine/OData CSV: one [`ParsedYear`] per period in the file (one, dated
+/// `year`, when it has no `Perioden` column), oldest first. `progress` is called with
+/// bytes read so far.
+pub fn parse_cbs_csv(text: &str, year: i32, progress: &dyn Fn(u64)) -> Result<Vec<ParsedYear>, KwbError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let header_line = text.lines().next().unwrap_or_default();
     let delimiter = if header_line.matches(';').count() > header_line.matches(',').count() { b';' } else { b',' };
@@ -116,22 +140,38 @@ pub fn parse_cbs_csv(text: &str, year: i32, progress: &dyn Fn(u64)) -> Result<Pa
     let code_col = find("Codering").or(name_col).ok_or(KwbError::MissingColumn("Codering or WijkenEnBuurten"))?;
     let kind_col = find("SoortRegio");
     let municipality_name_col = find("Gemeentenaam");
+    let period_col = find("Perioden");
+    let age_col = find("Leeftijd");
+    let margin_col = find("Marges");
+    let dimensions = [Some(code_col), name_col, kind_col, municipality_name_col, period_col, age_col, margin_col];
 
-    let mut mapped: Vec<(usize, &'static str)> = Vec::new();
-    let mut ignored = Vec::new();
-    for (i, h) in headers.iter().enumerate() {
-        if [Some(code_col), name_col, kind_col, municipality_name_col].contains(&Some(i)) {
-            continue;
-        }
-        match by_cbs_column(h) {
-            Some(def) => mapped.push((i, def.key)),
-            None if h.trim() == "ID" => {}
-            None => ignored.push(h.trim().to_string()),
-        }
-    }
+    // Columns per age group: RIVM's 18+ and 65+ rows fill different indicators.
+    let mapping = |age: AgeGroup| -> Vec<(usize, &'static str, &'static str)> {
+        headers
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !dimensions.contains(&Some(*i)))
+            .filter_map(|(i, h)| by_cbs_column_for(h, age).map(|d| (i, d.key, d.source)))
+            .collect()
+    };
+    let mapped_all = mapping(AgeGroup::All);
+    let mapped_65 = mapping(AgeGroup::Seniors65);
+    let ignored: Vec<String> = headers
+        .iter()
+        .enumerate()
+        .filter(|(i, h)| {
+            !dimensions.contains(&Some(*i))
+                && h.trim() != "ID"
+                && !mapped_all.iter().chain(&mapped_65).any(|(c, _, _)| c == i)
+        })
+        .map(|(_, h)| h.trim().to_string())
+        .collect();
+    let is_rivm = mapped_all.iter().chain(&mapped_65).any(|(_, _, source)| *source == RIVM);
 
-    let mut parsed = ParsedYear { year, ignored_columns: ignored, ..ParsedYear::default() };
+    let mut years: BTreeMap<i32, ParsedYear> = BTreeMap::new();
+    let mut ages_seen = BTreeSet::new();
     let mut seen = BTreeSet::new();
+    let mut skipped_rows = 0;
     let mut record = csv::StringRecord::new();
     loop {
         let more = reader.read_record(&mut record).map_err(|e| {
@@ -152,6 +192,37 @@ pub fn parse_cbs_csv(text: &str, year: i32, progress: &dyn Fn(u64)) -> Result<Pa
             name: headers.get(column).unwrap_or_default().trim().to_string(),
             problem,
         };
+        if let Some(mc) = margin_col {
+            let margin = record.get(mc).unwrap_or_default().trim();
+            match margin {
+                "MW00000" | "" => {}
+                // Lower and upper bounds of the estimate: not a value of their own.
+                m if m.starts_with("MOG") || m.starts_with("MBG") || m.starts_with("CI") => {
+                    skipped_rows += 1;
+                    continue;
+                }
+                other => {
+                    return Err(cell_error(mc, format!("'{other}' is not a StatLine margin (MW00000 is the value)")))
+                }
+            }
+        }
+        let row_year = match period_col {
+            Some(pc) => year_of_period(record.get(pc).unwrap_or_default()).map_err(|p| cell_error(pc, p))?,
+            None => year,
+        };
+        let age = match age_col {
+            Some(ac) => {
+                let raw = record.get(ac).unwrap_or_default();
+                AgeGroup::from_statline(raw).ok_or_else(|| {
+                    cell_error(
+                        ac,
+                        format!("age group '{}' is not read: Leefwijk reads 18+ (20300) and 65+ (80200)", raw.trim()),
+                    )
+                })?
+            }
+            None => AgeGroup::All,
+        };
+        ages_seen.insert(age == AgeGroup::Seniors65);
         let raw_code = record.get(code_col).unwrap_or_default();
         let code = AreaCode::parse(raw_code).map_err(|e| cell_error(code_col, e.to_string()))?;
         if let Some(kc) = kind_col {
@@ -163,8 +234,9 @@ pub fn parse_cbs_csv(text: &str, year: i32, progress: &dyn Fn(u64)) -> Result<Pa
                 return Err(cell_error(kc, format!("says {} but code {code} is a {}", label.trim(), code.kind())));
             }
         }
-        if !seen.insert(code.clone()) {
-            return Err(cell_error(code_col, format!("area {code} appears twice")));
+        if !seen.insert((row_year, age == AgeGroup::Seniors65, code.clone())) {
+            let period = if period_col.is_some() { format!(" in {row_year}") } else { String::new() };
+            return Err(cell_error(code_col, format!("area {code} appears twice{period}")));
         }
         let name = name_col
             .and_then(|c| record.get(c))
@@ -178,21 +250,46 @@ pub fn parse_cbs_csv(text: &str, year: i32, progress: &dyn Fn(u64)) -> Result<Pa
             .filter(|n| !n.is_empty())
             .unwrap_or(code.as_str())
             .to_string();
-        let mut figures = Figures::default();
-        for (col, key) in &mapped {
+        let parsed = years.entry(row_year).or_insert_with(|| ParsedYear {
+            year: row_year,
+            ignored_columns: ignored.clone(),
+            source: if is_rivm { DataSource::rivm_health(row_year) } else { DataSource::cbs_kwb(row_year) },
+            ..ParsedYear::default()
+        });
+        let figures = match parsed.figures.get_mut(&code) {
+            Some(f) => f,
+            None => {
+                parsed.areas.push(Area::new(code.clone(), row_year, name));
+                parsed.figures.entry(code.clone()).or_default()
+            }
+        };
+        let mapped = if age == AgeGroup::Seniors65 { &mapped_65 } else { &mapped_all };
+        for (col, key, _) in mapped {
             match parse_cbs_cell(record.get(*col).unwrap_or_default()).map_err(|p| cell_error(*col, p))? {
                 Cell::Value(v) => figures.set(key, v),
                 Cell::Missing(m) => figures.mark_missing(key, m),
             }
         }
-        parsed.figures.insert(code.clone(), figures);
-        parsed.areas.push(Area::new(code, year, name));
     }
     progress(text.len() as u64);
-    if parsed.areas.is_empty() {
+    if years.is_empty() {
         return Err(KwbError::Empty);
     }
-    Ok(parsed)
+    // RIVM publishes its 18+ and 65+ estimates as separate downloads of one table: each
+    // file is its own source, so importing one never removes the other's figures.
+    let part = match (age_col.is_some(), ages_seen.contains(&false), ages_seen.contains(&true)) {
+        (true, true, false) => "-18plus",
+        (true, false, true) => "-65plus",
+        _ => "",
+    };
+    Ok(years
+        .into_values()
+        .map(|mut y| {
+            y.skipped_rows = skipped_rows;
+            y.source.id.push_str(part);
+            y
+        })
+        .collect())
 }
 
 /// Property names that hold each level's code and name, in PDOK's current and older
@@ -208,6 +305,21 @@ pub(crate) fn feature_identity(
     props: &serde_json::Map<String, serde_json::Value>,
     feature: usize,
 ) -> Result<(AreaCode, String), KwbError> {
+    // The CBS gebiedsindelingen (PDOK) name every level alike: `statcode` (`GM0363`,
+    // `WK0363AA`), `statnaam`, and sometimes only `jrstatcode` (`2022WK0363AA`).
+    let text = |k: &str| props.get(k).and_then(|v| v.as_str()).map(str::trim).filter(|s| !s.is_empty());
+    let stat = text("statcode").map(|c| ("statcode", c.to_string())).or_else(|| {
+        text("jrstatcode").map(|c| ("jrstatcode", c.get(4..).filter(|_| c.len() > 4).unwrap_or(c).to_string()))
+    });
+    if let Some((key, raw)) = stat {
+        let code = AreaCode::parse(&raw).map_err(|e| KwbError::Feature {
+            feature,
+            attribute: key.to_string(),
+            problem: e.to_string(),
+        })?;
+        let name = text("statnaam").unwrap_or(code.as_str()).to_string();
+        return Ok((code, name));
+    }
     for (_, code_keys, name_keys) in LEVELS {
         let Some((key, raw)) = code_keys.iter().find_map(|k| props.get(*k).and_then(|v| v.as_str()).map(|s| (*k, s)))
         else {
@@ -232,8 +344,8 @@ pub(crate) fn feature_identity(
     }
     Err(KwbError::Feature {
         feature,
-        attribute: "buurtcode/wijkcode/gemeentecode".into(),
-        problem: "the feature has no area code".into(),
+        attribute: "statcode/buurtcode/wijkcode/gemeentecode".into(),
+        problem: "the feature has no area code (statcode, jrstatcode, buurtcode, wijkcode or gemeentecode)".into(),
     })
 }
 
@@ -276,7 +388,7 @@ pub(crate) fn visit_features(
 /// Reads PDOK "wijkenbuurten" GeoJSON attributes. PDOK writes -99995 for a secret value
 /// and other values from -99999999 to -99990 for unknown ones: both become missing.
 pub fn parse_pdok_geojson(text: &str, year: i32, progress: &dyn Fn(u64)) -> Result<ParsedYear, KwbError> {
-    let mut parsed = ParsedYear { year, ..ParsedYear::default() };
+    let mut parsed = ParsedYear { year, source: DataSource::cbs_kwb(year), ..ParsedYear::default() };
     let mut ignored = BTreeSet::new();
     visit_features(text, progress, |n, _, props| {
         let (code, name) = feature_identity(props, n)?;
@@ -327,6 +439,9 @@ pub fn parse_pdok_geojson(text: &str, year: i32, progress: &dyn Fn(u64)) -> Resu
             ignored.remove(*k);
         }
     }
+    for k in ["statcode", "statnaam", "jrstatcode", "jaar", "gm_code", "gm_naam", "id", "rubriek"] {
+        ignored.remove(k);
+    }
     parsed.ignored_columns = ignored.into_iter().collect();
     if parsed.areas.is_empty() {
         return Err(KwbError::Empty);
@@ -334,19 +449,31 @@ pub fn parse_pdok_geojson(text: &str, year: i32, progress: &dyn Fn(u64)) -> Resu
     Ok(parsed)
 }
 
-/// Parses either format, recognised by content.
+/// Parses either format, recognised by content: one [`ParsedYear`] per year in the file.
+/// A StatLine table with a `Perioden` column dates itself; otherwise the year comes from
+/// `year` or the file name.
 pub fn parse_kwb(
     bytes: &[u8],
     file_name: &str,
     year: Option<i32>,
     progress: &dyn Fn(u64),
-) -> Result<ParsedYear, KwbError> {
-    let year =
-        year.or_else(|| year_from_file_name(file_name)).ok_or_else(|| KwbError::UnknownYear(file_name.to_string()))?;
+) -> Result<Vec<ParsedYear>, KwbError> {
     let text = std::str::from_utf8(bytes).map_err(|e| KwbError::Encoding(e.to_string()))?;
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
+    let has_periods = !trimmed.starts_with('{')
+        && trimmed
+            .lines()
+            .next()
+            .map(|h| h.split([',', ';']).any(|c| column_stem(c.trim_matches('"')) == "Perioden"))
+            .unwrap_or(false);
+    let year = match year.or_else(|| year_from_file_name(file_name)) {
+        Some(y) => y,
+        // Every row names its own period; the fallback is never used.
+        None if has_periods => 0,
+        None => return Err(KwbError::UnknownYear(file_name.to_string())),
+    };
     if trimmed.starts_with('{') {
-        parse_pdok_geojson(text, year, progress)
+        parse_pdok_geojson(text, year, progress).map(|y| vec![y])
     } else {
         parse_cbs_csv(text, year, progress)
     }
@@ -377,7 +504,7 @@ mod tests {
             r#"2;"Centrum";"Voorbeeldstad ";"Wijk      ";"WK990101  ";"1";12000;"       x";41,5;6000;".";1"#,
             r#"3;"Oude Haven";"Voorbeeldstad ";"Buurt     ";"BU99010101";"3";800;"-";"       .";400;x;1"#,
         ]);
-        let parsed = parse_cbs_csv(&text, 2024, &no_progress).expect("valid file");
+        let parsed = parse_cbs_csv(&text, 2024, &no_progress).expect("valid file").remove(0);
         assert_eq!(parsed.count(AreaKind::Land), 1);
         assert_eq!(parsed.count(AreaKind::Gemeente), 1);
         assert_eq!(parsed.count(AreaKind::Wijk), 1);
@@ -400,7 +527,7 @@ mod tests {
     #[test]
     fn reads_comma_separated_csv_as_written_by_cbsodata() {
         let text = "WijkenEnBuurten,Gemeentenaam_1,SoortRegio_2,Codering_3,AantalInwoners_6\nGroningen,Groningen,Gemeente,GM0014,238000\nCentrum,Groningen,Wijk,WK001400,25000\n";
-        let parsed = parse_cbs_csv(text, 2023, &no_progress).expect("valid");
+        let parsed = parse_cbs_csv(text, 2023, &no_progress).expect("valid").remove(0);
         assert_eq!(parsed.areas.len(), 2);
         assert_eq!(parsed.figures[&AreaCode::parse("GM0014").expect("valid")].get("population"), Some(238000.0));
     }
@@ -434,6 +561,67 @@ mod tests {
         let row = r#"1;"X";"X";"Gemeente";"GM9901";"1";1;1;1;1;1;1"#;
         let err = parse_cbs_csv(&csv(&[row, row]), 2024, &no_progress).expect_err("duplicate");
         assert!(err.to_string().contains("appears twice"), "{err}");
+    }
+
+    const RIVM_HEADER: &str = "Leeftijd,Marges,WijkenEnBuurten,Perioden,Gemeentenaam_1,SoortRegio_2,Codering_3,Eenzaam_28,MoeiteMetRondkomen_38,NieuweKolom_40";
+
+    #[test]
+    fn reads_a_statline_table_with_periods_ages_and_margins() {
+        let text = [
+            RIVM_HEADER,
+            "20300,MW00000,NL01,2012JJ00,Nederland,Land,NL01,39.6,24.0,1",
+            "20300,MW00000,NL01,2020JJ00,Nederland,Land,NL01,47.0,13.9,1",
+            "20300,MW00000,WK0363AA,2020JJ00,Amsterdam,Wijk,WK0363AA,50.1,,1",
+            "80200,MW00000,WK0363AA,2020JJ00,Amsterdam,Wijk,WK0363AA,55.0,9.5,1",
+            "20300,MOG0095,WK0363AA,2020JJ00,Amsterdam,Wijk,WK0363AA,45.0,8.0,1",
+            "20300,MW00000,BU0363AA01,2020JJ00,Amsterdam,Buurt,BU0363AA01,,,1",
+        ]
+        .join("\n");
+        let years = parse_kwb(text.as_bytes(), "rivm_gezondheid.csv", None, &no_progress).expect("valid");
+        assert_eq!(years.iter().map(|y| y.year).collect::<Vec<_>>(), vec![2012, 2020], "each period its year");
+        let (y2012, y2020) = (&years[0], &years[1]);
+        let nl = AreaCode::parse("NL00").expect("valid");
+        assert_eq!(y2012.figures[&nl].get("difficulty_making_ends_meet"), Some(24.0), "NL01 is the country");
+        assert_eq!(y2020.figures[&nl].get("lonely"), Some(47.0));
+        let wk = AreaCode::parse("WK0363AA").expect("lettered wijk");
+        assert_eq!(y2020.figures[&wk].get("lonely"), Some(50.1), "the margin row did not overwrite the value");
+        assert_eq!(y2020.figures[&wk].get("lonely_65plus"), Some(55.0), "65+ is its own indicator");
+        assert_eq!(y2020.figures[&wk].missing["difficulty_making_ends_meet"], MissingMarker::Unknown);
+        assert_eq!(y2020.figures[&wk].get("difficulty_making_ends_meet_65plus"), Some(9.5));
+        assert_eq!(y2020.count(AreaKind::Wijk), 1, "an area once per year, whatever its age rows");
+        assert_eq!(y2020.count(AreaKind::Buurt), 1);
+        assert_eq!(y2020.skipped_rows, 1);
+        assert_eq!(y2020.ignored_columns, vec!["NieuweKolom_40".to_string()], "unknown columns are reported");
+        assert!(y2020.source.attribution.starts_with("RIVM, Gezondheid per wijk en buurt 2020"));
+        assert_eq!(y2020.areas.iter().find(|a| a.code == wk).map(|a| a.name.as_str()), Some("WK0363AA"));
+
+        // The same area twice in one period and age group is an error that names the cell.
+        let dup = [
+            RIVM_HEADER,
+            "20300,MW00000,GM0363,2020JJ00,A,Gemeente,GM0363,1,1,1",
+            "20300,MW00000,GM0363,2020JJ00,A,Gemeente,GM0363,1,1,1",
+        ]
+        .join("\n");
+        let err = parse_kwb(dup.as_bytes(), "x.csv", None, &no_progress).expect_err("duplicate");
+        assert_eq!(err.to_string(), "line 3, column 7 (Codering_3): area GM0363 appears twice in 2020");
+        let bad = [RIVM_HEADER, "20300,MW00000,GM0363,2020KW01,A,Gemeente,GM0363,1,1,1"].join("\n");
+        let err = parse_kwb(bad.as_bytes(), "x.csv", None, &no_progress).expect_err("quarter");
+        assert!(
+            err.to_string().starts_with("line 2, column 4 (Perioden): period '2020KW01' is not a whole year"),
+            "{err}"
+        );
+        let bad = [RIVM_HEADER, "53105,MW00000,GM0363,2020JJ00,A,Gemeente,GM0363,1,1,1"].join("\n");
+        let err = parse_kwb(bad.as_bytes(), "x.csv", None, &no_progress).expect_err("age");
+        assert!(err.to_string().starts_with("line 2, column 1 (Leeftijd): age group '53105'"), "{err}");
+    }
+
+    #[test]
+    fn periods_read_as_years() {
+        assert_eq!(year_of_period("2012JJ00"), Ok(2012));
+        assert_eq!(year_of_period(" 2020JJ00 "), Ok(2020));
+        assert!(year_of_period("2020MM01").is_err());
+        assert!(year_of_period("20JJ").is_err());
+        assert!(year_of_period("abcdJJ00").is_err());
     }
 
     #[test]

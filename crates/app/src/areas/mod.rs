@@ -1,12 +1,15 @@
 //! Capability: areas and the neighbourhood monitor (wijkbeeld).
 
+pub mod codebook;
 pub mod import_boundaries;
 pub mod import_kwb;
+pub mod import_table;
 pub mod monitor;
+pub mod national;
 
 use crate::AppError;
 use import_kwb::ParsedYear;
-use leefwijk_store::{ImportRecord, Store};
+use leefwijk_store::{ImportRecord, Store, YearFigures};
 
 /// What an import did, for the person who ran it.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -17,6 +20,10 @@ pub struct ImportSummary {
     pub neighbourhoods: usize,
     pub rows: usize,
     pub ignored_columns: Vec<String>,
+    /// "Bron: …" of the imported figures.
+    pub source: String,
+    /// Rows left out on purpose (confidence bounds).
+    pub skipped_rows: usize,
 }
 
 fn now_ms() -> i64 {
@@ -30,25 +37,41 @@ fn import_id(kind: &str) -> String {
     format!("{kind}-{}-{}", now_ms(), std::process::id())
 }
 
-/// Stores a parsed KWB year, replacing that year completely, in one transaction.
+/// Stores one parsed year of one source, in one transaction: the source's earlier figures
+/// of that year are replaced, other sources' figures stay.
 pub async fn store_kwb(store: &Store, parsed: &ParsedYear, source: &str) -> Result<ImportSummary, AppError> {
+    let mut summaries = store_years(store, std::slice::from_ref(parsed), source).await?;
+    summaries.pop().ok_or(AppError::NoData)
+}
+
+/// Stores every year of a parsed file in one transaction: all years or none.
+pub async fn store_years(store: &Store, parsed: &[ParsedYear], source: &str) -> Result<Vec<ImportSummary>, AppError> {
     let record = ImportRecord {
         id: import_id("cbs-kwb"),
-        kind: "cbs-kwb".into(),
+        kind: "figures".into(),
         source: source.into(),
-        year: parsed.year,
-        rows: parsed.areas.len() as i64,
+        year: parsed.iter().map(|p| p.year).max().unwrap_or_default(),
+        rows: parsed.iter().map(|p| p.areas.len() as i64).sum(),
         finished_at_ms: now_ms(),
     };
-    store.replace_year(parsed.year, &parsed.areas, &parsed.figures, &record).await?;
-    Ok(ImportSummary {
-        year: parsed.year,
-        municipalities: parsed.count(leefwijk_domain::AreaKind::Gemeente),
-        districts: parsed.count(leefwijk_domain::AreaKind::Wijk),
-        neighbourhoods: parsed.count(leefwijk_domain::AreaKind::Buurt),
-        rows: parsed.areas.len(),
-        ignored_columns: parsed.ignored_columns.clone(),
-    })
+    let batches: Vec<YearFigures<'_>> = parsed
+        .iter()
+        .map(|p| YearFigures { year: p.year, areas: &p.areas, figures: &p.figures, source: &p.source })
+        .collect();
+    store.merge_years(&batches, &record).await?;
+    Ok(parsed
+        .iter()
+        .map(|p| ImportSummary {
+            year: p.year,
+            municipalities: p.count(leefwijk_domain::AreaKind::Gemeente),
+            districts: p.count(leefwijk_domain::AreaKind::Wijk),
+            neighbourhoods: p.count(leefwijk_domain::AreaKind::Buurt),
+            rows: p.areas.len(),
+            ignored_columns: p.ignored_columns.clone(),
+            source: leefwijk_domain::DataSource::line(&[&p.source]),
+            skipped_rows: p.skipped_rows,
+        })
+        .collect())
 }
 
 /// Stores parsed boundaries for a year.

@@ -9,7 +9,7 @@ use leefwijk_domain::geometry::{BBox, Projection};
 use leefwijk_domain::indicators::{indicator, IndicatorDef, Origin, Unit};
 use leefwijk_domain::pressure::{comparable_areas, score_areas, z_scores, Driver, PressureConfig, PressureScore};
 use leefwijk_domain::trend::{trend, Trend};
-use leefwijk_domain::{derive, Area, AreaCode, AreaKind, Figures, MissingMarker, CATALOGUE};
+use leefwijk_domain::{derive, Area, AreaCode, AreaKind, DataSource, Figures, MissingMarker, CATALOGUE};
 use leefwijk_store::Store;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -18,8 +18,12 @@ use std::time::{Duration, Instant};
 use tokio::sync::RwLock;
 use utoipa::ToSchema;
 
-/// Attribution required by the CC BY 4.0 licence of CBS open data.
+/// Attribution of figures imported before sources were recorded (CBS open data).
 pub const SOURCE_ATTRIBUTION: &str = "Bron: CBS";
+
+/// How many years back a figure missing in the year shown is taken from: RIVM estimates
+/// its health figures every four years, CBS publishes its key figures yearly.
+pub const CARRY_YEARS: i32 = 4;
 
 type ZScores = BTreeMap<AreaCode, BTreeMap<String, (f64, f64)>>;
 
@@ -32,20 +36,74 @@ pub struct YearView {
     /// Base and derived figures, including `pressure_index`.
     pub figures: BTreeMap<AreaCode, Figures>,
     pub pressure: BTreeMap<AreaCode, PressureScore>,
-    z: BTreeMap<AreaKind, ZScores>,
+    z: BTreeMap<(AreaKind, bool), ZScores>,
+    /// Sources per indicator, real and fictional apart.
+    pub sources: BTreeMap<String, Vec<DataSource>>,
+    /// Indicators taken from an earlier year for areas that have no figure this year
+    /// (area, indicator) → year.
+    pub carried: BTreeMap<(AreaCode, String), i32>,
+    /// Sources of the carried figures, by their year.
+    pub carried_sources: BTreeMap<i32, BTreeMap<String, Vec<DataSource>>>,
+    /// Whether national lists (rankings, focus areas, the 30% table) show the fictional
+    /// demo: only when the database holds no real areas at all.
+    pub national_is_fictional: bool,
+}
+
+/// Figures of an earlier year, to fill gaps of a later one.
+pub struct EarlierYear {
+    pub year: i32,
+    pub figures: BTreeMap<AreaCode, Figures>,
+    pub sources: BTreeMap<String, Vec<DataSource>>,
 }
 
 impl YearView {
     pub fn build(year: i32, areas: Vec<Area>, base: BTreeMap<AreaCode, Figures>, config: &PressureConfig) -> YearView {
-        let mut figures: BTreeMap<AreaCode, Figures> =
-            areas.iter().map(|a| (a.code.clone(), derive(base.get(&a.code).unwrap_or(&Figures::default())))).collect();
+        YearView::build_with(year, areas, base, BTreeMap::new(), Vec::new(), config)
+    }
+
+    /// Builds a year's view. A figure an area lacks this year (neither a value nor a
+    /// withheld marker) is taken from the newest of `earlier` that has it, and marked with
+    /// that year: RIVM's 2020 health estimates beside CBS's 2022 key figures, say. Real and
+    /// fictional areas are scored, ranked and compared only among themselves.
+    pub fn build_with(
+        year: i32,
+        areas: Vec<Area>,
+        base: BTreeMap<AreaCode, Figures>,
+        sources: BTreeMap<String, Vec<DataSource>>,
+        mut earlier: Vec<EarlierYear>,
+        config: &PressureConfig,
+    ) -> YearView {
+        earlier.sort_by(|a, b| b.year.cmp(&a.year));
+        let mut carried = BTreeMap::new();
+        let mut figures: BTreeMap<AreaCode, Figures> = BTreeMap::new();
+        for a in &areas {
+            let mut f = base.get(&a.code).cloned().unwrap_or_default();
+            for e in &earlier {
+                let Some(old) = e.figures.get(&a.code) else { continue };
+                for (k, v) in &old.values {
+                    if !f.values.contains_key(k) && !f.missing.contains_key(k) {
+                        f.set(k, *v);
+                        carried.insert((a.code.clone(), k.clone()), e.year);
+                    }
+                }
+            }
+            figures.insert(a.code.clone(), derive(&f));
+        }
+        let carried_sources = earlier.into_iter().map(|e| (e.year, e.sources)).collect();
+        let fictional: BTreeMap<&AreaCode, bool> = areas.iter().map(|a| (&a.code, a.fictional)).collect();
+        let national_is_fictional = !areas.is_empty() && areas.iter().all(|a| a.fictional);
         let mut pressure = BTreeMap::new();
         let mut z = BTreeMap::new();
         for kind in [AreaKind::Gemeente, AreaKind::Wijk, AreaKind::Buurt] {
-            let of_kind: Vec<(AreaCode, &Figures)> =
-                figures.iter().filter(|(c, _)| c.kind() == kind).map(|(c, f)| (c.clone(), f)).collect();
-            pressure.extend(score_areas(&of_kind, config));
-            z.insert(kind, z_scores(&of_kind, config));
+            for universe in [false, true] {
+                let of_kind: Vec<(AreaCode, &Figures)> = figures
+                    .iter()
+                    .filter(|(c, _)| c.kind() == kind && fictional.get(c).copied().unwrap_or(false) == universe)
+                    .map(|(c, f)| (c.clone(), f))
+                    .collect();
+                pressure.extend(score_areas(&of_kind, config));
+                z.insert((kind, universe), z_scores(&of_kind, config));
+            }
         }
         for (code, score) in &pressure {
             if let (Some(s), Some(f)) = (score.score, figures.get_mut(code)) {
@@ -65,7 +123,63 @@ impl YearView {
             figures,
             pressure,
             z,
+            sources,
+            carried,
+            carried_sources,
+            national_is_fictional,
         }
+    }
+
+    /// Whether an area is made up (the demo).
+    pub fn is_fictional(&self, code: &AreaCode) -> bool {
+        self.areas.get(code).map(|a| a.fictional).unwrap_or(false)
+    }
+
+    /// The sources of one indicator for the real or the fictional areas: this year's and
+    /// those of earlier years it was carried from.
+    pub fn sources_of(&self, key: &str, fictional: bool) -> Vec<&DataSource> {
+        let mut out: Vec<&DataSource> =
+            self.sources.get(key).into_iter().flatten().filter(|s| s.fictional == fictional).collect();
+        for by_key in self.carried_sources.values() {
+            out.extend(by_key.get(key).into_iter().flatten().filter(|s| s.fictional == fictional));
+        }
+        out
+    }
+
+    /// "Bron: …" for a set of indicators, real or fictional.
+    pub fn source_line(&self, keys: &[&str], fictional: bool) -> String {
+        let mut sources: Vec<&DataSource> = keys.iter().flat_map(|k| self.sources_of(k, fictional)).collect();
+        // Derived indicators name the sources of what they are computed from.
+        if sources.is_empty() {
+            sources = self.sources.values().flatten().filter(|s| s.fictional == fictional).collect();
+        }
+        let line = DataSource::line(&sources);
+        if line.is_empty() && !fictional {
+            SOURCE_ATTRIBUTION.to_string()
+        } else {
+            line
+        }
+    }
+
+    /// "Bron: …" of one figure of one area: this year's source, or that of the earlier
+    /// year it was carried from.
+    pub fn source_of(&self, code: &AreaCode, key: &str) -> String {
+        let fictional = self.is_fictional(code);
+        let from = match self.carried_year(code, key) {
+            Some(y) => self.carried_sources.get(&y).and_then(|s| s.get(key)),
+            None => self.sources.get(key),
+        };
+        let sources: Vec<&DataSource> = from.into_iter().flatten().filter(|s| s.fictional == fictional).collect();
+        if sources.is_empty() {
+            // Derived figures name the sources of the area's figures.
+            return self.source_line(&[], fictional);
+        }
+        DataSource::line(&sources)
+    }
+
+    /// The year a figure of an area is from, when it was carried from an earlier year.
+    pub fn carried_year(&self, code: &AreaCode, key: &str) -> Option<i32> {
+        self.carried.get(&(code.clone(), key.to_string())).copied()
     }
 
     pub fn area(&self, code: &AreaCode) -> Result<&Area, AppError> {
@@ -99,9 +213,18 @@ impl YearView {
         }
     }
 
-    /// Areas of the same kind within `within` (any ancestor), or nationally.
+    /// Areas of the same kind within `within` (any ancestor), or nationally. Within an
+    /// area, the members share its universe (real or fictional); nationally, only real
+    /// areas count unless there are none.
     fn members<'a>(&'a self, kind: AreaKind, within: Option<&'a AreaCode>) -> impl Iterator<Item = &'a AreaCode> + 'a {
-        self.areas.keys().filter(move |c| c.kind() == kind && within.map(|w| is_within(c, w)).unwrap_or(true))
+        let universe = match within {
+            Some(w) if w.kind() != AreaKind::Land => self.is_fictional(w),
+            _ => self.national_is_fictional,
+        };
+        self.areas.iter().filter_map(move |(c, a)| {
+            (c.kind() == kind && a.fictional == universe && within.map(|w| is_within(c, w)).unwrap_or(true))
+                .then_some(c)
+        })
     }
 }
 
@@ -147,6 +270,10 @@ pub struct IndicatorValue {
     /// The same indicator for the Netherlands as a whole, when known.
     pub national: Option<f64>,
     pub higher_is_better: Option<bool>,
+    /// The year of the figure: the year shown, or the earlier year it was taken from.
+    pub year: i32,
+    /// "Bron: …" of this figure.
+    pub source: String,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -320,10 +447,19 @@ impl Monitor {
             return Err(AppError::NotFound(format!("figures for {year}")));
         }
         let (areas, figures) = self.store.load_year(year).await?;
+        let sources = self.store.figure_sources(year).await?;
+        let years = self.cache.read().await.years.clone();
+        let mut earlier = Vec::new();
+        for y in years.into_iter().filter(|y| *y < year && *y >= year - CARRY_YEARS) {
+            let (_, figures) = self.store.load_year(y).await?;
+            let sources = self.store.figure_sources(y).await?;
+            earlier.push(EarlierYear { year: y, figures, sources });
+        }
         let config = self.config.clone();
-        let view = tokio::task::spawn_blocking(move || YearView::build(year, areas, figures, &config))
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let view =
+            tokio::task::spawn_blocking(move || YearView::build_with(year, areas, figures, sources, earlier, &config))
+                .await
+                .map_err(|e| AppError::Internal(e.to_string()))?;
         let view = Arc::new(view);
         self.cache.write().await.views.insert(year, view.clone());
         Ok(view)
@@ -379,8 +515,11 @@ impl Monitor {
         let view = self.view(year).await?;
         let area = view.area(code)?;
         let years = self.years().await?;
-        let national_code = AreaCode::parse("NL00").ok();
-        let national = national_code.as_ref().and_then(|n| view.figures.get(n));
+        let fictional = view.is_fictional(code);
+        let national_code = AreaCode::parse(leefwijk_domain::area::NATIONAL_CODE).ok();
+        // Fictional areas are never compared with the real Netherlands.
+        let national =
+            national_code.as_ref().filter(|n| !fictional && !view.is_fictional(n)).and_then(|n| view.figures.get(n));
         let own = view.figures.get(code).cloned().unwrap_or_default();
         let indicators = CATALOGUE
             .iter()
@@ -395,8 +534,20 @@ impl Monitor {
                 missing: own.missing.get(d.key).copied(),
                 national: national.filter(|_| code.kind() != AreaKind::Land).and_then(|n| n.get(d.key)),
                 higher_is_better: d.higher_is_better,
+                year: view.carried_year(code, d.key).unwrap_or(view.year),
+                source: view.source_of(code, d.key),
             })
-            .collect();
+            .collect::<Vec<_>>();
+        let mut lines: Vec<&str> = Vec::new();
+        for i in &indicators {
+            for part in i.source.trim_start_matches("Bron: ").split("; ") {
+                if !part.is_empty() && !lines.contains(&part) {
+                    lines.push(part);
+                }
+            }
+        }
+        let source =
+            if lines.is_empty() { view.source_line(&[], fictional) } else { format!("Bron: {}", lines.join("; ")) };
         let mut ancestors = Vec::new();
         let mut cursor = area.parent.clone();
         while let Some(p) = cursor {
@@ -418,7 +569,7 @@ impl Monitor {
         let children = view.children.get(code).map(|c| c.iter().map(|c| view.summary(c)).collect()).unwrap_or_default();
         let comparable = view
             .z
-            .get(&code.kind())
+            .get(&(code.kind(), fictional))
             .map(|z| comparable_areas(code, z, 5))
             .unwrap_or_default()
             .into_iter()
@@ -442,7 +593,7 @@ impl Monitor {
             children,
             comparable,
             trend,
-            source: SOURCE_ATTRIBUTION.to_string(),
+            source,
         })
     }
 
@@ -487,7 +638,8 @@ impl Monitor {
             within: within_ref,
             without_value,
             rows,
-            source: SOURCE_ATTRIBUTION.to_string(),
+            source: view
+                .source_line(&[def.key], within.map(|w| view.is_fictional(w)).unwrap_or(view.national_is_fictional)),
         })
     }
 
@@ -509,7 +661,7 @@ impl Monitor {
             year: view.year,
             target_percent: leefwijk_domain::figures::SOCIAL_TARGET_SHARE * 100.0,
             municipalities,
-            source: SOURCE_ATTRIBUTION.to_string(),
+            source: view.source_line(&["housing_stock", "pct_corporation"], view.national_is_fictional),
         })
     }
 
@@ -522,7 +674,7 @@ impl Monitor {
         let mut rows: Vec<(usize, AreaSummary, Vec<Driver>)> = view
             .pressure
             .iter()
-            .filter(|(_, s)| s.focus)
+            .filter(|(c, s)| s.focus && view.is_fictional(c) == view.national_is_fictional)
             .filter_map(|(c, s)| Some((s.rank?, view.summary(c), s.drivers.clone())))
             .collect();
         rows.sort_by_key(|(rank, _, _)| *rank);
@@ -603,7 +755,9 @@ impl Monitor {
         properties.insert("name".into(), area.name.clone().into());
         properties.insert("kind".into(), code.kind().as_str().into());
         properties.insert("year".into(), view.year.into());
-        properties.insert("source".into(), SOURCE_ATTRIBUTION.into());
+        let keys: Vec<&str> =
+            view.figures.get(code).map(|f| f.values.keys().map(String::as_str).collect()).unwrap_or_default();
+        properties.insert("source".into(), view.source_line(&keys, area.fictional).into());
         if let Some(f) = view.figures.get(code) {
             for (k, v) in &f.values {
                 properties.insert(k.clone(), (*v).into());

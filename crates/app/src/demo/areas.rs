@@ -157,7 +157,7 @@ pub fn demo_boundaries() -> ParsedBoundaries {
         }
     }
     let points = shapes.iter().map(|s| s.shape.point_count()).sum();
-    ParsedBoundaries { shapes, points_before: points, points_after: points }
+    ParsedBoundaries { shapes, points_before: points, points_after: points, without_geometry: Vec::new() }
 }
 
 /// Base figures of one buurt in the first demo year.
@@ -209,10 +209,20 @@ fn buurt_figures(rng: &mut Rng, deprivation: f64, name: &str) -> Figures {
     f.set("distance_daycare", (rng.between(0.3, 1.5) * 10.0).round() / 10.0);
     f.set("distance_school", (rng.between(0.3, if business_park { 2.8 } else { 1.2 }) * 10.0).round() / 10.0);
     f.set("area_land", (CELL * CELL / 10_000.0 * rng.between(0.85, 1.0)).round());
+    // The indicators of the default pressure index, fictional like the rest.
+    let pct = |rng: &mut Rng, lo: f64, hi: f64| ((lo + (hi - lo) * (d * 0.8 + rng.next() * 0.2)) * 10.0).round() / 10.0;
+    f.set("pct_low_income_persons", pct(rng, 28.0, 58.0));
+    f.set("labour_participation", pct(rng, 74.0, 52.0));
+    f.set("difficulty_making_ends_meet", pct(rng, 6.0, 32.0));
+    f.set("severely_lonely", pct(rng, 8.0, 19.0));
+    f.set("anxiety_depression_risk", pct(rng, 38.0, 58.0));
+    f.set("health_good", pct(rng, 84.0, 66.0));
     f.set("boundary_change", 1.0);
     if business_park {
         // CBS withholds income and benefit figures for very small populations.
-        for key in ["pct_low_income_households", "pct_social_minimum", "avg_income_per_inhabitant"] {
+        for key in
+            ["pct_low_income_households", "pct_social_minimum", "avg_income_per_inhabitant", "pct_low_income_persons"]
+        {
             f.mark_missing(key, MissingMarker::Secret);
         }
         f.mark_missing("benefit_bijstand", MissingMarker::Unknown);
@@ -253,6 +263,12 @@ const WEIGHTED: &[(&str, &str)] = &[
     ("distance_supermarket", "population"),
     ("distance_daycare", "population"),
     ("distance_school", "population"),
+    ("pct_low_income_persons", "population"),
+    ("labour_participation", "population"),
+    ("difficulty_making_ends_meet", "population"),
+    ("severely_lonely", "population"),
+    ("anxiety_depression_risk", "population"),
+    ("health_good", "population"),
 ];
 
 /// Figures of a larger area from its parts, as CBS would publish them.
@@ -280,13 +296,17 @@ fn aggregate(parts: &[&Figures]) -> Figures {
     f
 }
 
-/// Two years of demo figures (2023 and 2024) for all demo areas plus the national row.
+/// The demo's years: the years of the real national figures shipped with Leefwijk, so
+/// the fictional collaboration and the real Netherlands are shown side by side.
+pub const DEMO_YEARS: [i32; 2] = [2020, 2022];
+
+/// Two years of demo figures for all demo areas. No national row: the fictional towns are
+/// never compared with, ranked among or averaged into the real Netherlands.
 pub fn demo_years() -> Vec<ParsedYear> {
     let mut years = Vec::new();
-    for (y, year) in [2023, 2024].into_iter().enumerate() {
-        let mut areas = vec![Area::new(code("NL00".into()), year, "Nederland (demo, fictief)")];
+    for (y, year) in DEMO_YEARS.into_iter().enumerate() {
+        let mut areas = Vec::new();
         let mut figures: BTreeMap<AreaCode, Figures> = BTreeMap::new();
-        let mut town_figures = Vec::new();
         for town in TOWNS {
             let gm = code(format!("GM99{:02}", town.number));
             areas.push(Area::new(gm.clone(), year, town.name));
@@ -314,7 +334,7 @@ pub fn demo_years() -> Vec<ParsedYear> {
                             }
                         }
                         if *buurt_name == "Kanaalzone" {
-                            // Redrawn in 2024: the trend must be flagged, not compared.
+                            // Redrawn in the second year: the trend must be flagged, not compared.
                             f.set("boundary_change", 3.0);
                         }
                     }
@@ -327,11 +347,16 @@ pub fn demo_years() -> Vec<ParsedYear> {
                 figures.insert(wk, wf);
             }
             let gf = aggregate(&wijk_figures.iter().collect::<Vec<_>>());
-            town_figures.push(gf.clone());
             figures.insert(gm, gf);
         }
-        figures.insert(code("NL00".into()), aggregate(&town_figures.iter().collect::<Vec<_>>()));
-        years.push(ParsedYear { year, areas, figures, ignored_columns: Vec::new() });
+        let areas = areas.into_iter().map(Area::fictional).collect();
+        years.push(ParsedYear {
+            year,
+            areas,
+            figures,
+            source: leefwijk_domain::DataSource::fictional_demo(),
+            ..ParsedYear::default()
+        });
     }
     years
 }
@@ -353,7 +378,9 @@ mod tests {
         assert_eq!(first.count(AreaKind::Buurt), 56);
         // Every area has a boundary and figures.
         let shapes = demo_boundaries();
-        assert_eq!(shapes.shapes.len(), first.areas.len() - 1);
+        assert_eq!(shapes.shapes.len(), first.areas.len());
+        assert!(first.areas.iter().all(|a| a.fictional), "every demo area is marked fictional");
+        assert!(first.source.fictional);
         for area in &first.areas {
             assert!(first.figures.contains_key(&area.code), "{}", area.code);
         }

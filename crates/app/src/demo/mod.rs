@@ -34,7 +34,9 @@ pub enum DemoOutcome {
 
 /// Loads the demo into an empty database.
 pub async fn load(store: &Store) -> Result<DemoOutcome, AppError> {
-    if !store.years().await?.is_empty() {
+    // The demo sits beside real figures but never overwrites a demo already loaded.
+    let demo = leefwijk_domain::DataSource::fictional_demo();
+    if store.data_sources().await?.iter().any(|s| s.id == demo.id) {
         return Ok(DemoOutcome::SkippedExistingData);
     }
     let mut years = Vec::new();
