@@ -163,6 +163,12 @@ impl Projection {
         [x / (self.x_factor * self.scale) + self.bbox.min_x, self.bbox.max_y - y / self.scale]
     }
 
+    /// Source units under one unit of the view box: detail finer than this cannot be seen,
+    /// so a whole-country map simplifies to it before drawing.
+    pub fn units_per_pixel(&self) -> f64 {
+        1.0 / self.scale.max(f64::EPSILON)
+    }
+
     /// Whether the source coordinates are longitude/latitude (else metres, RD New).
     pub fn is_geographic(&self) -> bool {
         self.bbox.is_geographic()
@@ -170,12 +176,26 @@ impl Projection {
 
     /// An SVG path `d` attribute for a shape, even-odd so holes stay holes.
     pub fn path(&self, shape: &Shape) -> String {
+        self.path_with(shape, 1)
+    }
+
+    /// As [`Projection::path`], with `decimals` decimals (0 for a whole-country map, where
+    /// a tenth of a pixel only adds bytes). Repeated points after rounding are dropped.
+    pub fn path_with(&self, shape: &Shape, decimals: usize) -> String {
+        use std::fmt::Write;
         let mut d = String::new();
         for ring in shape.polygons.iter().flatten() {
-            for (i, p) in ring.iter().enumerate() {
+            let mut last: Option<String> = None;
+            let mut n = 0;
+            for p in ring {
                 let (x, y) = self.project(p);
-                d.push_str(if i == 0 { "M" } else { "L" });
-                d.push_str(&format!("{x:.1} {y:.1}"));
+                let xy = format!("{x:.decimals$} {y:.decimals$}");
+                if last.as_deref() == Some(xy.as_str()) {
+                    continue;
+                }
+                let _ = write!(d, "{}{xy}", if n == 0 { "M" } else { "L" });
+                last = Some(xy);
+                n += 1;
             }
             d.push('Z');
         }

@@ -372,7 +372,9 @@ async fn load_demo(store: &Store) -> Result<()> {
             println!("Demo data loaded: {areas} fictional areas for {years:?}.");
         }
         leefwijk_app::demo::DemoOutcome::SkippedExistingData => {
-            println!("Demo figures not loaded: the database already holds figures (perhaps the demo's), and the demo never overwrites them.");
+            println!(
+                "Demo figures not loaded: this database holds the demo already, and the demo never overwrites figures."
+            );
         }
     }
     Ok(())

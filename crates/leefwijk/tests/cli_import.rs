@@ -54,10 +54,40 @@ fn import_reports_counts_and_refuses_bad_files_without_changing_anything() {
     let out = leefwijk(&dir, &["import", "cbs-kwb", no_year.to_str().expect("path")]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("pass --year"));
 
-    // The good import is still there: serve the API from the same data dir? Cheaper: the
-    // demo command refuses to overwrite existing figures.
+    // The demo loads beside real figures, once.
     let out = leefwijk(&dir, &["demo"]);
-    assert!(String::from_utf8_lossy(&out.stdout).contains("already holds figures"));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = leefwijk(&dir, &["demo"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("holds the demo already"));
+}
+
+#[test]
+fn a_municipal_table_imports_by_its_mapping_file() {
+    let dir = temp_dir("table");
+    let file = dir.join("wijkmonitor.csv");
+    std::fs::write(&file, "Wijkcode;Naam;Jaar;Inwoners;Eenzaam (%);Opmerking\nWK0363AA;Burgwallen-Oude Zijde;2023;4.555;51,2;x\nWK0363AB;Burgwallen-Nieuwe Zijde;2023;.;48,0;y\n")
+        .expect("write");
+    let mapping = dir.join("wijkmonitor.toml");
+    std::fs::write(
+        &mapping,
+        "[table]\ncode_column = \"Wijkcode\"\nname_column = \"Naam\"\nyear_column = \"Jaar\"\ndecimal_comma = true\n\n[source]\nid = \"amsterdam-os-2023\"\nattribution = \"Gemeente Amsterdam, Onderzoek en Statistiek, Wijkmonitor 2023\"\nlicence = \"CC BY 4.0\"\n\n[[column]]\nname = \"Inwoners\"\nindicator = \"population\"\nunit = \"count\"\n\n[[column]]\nname = \"Eenzaam (%)\"\nindicator = \"lonely\"\nunit = \"percent\"\n",
+    )
+    .expect("write");
+    let args = ["import", "table", file.to_str().expect("path"), "--mapping", mapping.to_str().expect("path")];
+    let out = leefwijk(&dir, &args);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("for 2023: 0 municipalities, 2 districts (wijken)"), "{stdout}");
+    assert!(stdout.contains("Bron: Gemeente Amsterdam, Onderzoek en Statistiek, Wijkmonitor 2023"), "{stdout}");
+    assert!(stdout.contains("Opmerking"), "an unmapped column is reported: {stdout}");
+
+    // A mistake in the mapping names the entry; nothing is imported.
+    std::fs::write(&mapping, std::fs::read_to_string(&mapping).expect("read").replace("\"lonely\"", "\"eenzaamheid\""))
+        .expect("write");
+    let out = leefwijk(&dir, &args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("unknown indicator 'eenzaamheid'") && stderr.contains("nothing changed"), "{stderr}");
 }
 
 #[test]

@@ -230,6 +230,16 @@ impl Store {
         rows.iter().map(decode_shape).collect()
     }
 
+    /// Boundaries of every area of a kind in a year (the national map).
+    pub async fn shapes_of_kind(&self, year: i32, kind: AreaKind) -> Result<Vec<ShapeRecord>> {
+        let rows = sqlx::query("SELECT code, shape FROM area_shapes WHERE year = $1 AND kind = $2 ORDER BY code")
+            .bind(i64::from(year))
+            .bind(kind.as_str())
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(decode_shape).collect()
+    }
+
     /// The boundary of one area, if imported.
     pub async fn shape(&self, year: i32, code: &AreaCode) -> Result<Option<ShapeRecord>> {
         let row = sqlx::query("SELECT code, shape FROM area_shapes WHERE year = $1 AND code = $2")

@@ -90,6 +90,7 @@ static RULES: &[Rule] = &[
     public("GET", "/focusgebieden"),
     public("GET", "/sociale-huur"),
     public("GET", "/indicatoren"),
+    public("GET", "/kaart"),
     public("GET", "/assets/app.css"),
     public("GET", "/assets/vendor/utrecht-html.css"),
     public("GET", "/assets/vendor/voorbeeld-theme.css"),

@@ -306,6 +306,8 @@ pub struct AreaDetail {
     pub comparable: Vec<ComparableArea>,
     pub trend: Option<Trend>,
     pub source: String,
+    /// A made-up demo area: never compared with the real Netherlands.
+    pub fictional: bool,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -371,6 +373,11 @@ pub struct MapView {
     pub classes: Vec<Class>,
     pub areas: Vec<MapArea>,
     pub has_shapes: bool,
+    /// "Bron: …" of the figures and the boundaries.
+    pub source: String,
+    /// Outlines drawn over the areas: the municipality around its wijken, or every
+    /// municipality on the national wijk map (SVG path data in the same view box).
+    pub outlines: Vec<String>,
 }
 
 struct Cache {
@@ -594,6 +601,7 @@ impl Monitor {
             comparable,
             trend,
             source,
+            fictional,
         })
     }
 
@@ -692,15 +700,57 @@ impl Monitor {
     ) -> Result<MapView, AppError> {
         let def = known_indicator(indicator_key)?;
         let view = self.view(year).await?;
-        view.area(parent)?;
+        let national = parent.kind() == AreaKind::Land;
+        // The country needs no row of its own to be mapped.
+        if !national {
+            view.area(parent)?;
+        }
         let members: Vec<&AreaCode> = view.members(kind, Some(parent)).collect();
         let values: Vec<f64> = members.iter().filter_map(|c| view.value(c, def.key)).collect();
         let classes = quantile_classes(&values);
-        let shapes = self.store.shapes_within(view.year, parent, kind).await?;
+        // Boundaries of the same year as the figures, or the nearest earlier year.
+        let shape_years = self.store.shape_years().await?;
+        let shape_year = shape_years.iter().copied().filter(|y| *y <= view.year).max().unwrap_or(view.year);
+        let shapes = if national {
+            self.store.shapes_of_kind(shape_year, kind).await?
+        } else {
+            self.store.shapes_within(shape_year, parent, kind).await?
+        };
+        // Only the areas on the map: never a fictional shape on a real map (the demo is drawn
+        // in its own coordinates) nor the other way round.
+        let on_map: std::collections::BTreeSet<&AreaCode> = members.iter().copied().collect();
         let shapes: BTreeMap<&AreaCode, &leefwijk_domain::geometry::Shape> =
-            shapes.iter().filter(|s| is_within(&s.code, parent)).map(|s| (&s.code, &s.shape)).collect();
+            shapes.iter().filter(|s| on_map.contains(&s.code)).map(|s| (&s.code, &s.shape)).collect();
         let bbox = shapes.values().filter_map(|s| s.bbox()).reduce(BBox::union);
         let projection = bbox.map(|b| Projection::fit(b, width));
+        // A whole-country map drops what no eye can see at its size: detail under a pixel,
+        // and decimals. It keeps 3,340 wijken to a few hundred kilobytes.
+        let (pixel, decimals) = match projection {
+            Some(p) if national => (p.units_per_pixel() * 0.75, 0),
+            _ => (0.0, 1),
+        };
+        let draw = |p: &Projection, s: &leefwijk_domain::geometry::Shape| {
+            if pixel > 0.0 {
+                p.path_with(&s.simplify(pixel), decimals)
+            } else {
+                p.path_with(s, decimals)
+            }
+        };
+        let outline_shapes = match (national, kind) {
+            (true, AreaKind::Wijk | AreaKind::Buurt) => {
+                self.store.shapes_of_kind(shape_year, AreaKind::Gemeente).await?
+            }
+            (false, _) => self.store.shape(shape_year, parent).await?.into_iter().collect(),
+            _ => Vec::new(),
+        };
+        let outlines = match projection {
+            Some(p) => outline_shapes
+                .iter()
+                .filter(|s| !national || view.is_fictional(&s.code) == view.national_is_fictional)
+                .map(|s| draw(&p, &s.shape))
+                .collect(),
+            None => Vec::new(),
+        };
         let areas = members
             .iter()
             .map(|code| {
@@ -719,12 +769,24 @@ impl Monitor {
                     class,
                     fill: class.map(|c| classes[c].colour).unwrap_or(MISSING_FILL).to_string(),
                     path: match (projection, shapes.get(code)) {
-                        (Some(p), Some(s)) => p.path(s),
+                        (Some(p), Some(s)) => draw(&p, s),
                         _ => String::new(),
                     },
                 }
             })
             .collect();
+        let fictional = if national { view.national_is_fictional } else { view.is_fictional(parent) };
+        let mut source = view.source_line(&[def.key], fictional);
+        if projection.is_some() {
+            source.push_str(if fictional {
+                "; grenzen: fictief"
+            } else {
+                "; grenzen: CBS, Kadaster – CBS gebiedsindelingen"
+            });
+            if !fictional {
+                source.push_str(&format!(" {shape_year}"));
+            }
+        }
         Ok(MapView {
             year: view.year,
             indicator: def.key.to_string(),
@@ -734,6 +796,8 @@ impl Monitor {
             classes,
             areas,
             has_shapes: projection.is_some(),
+            source,
+            outlines,
         })
     }
 

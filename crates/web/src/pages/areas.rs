@@ -22,6 +22,7 @@ pub fn routes() -> Router<App> {
         .route("/focusgebieden", get(focus))
         .route("/sociale-huur", get(social_rent))
         .route("/indicatoren", get(indicators))
+        .route("/kaart", get(national_map))
 }
 
 /// Indicators shown as key figures and offered for the map, in this order.
@@ -32,6 +33,12 @@ const KEY_INDICATORS: &[&str] = &[
     "housing_stock",
     "social_share",
     "social_gap_30",
+    "pct_low_income_persons",
+    "labour_participation",
+    "difficulty_making_ends_meet",
+    "severely_lonely",
+    "anxiety_depression_risk",
+    "health_good",
     "low_income_share",
     "avg_income_per_inhabitant",
     "benefits_per_1000",
@@ -109,6 +116,10 @@ struct HomePage {
     searched: bool,
     results: Vec<Row>,
     municipalities: Vec<MunicipalityRow>,
+    source: String,
+    /// The fictional demo collaboration's municipalities, shown apart from the real ones.
+    fictional: Vec<MunicipalityRow>,
+    fictional_source: String,
     demo: bool,
 }
 
@@ -121,26 +132,33 @@ async fn home(State(app): State<App>, ctx: PageCtx, Query(q): Query<HomeQuery>) 
             app.monitor.search(Some(&query), None, None, None, 50).await?
         };
         let view = app.monitor.view(None).await?;
-        let municipalities = view
-            .areas
-            .values()
-            .filter(|a| a.kind == AreaKind::Gemeente)
-            .map(|a| MunicipalityRow {
-                href: href(a.code.as_str()),
-                name: a.name.clone(),
-                population: ctx.value(view.value(&a.code, "population"), Unit::Count),
-                social_share: ctx.value(view.value(&a.code, "social_share"), Unit::Percent),
-                gap: ctx.value(view.value(&a.code, "social_gap_30"), Unit::Count),
-                pressure: ctx.value(view.value(&a.code, "pressure_index"), Unit::Score),
-            })
-            .collect::<Vec<_>>();
-        let demo = view.areas.values().any(|a| a.name.contains("(fictief)"));
+        let rows = |fictional: bool| {
+            view.areas
+                .values()
+                .filter(|a| a.kind == AreaKind::Gemeente && a.fictional == fictional)
+                .map(|a| MunicipalityRow {
+                    href: href(a.code.as_str()),
+                    name: a.name.clone(),
+                    population: ctx.value(view.value(&a.code, "population"), Unit::Count),
+                    social_share: ctx.value(view.value(&a.code, "social_share"), Unit::Percent),
+                    gap: ctx.value(view.value(&a.code, "social_gap_30"), Unit::Count),
+                    pressure: ctx.value(view.value(&a.code, "pressure_index"), Unit::Score),
+                })
+                .collect::<Vec<_>>()
+        };
+        let keys = ["population", "housing_stock", "pct_corporation"];
+        let municipalities = rows(false);
+        let fictional = rows(true);
+        let demo = !fictional.is_empty();
         Ok::<_, AppError>(HomePage {
             year: if year == 0 { view.year } else { year },
             searched: !query.trim().is_empty(),
             results: results.iter().map(|a| row(&ctx, a)).collect(),
             q: query.clone(),
             municipalities,
+            source: view.source_line(&keys, false),
+            fictional,
+            fictional_source: view.source_line(&keys, true),
             demo,
             ctx: ctx.clone(),
         })
@@ -215,6 +233,12 @@ struct MunicipalityPage {
     legend: Vec<LegendEntry>,
     table: Vec<MapRow>,
     rank_sentence: String,
+    /// "Bron: …" of the key figures, and of the map (figures and boundaries).
+    source: String,
+    map_source: String,
+    outlines: Vec<String>,
+    /// Made-up demo municipality: no national comparison.
+    fictional: bool,
 }
 
 async fn municipality(
@@ -289,10 +313,13 @@ async fn municipality_page(app: &App, ctx: &PageCtx, code: &str, q: MapQuery) ->
         ),
         None => String::new(),
     };
+    // Offer the indicators this municipality has figures for (and the pressure index).
+    let known: std::collections::BTreeSet<&str> = detail.indicators.iter().map(|i| i.key.as_str()).collect();
     let options = KEY_INDICATORS
         .iter()
         .chain(CATALOGUE.iter().map(|d| &d.key).filter(|k| !KEY_INDICATORS.contains(k)))
         .filter(|k| !matches!(**k, "boundary_change" | "urbanity"))
+        .filter(|k| **k == "pressure_index" || **k == indicator_key || known.contains(**k))
         .map(|k| IndicatorOption {
             key: k.to_string(),
             name: def(k).name(ctx.lang).to_string(),
@@ -318,6 +345,10 @@ async fn municipality_page(app: &App, ctx: &PageCtx, code: &str, q: MapQuery) ->
         legend: legend(ctx, &map, d.unit),
         table: map_table(ctx, &map, d.unit),
         rank_sentence,
+        source: detail.source.clone(),
+        map_source: map.source.clone(),
+        outlines: map.outlines.clone(),
+        fictional: detail.fictional,
         ctx: ctx.clone(),
     })
 }
@@ -336,7 +367,13 @@ pub(crate) fn key_figures(ctx: &PageCtx, detail: &AreaDetail) -> Vec<KeyFigure> 
                 } else {
                     ctx.value(i.national, d.unit)
                 },
-                note: if i.value.is_none() { ctx.missing_note(i.missing) } else { String::new() },
+                note: if i.value.is_none() {
+                    ctx.missing_note(i.missing)
+                } else if i.year != detail.year {
+                    format!("{} {}", ctx.t("cijfer van", "figure of"), i.year)
+                } else {
+                    String::new()
+                },
             }
         })
         .collect()
@@ -459,6 +496,8 @@ struct AreaPage {
     trend: Vec<TrendRow>,
     /// Early-signalling figures of the last 12 months, disclosure-controlled.
     outreach: Vec<super::signals::FigureCell>,
+    /// "Bron: …" of the figures shown.
+    source: String,
 }
 
 #[derive(Deserialize)]
@@ -485,10 +524,16 @@ async fn area_page(app: &App, ctx: &PageCtx, code: &str, q: YearOnly) -> Result<
             IndicatorRow {
                 name: d.name(ctx.lang).to_string(),
                 value: ctx.value(i.value, d.unit),
-                note: if i.value.is_none() { ctx.missing_note(i.missing) } else { String::new() },
+                note: if i.value.is_none() {
+                    ctx.missing_note(i.missing)
+                } else if i.year != detail.year {
+                    format!("{} {}", ctx.t("cijfer van", "figure of"), i.year)
+                } else {
+                    String::new()
+                },
                 national: ctx.value(i.national, d.unit),
                 origin: match i.origin {
-                    leefwijk_domain::indicators::Origin::Base => ctx.t("CBS", "CBS").to_string(),
+                    leefwijk_domain::indicators::Origin::Base => i.source.trim_start_matches("Bron: ").to_string(),
                     leefwijk_domain::indicators::Origin::Derived => ctx.t("afgeleid", "derived").to_string(),
                 },
             }
@@ -614,6 +659,7 @@ async fn area_page(app: &App, ctx: &PageCtx, code: &str, q: YearOnly) -> Result<
         trend_warning,
         trend,
         outreach,
+        source: detail.source.clone(),
         ctx: ctx.clone(),
     })
 }
@@ -640,12 +686,16 @@ struct FocusPage {
     top_n: usize,
     rows: Vec<FocusRow>,
     weights: Vec<WeightRow>,
+    source: String,
 }
 
 async fn focus(State(app): State<App>, ctx: PageCtx, Query(q): Query<YearOnly>) -> Response {
     let result = async {
         let (year, rows) = app.monitor.focus_areas(parse_year(q.year.as_deref())?).await?;
         let config = app.monitor.config();
+        let view = app.monitor.view(Some(year)).await?;
+        let keys: Vec<&str> = config.weights.iter().map(|w| w.indicator.as_str()).collect();
+        let source = view.source_line(&keys, view.national_is_fictional);
         Ok::<_, AppError>(FocusPage {
             year,
             top_n: config.focus_top_n,
@@ -674,6 +724,7 @@ async fn focus(State(app): State<App>, ctx: PageCtx, Query(q): Query<YearOnly>) 
                     weight: ctx.value(Some(w.weight), Unit::Score),
                 })
                 .collect(),
+            source,
             ctx: ctx.clone(),
         })
     }
@@ -701,6 +752,7 @@ struct SocialRentPage {
     rows: Vec<ShareRow>,
     below: usize,
     total_gap: String,
+    source: String,
 }
 
 async fn social_rent(State(app): State<App>, ctx: PageCtx, Query(q): Query<YearOnly>) -> Response {
@@ -727,6 +779,7 @@ async fn social_rent(State(app): State<App>, ctx: PageCtx, Query(q): Query<YearO
                 .collect(),
             below,
             total_gap: ctx.value(Some(total), Unit::Count),
+            source: share.source.clone(),
             ctx: ctx.clone(),
         })
     }
@@ -771,4 +824,111 @@ async fn indicators(ctx: PageCtx) -> Response {
         })
         .collect();
     render(&ctx, &IndicatorsPage { ctx: ctx.clone(), rows })
+}
+
+#[derive(Deserialize)]
+struct NationalMapQuery {
+    indicator: Option<String>,
+    niveau: Option<String>,
+    year: Option<String>,
+    pagina: Option<String>,
+}
+
+/// Rows of the text alternative per page: the whole country has 3,340 wijken.
+const MAP_TABLE_PAGE: usize = 100;
+
+#[derive(Template)]
+#[template(path = "national_map.html")]
+struct NationalMapPage {
+    ctx: PageCtx,
+    year: i32,
+    indicator_name: String,
+    indicator_key: String,
+    options: Vec<IndicatorOption>,
+    niveau_gemeente: bool,
+    map_width: String,
+    map_view_height: String,
+    band_height: String,
+    has_shapes: bool,
+    shapes: Vec<MapShape>,
+    outlines: Vec<String>,
+    legend: Vec<LegendEntry>,
+    table: Vec<MapRow>,
+    areas: usize,
+    page: usize,
+    pages: usize,
+    first_row: usize,
+    source: String,
+}
+
+async fn national_map(State(app): State<App>, ctx: PageCtx, Query(q): Query<NationalMapQuery>) -> Response {
+    match national_map_page(&app, &ctx, q).await {
+        Ok(page) => render(&ctx, &page),
+        Err(e) => PageError::from_app(&ctx, e).into_response(),
+    }
+}
+
+async fn national_map_page(app: &App, ctx: &PageCtx, q: NationalMapQuery) -> Result<NationalMapPage, AppError> {
+    let year = parse_year(q.year.as_deref())?;
+    let indicator_key = q.indicator.filter(|k| indicator(k).is_some()).unwrap_or_else(|| "pressure_index".to_string());
+    let niveau_gemeente = q.niveau.as_deref() == Some("gemeente");
+    let kind = if niveau_gemeente { AreaKind::Gemeente } else { AreaKind::Wijk };
+    let page = match q.pagina.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        None => 1,
+        Some(p) => p
+            .parse::<usize>()
+            .ok()
+            .filter(|p| *p >= 1)
+            .ok_or_else(|| AppError::BadRequest(format!("'{p}' is not a page number such as 2")))?,
+    };
+    let nl = AreaCode::parse(leefwijk_domain::area::NATIONAL_CODE).map_err(|e| AppError::Internal(e.to_string()))?;
+    let map = app.monitor.map(&nl, kind, &indicator_key, year, 800.0).await?;
+    let d = def(&indicator_key);
+    let view = app.monitor.view(Some(map.year)).await?;
+    let options = KEY_INDICATORS
+        .iter()
+        .chain(CATALOGUE.iter().map(|d| &d.key).filter(|k| !KEY_INDICATORS.contains(k)))
+        .filter(|k| !matches!(**k, "boundary_change" | "urbanity"))
+        .filter(|k| {
+            **k == "pressure_index"
+                || **k == indicator_key
+                || map
+                    .areas
+                    .iter()
+                    .take(50)
+                    .any(|a| AreaCode::parse(&a.code).ok().and_then(|c| view.value(&c, k)).is_some())
+        })
+        .map(|k| IndicatorOption {
+            key: k.to_string(),
+            name: def(k).name(ctx.lang).to_string(),
+            selected: *k == indicator_key,
+        })
+        .collect();
+    let table = map_table(ctx, &map, d.unit);
+    let pages = table.len().div_ceil(MAP_TABLE_PAGE).max(1);
+    if page > pages {
+        return Err(AppError::NotFound(format!("page {page} of the map table (there are {pages})")));
+    }
+    let first = (page - 1) * MAP_TABLE_PAGE;
+    Ok(NationalMapPage {
+        year: map.year,
+        indicator_name: d.name(ctx.lang).to_string(),
+        indicator_key: indicator_key.clone(),
+        options,
+        niveau_gemeente,
+        map_width: format!("{:.0}", map.width),
+        map_view_height: format!("{:.0}", map.height.max(1.0) + MAP_BAND),
+        band_height: format!("{MAP_BAND:.0}"),
+        has_shapes: map.has_shapes,
+        shapes: map_shapes(ctx, &map, d.unit),
+        outlines: map.outlines.clone(),
+        legend: legend(ctx, &map, d.unit),
+        areas: table.len(),
+        table: table.into_iter().skip(first).take(MAP_TABLE_PAGE).collect(),
+        page,
+        pages,
+        first_row: first + 1,
+        source: map.source.clone(),
+        ctx: ctx.clone(),
+    })
 }

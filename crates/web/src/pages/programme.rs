@@ -216,7 +216,14 @@ async fn render_report(app: &App, ctx: &PageCtx, me: Option<&SignedIn>, id: &str
             GoalView {
                 title: g.title.clone(),
                 source: match (&g.indicator, &g.area_code) {
-                    (Some(i), Some(a)) => format!("{i} ({a}), {}", ctx.t("Bron: CBS", "Bron: CBS")),
+                    (Some(i), Some(a)) => format!(
+                        "{} ({a}), {}",
+                        leefwijk_domain::indicators::indicator(i).map(|d| d.name(lang)).unwrap_or(i.as_str()),
+                        ctx.t(
+                            "bron en jaar: zie het wijkbeeld van het gebied",
+                            "source and year: see the area's monitor page"
+                        )
+                    ),
                     _ => ctx.t("eigen meting van het programma", "the programme's own measure").to_string(),
                 },
                 baseline: format!("{} ({})", num(g.baseline, lang), g.baseline_year),

@@ -134,6 +134,8 @@ struct NeighbourhoodPage {
     rounds: Vec<Link>,
     initiatives: Vec<Link>,
     surveys: Vec<Link>,
+    /// "Bron: …" of the figures shown (fictional figures say so).
+    source: String,
 }
 
 async fn page(State(app): State<App>, ctx: PageCtx, Path(code): Path<String>) -> Response {
@@ -230,6 +232,7 @@ fn view(ctx: &PageCtx, n: Neighbourhood) -> NeighbourhoodPage {
         })
         .collect();
     NeighbourhoodPage {
+        source: n.detail.source.clone(),
         ctx: ctx.clone(),
         code: n.detail.area.code.clone(),
         name: n.detail.area.name.clone(),
