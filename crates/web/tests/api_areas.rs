@@ -73,18 +73,19 @@ async fn area_search_filters_by_name_kind_and_parent() {
         let reply = get(&r, "/api/v1/areas?q=centrum").await;
         assert_eq!(reply.status, StatusCode::OK, "{db}");
         let body = reply.json();
-        assert_eq!(body["year"], 2024, "{db}: newest year by default");
+        assert_eq!(body["year"], 2022, "{db}: newest year by default");
         assert_eq!(body["areas"][0]["code"], "WK990101", "{db}");
         assert_eq!(body["areas"][0]["municipality"]["code"], "GM9901");
-        assert_eq!(body["source"], "Bron: CBS");
+        let source = body["source"].as_str().unwrap_or_default();
+        assert!(source.contains("fictieve demogegevens") && !source.contains("CBS"), "{db}: {source}");
 
         let body = get(&r, "/api/v1/areas?kind=wijk&parent=GM9901").await.json();
         assert_eq!(body["count"], 6, "{db}");
         let body = get(&r, "/api/v1/areas?kind=buurt&parent=GM9901&limit=1000").await.json();
         assert_eq!(body["count"], 24, "{db}: a municipality lists its buurten too");
-        let body = get(&r, "/api/v1/areas?kind=gemeente&year=2023").await.json();
+        let body = get(&r, "/api/v1/areas?kind=gemeente&year=2020").await.json();
         assert_eq!(body["count"], 4, "{db}");
-        assert_eq!(body["year"], 2023);
+        assert_eq!(body["year"], 2020);
         let body = get(&r, "/api/v1/areas?q=GM990").await.json();
         assert_eq!(body["count"], 4, "{db}: code prefix search");
 
@@ -115,8 +116,9 @@ async fn area_detail_has_figures_rank_drivers_children_comparables_and_trend() {
         let a = reply.json();
         assert_eq!(a["area"]["name"], "Wijkerveen (fictief)");
         assert_eq!(a["children"].as_array().map(Vec::len), Some(6), "{db}");
-        assert_eq!(a["ancestors"][0]["code"], "NL00");
-        assert_eq!(a["years"], serde_json::json!([2024, 2023]));
+        assert_eq!(a["ancestors"].as_array().map(Vec::len), Some(0), "{db}: no fictional country");
+        assert_eq!(a["fictional"], true);
+        assert_eq!(a["years"], serde_json::json!([2022, 2020]));
         let indicator = |key: &str| {
             a["indicators"].as_array().and_then(|v| v.iter().find(|i| i["key"] == key).cloned()).unwrap_or(Value::Null)
         };
@@ -125,13 +127,17 @@ async fn area_detail_has_figures_rank_drivers_children_comparables_and_trend() {
         let gap = indicator("social_gap_30")["value"].as_f64().expect("gap");
         let social = (share / 100.0 * stock).round();
         assert_eq!(gap, leefwijk_domain::figures::social_gap(stock, social, 0.30), "{db}");
-        assert!(indicator("population")["national"].as_f64().is_some(), "{db}: national reference");
+        assert!(
+            indicator("population")["national"].is_null(),
+            "{db}: a fictional area is never compared with the Netherlands"
+        );
+        assert_eq!(indicator("population")["year"], 2022);
         assert_eq!(a["pressure"]["ranked_of"], 4, "{db}: four municipalities");
         assert!(a["pressure"]["drivers"].as_array().map(|d| !d.is_empty()).unwrap_or(false));
-        assert_eq!(a["trend"]["from_year"], 2023);
+        assert_eq!(a["trend"]["from_year"], 2020);
         assert_eq!(a["trend"]["comparability"], "comparable");
         assert_eq!(a["comparable"].as_array().map(Vec::len), Some(3), "{db}: the other three municipalities");
-        assert_eq!(a["source"], "Bron: CBS");
+        assert_eq!(a["source"], "Bron: fictieve demogegevens van Leefwijk, geen echte cijfers");
 
         // A redrawn buurt: its trend is flagged, not silently compared.
         let b = get(&r, "/api/v1/areas/BU99010503").await.json();
@@ -253,7 +259,10 @@ async fn focus_areas_indicators_and_health() {
         assert!(entries
             .iter()
             .any(|e| e["key"] == "social_gap_30" && e["definition"].as_str().unwrap_or_default().contains("0.30")));
-        assert!(entries.iter().any(|e| e["key"] == "low_income_share" && e["pressure_weight"] == 1.0));
+        assert!(entries.iter().any(|e| e["key"] == "difficulty_making_ends_meet" && e["pressure_weight"] == 1.0));
+        assert!(entries
+            .iter()
+            .any(|e| e["key"] == "lonely" && e["source"].as_str().unwrap_or_default().starts_with("RIVM")));
         assert!(get(&r, "/api/v1/indicators.csv").await.body.starts_with("key,name_nl"));
 
         let health = get(&r, "/api/v1/health").await.json();

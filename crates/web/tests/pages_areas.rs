@@ -36,6 +36,8 @@ async fn every_page_renders_with_attribution() {
             "/focusgebieden",
             "/sociale-huur",
             "/indicatoren",
+            "/kaart",
+            "/kaart?niveau=gemeente&indicator=population",
         ] {
             let (status, headers, body) = page(&r, uri, None).await;
             assert_eq!(status, StatusCode::OK, "{url} {uri}");
@@ -44,7 +46,11 @@ async fn every_page_renders_with_attribution() {
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or_default()
                 .starts_with("text/html"));
-            assert!(body.contains("Bron: CBS"), "{uri} shows the CBS attribution");
+            // The demo's figures are made up: their source line says so and never names CBS.
+            if uri != "/indicatoren" {
+                assert!(body.contains("Bron: fictieve demogegevens"), "{uri} names the figures' source");
+            }
+            assert!(!body.contains("Bron: CBS"), "{uri}: fictional figures never say Bron: CBS");
             assert!(body.contains("<html lang=\"nl\""), "{uri} is Dutch by default");
             assert!(!body.contains("<script"), "{uri} needs no JavaScript");
             assert!(!body.contains("style=\""), "{uri}: no inline styles (CSP)");
@@ -81,7 +87,7 @@ async fn area_page_shows_rank_drivers_trend_and_withheld_values() {
     assert!(body.contains("id=\"pressure-score\""));
     assert!(body.contains("van 14 wijken landelijk"));
     assert!(body.contains("id=\"drivers\""));
-    assert!(body.contains("Ontwikkeling 2023 – 2024"));
+    assert!(body.contains("Ontwikkeling 2020 – 2022"));
     let (_, _, body) = page(&r, "/gebied/BU99010503", None).await;
     assert!(body.contains("id=\"trend-warning\""), "redrawn buurt is flagged");
     let (_, _, body) = page(&r, "/gebied/BU99010304", None).await;

@@ -54,7 +54,8 @@ async fn neighbourhood_page_shows_figures_programme_and_ways_in() {
 
         let page = send(&r, Method::GET, "/buurt/BU99010102", &[], None).await;
         assert_eq!(page.status, StatusCode::OK);
-        assert!(page.body.contains("Bron: CBS"), "CBS figures carry their source");
+        assert!(page.body.contains("Bron: fictieve demogegevens"), "the demo's figures say they are made up");
+        assert!(!page.body.contains("Bron: CBS"), "and never name CBS");
         assert!(page.body.contains("href=\"/melden?buurt=BU99010102\""), "a report starts in this buurt");
         assert!(page.body.contains(leefwijk_app::demo::DEMO_PROGRAMME_NAME));
         assert!(page.body.contains("id=\"outreach-figures\""));

@@ -586,7 +586,17 @@ impl Monitor {
         let trend = match years.iter().copied().filter(|y| *y < view.year).max() {
             Some(prev) => {
                 let earlier = self.view(Some(prev)).await?;
-                Some(trend(prev, earlier.figures.get(code), view.year, view.figures.get(code)))
+                // Only figures of the two years themselves: a figure carried forward from an
+                // earlier year is no change.
+                let own = |v: &YearView| {
+                    v.figures.get(code).map(|f| {
+                        let mut f = f.clone();
+                        f.values.retain(|k, _| v.carried_year(code, k).is_none());
+                        f
+                    })
+                };
+                let (before, after) = (own(&earlier), own(&view));
+                Some(trend(prev, before.as_ref(), view.year, after.as_ref()))
             }
             None => None,
         };

@@ -333,6 +333,12 @@ pub fn demo_years() -> Vec<ParsedYear> {
                                 f.set(key, ((v * drift.between(0.93, 1.03)) * 10.0).round() / 10.0);
                             }
                         }
+                        // Homes that left the corporations were sold to their occupiers: the
+                        // tenure shares still add up to 100, as CBS publishes them.
+                        if let (Some(corp), Some(other)) = (f.get("pct_corporation"), f.get("pct_other_landlords")) {
+                            f.set("pct_rental", corp + other);
+                            f.set("pct_owner_occupied", (100.0 - corp - other).max(0.0));
+                        }
                         if *buurt_name == "Kanaalzone" {
                             // Redrawn in the second year: the trend must be flagged, not compared.
                             f.set("boundary_change", 3.0);
@@ -383,6 +389,18 @@ mod tests {
         assert!(first.source.fictional);
         for area in &first.areas {
             assert!(first.figures.contains_key(&area.code), "{}", area.code);
+        }
+        // Tenure shares add up to 100 (± CBS rounding) in every area and year, so the
+        // housing capability can rebuild the stock from them.
+        for year in &a {
+            for (code, f) in &year.figures {
+                let (Some(o), Some(c), Some(r)) =
+                    (f.get("pct_owner_occupied"), f.get("pct_corporation"), f.get("pct_other_landlords"))
+                else {
+                    continue;
+                };
+                assert!((99.0..=101.0).contains(&(o + c + r)), "{} {code}: {o} + {c} + {r}", year.year);
+            }
         }
         // Municipal population is the sum of its buurten.
         let gm = &first.figures[&code(DEMO_MUNICIPALITY.into())];

@@ -131,8 +131,8 @@ pub async fn municipality(app: &App, code: &str) -> Result<MunicipalityHousing, 
             })
             .collect(),
         source: format!(
-            "Bron: CBS, Kerncijfers wijken en buurten {} (CC BY 4.0); plannen: ingevoerd door gemeente en corporaties",
-            view.year
+            "{}; plannen: ingevoerd door gemeente en corporaties",
+            view.source_line(&["housing_stock", "pct_corporation"], view.is_fictional(&code))
         ),
     })
 }
@@ -239,7 +239,10 @@ pub async fn region(app: &App, id: &str) -> Result<RegionHousing, AppError> {
         municipalities: rows,
         below_target: spread.municipalities_below_target(TARGET),
         spread,
-        source: format!("Bron: CBS, Kerncijfers wijken en buurten {} (CC BY 4.0)", view.year),
+        source: view.source_line(
+            &["housing_stock", "pct_corporation"],
+            r.municipality_codes.iter().filter_map(|c| AreaCode::parse(c).ok()).any(|c| view.is_fictional(&c)),
+        ),
     })
 }
 

@@ -209,7 +209,14 @@ pub async fn report(app: &App, programme_id: &str) -> Result<Report, AppError> {
         business_case,
         // From the panels' surveys linked to this programme (disclosure-controlled).
         residents_evaluation: crate::residents::panels::programme_evaluation(app, &p.id).await?,
-        source: "Bron: CBS, Kerncijfers wijken en buurten (CC BY 4.0)".into(),
+        source: match &view {
+            Some(v) => {
+                let keys: Vec<&str> = goals.iter().filter_map(|g| g.indicator.as_deref()).collect();
+                let fictional = p.area_codes.iter().filter_map(|c| AreaCode::parse(c).ok()).any(|c| v.is_fictional(&c));
+                v.source_line(&keys, fictional)
+            }
+            None => String::new(),
+        },
     })
 }
 

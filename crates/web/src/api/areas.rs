@@ -116,8 +116,23 @@ async fn areas_response(app: App, headers: HeaderMap, q: AreasQuery, csv: bool) 
             .ok_or_else(|| Problem::bad_request(format!("limit '{s}' must be a number from 1 to {MAX_LIMIT}")))?,
     };
     let (year, areas) = app.monitor.search(q.q.as_deref(), kind, parent.as_ref(), year, limit).await?;
+    let view = app.monitor.view(Some(year)).await?;
+    let sources: Vec<String> = areas
+        .iter()
+        .map(|a| AreaCode::parse(&a.code).map(|c| view.source_of(&c, "population")).unwrap_or_default())
+        .collect();
+    let mut all: Vec<&str> = Vec::new();
+    for line in &sources {
+        for part in line.trim_start_matches("Bron: ").split("; ").filter(|p| !p.is_empty()) {
+            if !all.contains(&part) {
+                all.push(part);
+            }
+        }
+    }
+    let source = format!("Bron: {}", all.join("; "));
+    let mut sources = sources.into_iter();
     Ok(match format {
-        Format::Json => json(&AreaList { year, count: areas.len(), areas, source: "Bron: CBS".into() }),
+        Format::Json => json(&AreaList { year, count: areas.len(), areas, source }),
         Format::Csv => csv_response(
             "areas",
             &["code", "name", "kind", "municipality", "population", "pressure_index", "focus", "year", "source"],
@@ -133,7 +148,7 @@ async fn areas_response(app: App, headers: HeaderMap, q: AreasQuery, csv: bool) 
                         num(a.pressure_index),
                         a.focus.to_string(),
                         year.to_string(),
-                        "Bron: CBS".into(),
+                        sources.next().unwrap_or_default(),
                     ]
                 })
                 .collect(),
@@ -190,7 +205,7 @@ async fn get_area(
                             .and_then(|v| v.as_str().map(String::from))
                             .unwrap_or_default(),
                         num(i.national),
-                        "Bron: CBS".into(),
+                        i.source.clone(),
                     ]
                 })
                 .collect(),
@@ -279,7 +294,7 @@ async fn ranking_response(app: App, headers: HeaderMap, q: RankingQuery, csv: bo
                         ranking.indicator.clone(),
                         r.value.to_string(),
                         ranking.year.to_string(),
-                        "Bron: CBS".into(),
+                        ranking.source.clone(),
                     ]
                 })
                 .collect(),
@@ -330,7 +345,7 @@ async fn social_share_response(app: App, headers: HeaderMap, q: YearQuery, csv: 
                         num(m.social_homes),
                         num(m.gap_to_30),
                         share.year.to_string(),
-                        "Bron: CBS".into(),
+                        share.source.clone(),
                     ]
                 })
                 .collect(),
@@ -378,8 +393,11 @@ async fn focus_response(app: App, headers: HeaderMap, q: YearQuery, csv: bool) -
     let (year, rows) = app.monitor.focus_areas(parse_year(q.year.as_deref())?).await?;
     let areas: Vec<FocusArea> =
         rows.into_iter().map(|(rank, area, drivers)| FocusArea { rank, area, drivers }).collect();
+    let view = app.monitor.view(Some(year)).await?;
+    let keys: Vec<&str> = app.monitor.config().weights.iter().map(|w| w.indicator.as_str()).collect();
+    let source = view.source_line(&keys, view.national_is_fictional);
     Ok(match format {
-        Format::Json => json(&FocusAreas { year, areas, source: "Bron: CBS".into() }),
+        Format::Json => json(&FocusAreas { year, areas, source: source.clone() }),
         Format::Csv => csv_response(
             "focus-areas",
             &["rank", "code", "name", "municipality", "pressure_index", "main_driver", "year", "source"],
@@ -394,7 +412,7 @@ async fn focus_response(app: App, headers: HeaderMap, q: YearQuery, csv: bool) -
                         num(f.area.pressure_index),
                         f.drivers.first().map(|d| d.indicator.clone()).unwrap_or_default(),
                         year.to_string(),
-                        "Bron: CBS".into(),
+                        source.clone(),
                     ]
                 })
                 .collect(),

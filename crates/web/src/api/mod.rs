@@ -19,7 +19,7 @@ use utoipa::OpenApi;
 #[openapi(
     info(
         title = "Leefwijk API",
-        description = "Open API of Leefwijk, the shared workplace for the area-based approach (gebiedsgerichte wijkaanpak). Figures: Bron: CBS (CC BY 4.0). Errors are application/problem+json. Every table is also available as CSV: add `.csv` to the path or send `Accept: text/csv`.",
+        description = "Open API of Leefwijk, the shared workplace for the area-based approach (gebiedsgerichte wijkaanpak). Figures: open data of CBS and Kadaster (CC BY 4.0) and RIVM; every response names the source and year of its figures in `source`, and fictional demo figures say so. Errors are application/problem+json. Every table is also available as CSV: add `.csv` to the path or send `Accept: text/csv`.",
         license(name = "EUPL-1.2", identifier = "EUPL-1.2"),
         version = "1"
     ),
