@@ -31,4 +31,7 @@ pub fn router(app: App) -> Router {
         .fallback(pages::not_found)
         .with_state(app)
         .layer(axum::middleware::from_fn(middleware::request_context))
+        // Maps of the whole country are a few hundred kilobytes of SVG path data: gzip makes
+        // them a fifth of that for a phone. Only when the client asks (Accept-Encoding).
+        .layer(tower_http::compression::CompressionLayer::new())
 }

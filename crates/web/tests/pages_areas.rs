@@ -126,3 +126,58 @@ async fn errors_are_pages_with_a_request_id() {
         assert!(!id.is_empty() && body.contains(&id), "{uri}: the page shows the request id of the response");
     }
 }
+
+/// The real Netherlands shipped with Leefwijk beside the fictional demo: the home page keeps
+/// them apart, Utrecht's wijken are on a map with their real source, the national wijk map
+/// draws the whole country and goes to a phone gzipped well under a megabyte.
+#[tokio::test]
+async fn the_real_netherlands_beside_the_demo() {
+    for url in backend_urls() {
+        let app = demo_app(&url).await;
+        leefwijk_app::areas::national::load(&app.store).await.expect("national bundle");
+        let r = leefwijk_web::router(app);
+
+        let (status, _, home) = page(&r, "/", None).await;
+        assert_eq!(status, StatusCode::OK, "{url}");
+        let (real, demo) = home.split_once("id=\"demo-title\"").expect("a demo section apart");
+        assert!(real.contains("href=\"/gemeente/GM0344\">Utrecht</a>") && !real.contains("(fictief)</a>"), "{url}");
+        assert!(demo.contains("(fictief)") && !demo.contains("GM0344"), "{url}");
+        assert!(real.contains("Bron: CBS, Kerncijfers wijken en buurten 2022 (StatLine 85318NED)"));
+        assert!(demo.contains("Bron: fictieve demogegevens") && !demo.contains("Bron: CBS"));
+
+        let (status, _, utrecht) = page(&r, "/gemeente/GM0344?indicator=avg_woz", None).await;
+        assert_eq!(status, StatusCode::OK, "{url}");
+        assert_eq!(count(&utrecht, "class=\"area\""), 10, "{url}: Utrecht's ten wijken");
+        assert_eq!(count(&utrecht, "class=\"outline\""), 1, "{url}: the municipality's outline");
+        assert!(utrecht.contains("grenzen: CBS, Kadaster – CBS gebiedsindelingen 2022"));
+        assert!(utrecht.contains("data-indicator=\"avg_woz\""));
+        assert!(!utrecht.contains("value=\"households\""), "{url}: only indicators the wijken have are offered");
+
+        let (status, _, national) = page(&r, "/kaart", None).await;
+        assert_eq!(status, StatusCode::OK, "{url}");
+        assert_eq!(count(&national, "class=\"area\""), 3_340, "{url}: every wijk of 2022");
+        assert!(count(&national, "class=\"outline\"") >= 340, "{url}: municipal outlines");
+        assert!(!national.contains("data-code=\"WK99"), "{url}: no fictional wijk on the map of the Netherlands");
+        assert!(national.contains("3.340 gebieden"));
+        let (status, _, second) = page(&r, "/kaart?pagina=2", None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(second.contains("rij 101–200 van 3.340"), "{url}");
+        let (status, _, _) = page(&r, "/kaart?pagina=99", None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+
+        let gz = r
+            .clone()
+            .oneshot(
+                Request::builder()
+                    .uri("/kaart")
+                    .header(header::ACCEPT_ENCODING, "gzip")
+                    .body(Body::empty())
+                    .expect("req"),
+            )
+            .await
+            .expect("response");
+        assert_eq!(gz.headers().get(header::CONTENT_ENCODING).and_then(|v| v.to_str().ok()), Some("gzip"));
+        let bytes = axum::body::to_bytes(gz.into_body(), 10 * 1024 * 1024).await.expect("body");
+        assert!(bytes.len() < 1024 * 1024, "{url}: the national wijk map is {} bytes gzipped", bytes.len());
+    }
+}

@@ -741,7 +741,10 @@ impl Monitor {
         };
         let draw = |p: &Projection, s: &leefwijk_domain::geometry::Shape| {
             if pixel > 0.0 {
-                p.path_with(&s.simplify(pixel), decimals)
+                // An area smaller than a pixel keeps its own outline: every area stays on
+                // the map, to point at and to tab to.
+                let simple = s.simplify(pixel);
+                p.path_with(if simple.polygons.is_empty() { s } else { &simple }, decimals)
             } else {
                 p.path_with(s, decimals)
             }

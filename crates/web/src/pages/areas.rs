@@ -313,8 +313,15 @@ async fn municipality_page(app: &App, ctx: &PageCtx, code: &str, q: MapQuery) ->
         ),
         None => String::new(),
     };
-    // Offer the indicators this municipality has figures for (and the pressure index).
-    let known: std::collections::BTreeSet<&str> = detail.indicators.iter().map(|i| i.key.as_str()).collect();
+    // Offer the indicators the mapped areas (wijken or buurten) have figures for.
+    let view = app.monitor.view(Some(detail.year)).await?;
+    let known: std::collections::BTreeSet<&str> = map
+        .areas
+        .iter()
+        .filter_map(|a| AreaCode::parse(&a.code).ok())
+        .filter_map(|c| view.figures.get(&c))
+        .flat_map(|f| f.values.keys().map(String::as_str))
+        .collect();
     let options = KEY_INDICATORS
         .iter()
         .chain(CATALOGUE.iter().map(|d| &d.key).filter(|k| !KEY_INDICATORS.contains(k)))
@@ -854,7 +861,7 @@ struct NationalMapPage {
     outlines: Vec<String>,
     legend: Vec<LegendEntry>,
     table: Vec<MapRow>,
-    areas: usize,
+    areas_shown: String,
     page: usize,
     pages: usize,
     first_row: usize,
@@ -923,7 +930,7 @@ async fn national_map_page(app: &App, ctx: &PageCtx, q: NationalMapQuery) -> Res
         shapes: map_shapes(ctx, &map, d.unit),
         outlines: map.outlines.clone(),
         legend: legend(ctx, &map, d.unit),
-        areas: table.len(),
+        areas_shown: ctx.value(Some(table.len() as f64), Unit::Count),
         table: table.into_iter().skip(first).take(MAP_TABLE_PAGE).collect(),
         page,
         pages,
