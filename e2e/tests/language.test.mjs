@@ -23,7 +23,9 @@ test('language switch to English sticks across pages, and back', { timeout: TEST
     assert.equal(await text(page, 'h1'), 'Neighbourhood monitor');
     assert.match(await text(page, '#gm-title'), /^Municipalities/);
     assert.match(await text(page, 'label[for="q"]'), /^Search/);
-    assert.match(await text(page, '#demo-notice'), /fictional demo data/);
+    // The notice beside the real municipalities: the demo is fictional (English wording).
+    assert.match(await text(page, '#demo-notice'), /fictional demo collaboration/);
+    assert.match(await text(page, '#demo-title'), /^Fictional demo/);
     const cookies = await context.cookies();
     assert.ok(
       cookies.some((c) => c.name === 'lang' && c.value === 'en'),

@@ -1,6 +1,6 @@
 // Residents' front door and neighbourhood page: no login, a postcode finds the buurt, the
-// page shows CBS key figures with their source, outreach under disclosure control and the
-// area programme; accessible (axe, WCAG 2.1 A+AA) on a desktop and on a phone, without
+// page shows key figures with their source (the demo's: fictional, never CBS), outreach
+// under disclosure control and the area programme; accessible (axe, WCAG 2.1 A+AA) on a desktop and on a phone, without
 // sideways scrolling on the phone.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -40,7 +40,9 @@ for (const [label, options] of [
       if (label === 'phone') await assertNoHorizontalScroll(page, '/buurt/BU99010102');
 
       const main = await page.locator('main').textContent();
-      assert.match(main, /Bron: CBS/);
+      // The demo buurt is fictional: its key figures say so and never claim CBS as source.
+      assert.match(await page.locator('#figures-source').textContent(), /^Bron: fictieve demogegevens/);
+      assert.doesNotMatch(main, /Bron: CBS/);
       assert.match(main, /Samen Sterk in Wijkerveen-Noord/, 'the programme covering the wijk');
       assert.ok((await page.locator('#key-figures tbody tr').count()) >= 5, 'key figures');
       assert.equal(await page.locator('#outreach-figures').count(), 1);

@@ -304,7 +304,12 @@ test('signals: KPI page and the public area page show disclosure-controlled figu
   await withUser('beleid', async (page) => {
     await gotoExpect(page, '/signalen/kpi');
     assert.ok((await page.locator('#kpi tbody tr').count()) > 0, 'KPI rows per wijk');
-    assert.match(await page.locator('#kpi-source').textContent(), /Bron huishoudens: CBS/);
+    // Households come from each area's monitor page (CBS or, for the demo, fictional);
+    // the signals are Leefwijk's own registrations.
+    const kpiSource = await page.locator('#kpi-source').textContent();
+    assert.match(kpiSource, /Huishoudens: zie het wijkbeeld van elk gebied voor bron en jaar/);
+    assert.match(kpiSource, /registraties in Leefwijk/);
+    assert.doesNotMatch(kpiSource, /Bron huishoudens: CBS/, 'the demo areas are not CBS figures');
     const wk = page.locator('#kpi tbody tr[data-area="WK990101"]');
     assert.equal(await wk.count(), 1, 'a row for WK990101');
     // The policy adviser has no team: everything is disclosure-controlled.

@@ -203,6 +203,14 @@ async fn rankings_sort_and_rank_within_an_area() {
         assert_eq!(body["kind"], "wijk");
         assert_eq!(body["rows"].as_array().map(Vec::len), Some(14));
 
+        // Paging: a window on the whole ranking, ranks unchanged.
+        let page = get(&r, "/api/v1/rankings?indicator=population&kind=buurt&limit=10&offset=20").await.json();
+        let ranks: Vec<u64> =
+            page["rows"].as_array().map(|v| v.iter().filter_map(|r| r["rank"].as_u64()).collect()).unwrap_or_default();
+        assert_eq!(ranks, (21..=30).collect::<Vec<u64>>(), "{db}");
+        get(&r, "/api/v1/rankings?limit=0").await.assert_problem(StatusCode::BAD_REQUEST, "limit '0'");
+        get(&r, "/api/v1/rankings?offset=-1").await.assert_problem(StatusCode::BAD_REQUEST, "offset '-1'");
+
         let body = get(&r, "/api/v1/rankings?indicator=low_income_share&kind=buurt").await.json();
         assert!(body["without_value"].as_u64().unwrap_or(0) >= 1, "{db}: secret cells are counted, not ranked");
 

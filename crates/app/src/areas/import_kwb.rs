@@ -615,6 +615,20 @@ mod tests {
         assert!(err.to_string().starts_with("line 2, column 1 (Leeftijd): age group '53105'"), "{err}");
     }
 
+    proptest::proptest! {
+        #[test]
+        fn every_yearly_period_reads_as_its_year(year in 1900i32..=2100) {
+            proptest::prop_assert_eq!(year_of_period(&format!("{year}JJ00")), Ok(year));
+            let quarter = format!("{}KW01", year);
+            proptest::prop_assert!(year_of_period(&quarter).is_err());
+        }
+
+        #[test]
+        fn period_parsing_never_panics(s in "\\PC*") {
+            let _ = year_of_period(&s);
+        }
+    }
+
     #[test]
     fn periods_read_as_years() {
         assert_eq!(year_of_period("2012JJ00"), Ok(2012));

@@ -474,4 +474,43 @@ mod tests {
         assert_eq!(f.get("population"), Some(4550.0));
         assert_eq!(f.get("lonely"), Some(51.2));
     }
+
+    proptest::proptest! {
+        /// Whatever codes (letters included), years and values a table holds, every value
+        /// comes back from its cell, and every empty cell comes back as missing.
+        #[test]
+        fn every_cell_round_trips(
+            rows in proptest::collection::btree_map(
+                (0u32..10000, "[0-9A-Z]{2}", 2000i32..2030),
+                proptest::option::of(-1.0e6f64..1.0e6),
+                1..40,
+            ),
+            comma in proptest::bool::ANY,
+        ) {
+            let mapping = Mapping::parse(&format!(
+                "[table]\ncode_column = \"code\"\nyear_column = \"jaar\"\ndecimal_comma = {comma}\n[source]\nid = \"p\"\nattribution = \"P\"\nlicence = \"CC0\"\n[[column]]\nname = \"v\"\nindicator = \"avg_woz\"\n"
+            )).expect("mapping");
+            let sep = if comma { ';' } else { ',' };
+            let mut text = format!("code{sep}jaar{sep}v\n");
+            for ((g, w, year), value) in &rows {
+                let cell = match value {
+                    Some(v) if comma => format!("{v}").replace('.', ","),
+                    Some(v) => format!("{v}"),
+                    None => String::new(),
+                };
+                text.push_str(&format!("WK{g:04}{w}{sep}{year}{sep}{cell}\n"));
+            }
+            let parsed = parse_table(text.as_bytes(), &mapping).expect("valid");
+            let total: usize = parsed.iter().map(|p| p.areas.len()).sum();
+            proptest::prop_assert_eq!(total, rows.len());
+            for ((g, w, year), value) in &rows {
+                let code = AreaCode::parse(&format!("WK{g:04}{w}")).expect("code");
+                let f = &parsed.iter().find(|p| p.year == *year).expect("year").figures[&code];
+                match value {
+                    Some(v) => proptest::prop_assert_eq!(f.get("avg_woz"), Some(*v)),
+                    None => proptest::prop_assert_eq!(f.missing.get("avg_woz"), Some(&MissingMarker::Unknown)),
+                }
+            }
+        }
+    }
 }

@@ -247,6 +247,10 @@ pub struct RankingQuery {
     within: Option<String>,
     /// Year of the figures; the newest when left out.
     year: Option<String>,
+    /// At most this many rows (default: all; the whole country has about 14,000 buurten).
+    limit: Option<String>,
+    /// Skip this many rows first (paging; default 0).
+    offset: Option<String>,
 }
 
 /// Areas of one level ranked by an indicator, highest value first.
@@ -276,7 +280,23 @@ async fn ranking_response(app: App, headers: HeaderMap, q: RankingQuery, csv: bo
     let indicator = q.indicator.as_deref().map(str::trim).filter(|s| !s.is_empty()).unwrap_or("pressure_index");
     let kind = parse_kind(q.kind.as_deref())?.unwrap_or(AreaKind::Wijk);
     let within = q.within.as_deref().filter(|w| !w.trim().is_empty()).map(|w| parse_code(w, "within")).transpose()?;
-    let ranking = app.monitor.ranking(indicator, kind, within.as_ref(), parse_year(q.year.as_deref())?).await?;
+    let number = |raw: Option<&str>, name: &str| -> Result<Option<usize>, Problem> {
+        match raw.map(str::trim).filter(|s| !s.is_empty()) {
+            None => Ok(None),
+            Some(s) => s
+                .parse::<usize>()
+                .map(Some)
+                .map_err(|_| Problem::bad_request(format!("{name} '{s}' must be a whole number such as 100"))),
+        }
+    };
+    let limit = number(q.limit.as_deref(), "limit")?;
+    let offset = number(q.offset.as_deref(), "offset")?.unwrap_or(0);
+    if limit == Some(0) {
+        return Err(Problem::bad_request("limit '0' must be at least 1"));
+    }
+    let mut ranking = app.monitor.ranking(indicator, kind, within.as_ref(), parse_year(q.year.as_deref())?).await?;
+    // Ranks stay those of the whole ranking; a page is a window on it.
+    ranking.rows = ranking.rows.into_iter().skip(offset).take(limit.unwrap_or(usize::MAX)).collect();
     Ok(match format {
         Format::Json => json(&ranking),
         Format::Csv => csv_response(
