@@ -73,7 +73,7 @@ impl YearView {
         mut earlier: Vec<EarlierYear>,
         config: &PressureConfig,
     ) -> YearView {
-        earlier.sort_by(|a, b| b.year.cmp(&a.year));
+        earlier.sort_by_key(|e| std::cmp::Reverse(e.year));
         let mut carried = BTreeMap::new();
         let mut figures: BTreeMap<AreaCode, Figures> = BTreeMap::new();
         for a in &areas {
