@@ -66,9 +66,13 @@ async fn demo_programme_to_results_report() {
         assert!(csv.body.contains("stream,wmo,spent_cents,13250000"), "{}", csv.body);
         let page = send(&r, Method::GET, &format!("/programma/{id}"), &[], None).await;
         assert_eq!(page.status, StatusCode::OK);
-        for text in
-            ["Verantwoording op hoofdlijnen", "Vroeg erop af", "Het grootboek sluit", "Bron: fictieve demogegevens", "€ 600.000"]
-        {
+        for text in [
+            "Verantwoording op hoofdlijnen",
+            "Vroeg erop af",
+            "Het grootboek sluit",
+            "Bron: fictieve demogegevens",
+            "€ 600.000",
+        ] {
             assert!(page.body.contains(text), "page lacks {text}");
         }
         assert!(!page.body.contains("Bron: CBS"), "the demo programme's figures are fictional");
