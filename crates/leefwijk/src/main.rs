@@ -541,6 +541,15 @@ async fn serve(settings: Settings, listen: Option<String>, demo: bool, national:
             println!("Demo residents: {line}.");
         }
     }
+    {
+        // The first visitor should not wait for the monitor to read the whole country.
+        let app = app.clone();
+        tokio::spawn(async move {
+            if let Err(e) = app.monitor.warm_up().await {
+                tracing::warn!(error = %e, "monitor warm-up failed; views are built on first use");
+            }
+        });
+    }
     tokio::spawn(daily_retention(app.clone()));
     tokio::spawn(daily_escalation(app.clone()));
     let listener = tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("listening on {listen}"))?;

@@ -153,10 +153,39 @@ impl Store {
         }
         // Collations differ between backends; order by code the same way everywhere.
         areas.sort_by(|a, b| a.code.cmp(&b.code));
-        let rows = sqlx::query("SELECT code, indicator, value, missing FROM area_figures WHERE year = $1")
-            .bind(y)
-            .fetch_all(&self.pool)
-            .await?;
+        let figures = self.load_figures(year, None, None).await?;
+        Ok((areas, figures))
+    }
+
+    /// One year's figures, of every indicator or only of `keys`, and of every area or only
+    /// of those that exist in `areas_of` (another year).
+    pub async fn load_figures(
+        &self,
+        year: i32,
+        keys: Option<&[String]>,
+        areas_of: Option<i32>,
+    ) -> Result<BTreeMap<AreaCode, Figures>> {
+        let mut sql = "SELECT code, indicator, value, missing FROM area_figures WHERE year = $1".to_string();
+        let mut next = 2;
+        if areas_of.is_some() {
+            sql.push_str(" AND code IN (SELECT code FROM areas WHERE year = $2)");
+            next = 3;
+        }
+        if let Some(keys) = keys {
+            if keys.is_empty() {
+                return Ok(BTreeMap::new());
+            }
+            let list: Vec<String> = (0..keys.len()).map(|i| format!("${}", i + next)).collect();
+            sql.push_str(&format!(" AND indicator IN ({})", list.join(",")));
+        }
+        let mut q = sqlx::query(&sql).bind(i64::from(year));
+        if let Some(other) = areas_of {
+            q = q.bind(i64::from(other));
+        }
+        for k in keys.unwrap_or_default() {
+            q = q.bind(k.clone());
+        }
+        let rows = q.fetch_all(&self.pool).await?;
         let mut figures: BTreeMap<AreaCode, Figures> = BTreeMap::new();
         for r in rows {
             let code = parse_code(&r.try_get::<String, _>(0)?)?;
@@ -170,7 +199,7 @@ impl Store {
                 (None, None) => return Err(StoreError::Corrupt(format!("figure {key} has neither value nor marker"))),
             }
         }
-        Ok((areas, figures))
+        Ok(figures)
     }
 
     /// The sources of one year's figures, per indicator (figures imported before sources

@@ -427,6 +427,16 @@ impl Monitor {
         Ok(())
     }
 
+    /// Builds the newest year's view and the one before it (for trends) ahead of the first
+    /// visitor: with the whole country's buurten that takes seconds.
+    pub async fn warm_up(&self) -> Result<(), AppError> {
+        let years = self.years().await?;
+        for y in years.iter().take(2) {
+            self.view(Some(*y)).await?;
+        }
+        Ok(())
+    }
+
     /// Forgets cached years at once (after an import in this process).
     pub async fn invalidate(&self) {
         let mut cache = self.cache.write().await;
@@ -453,21 +463,62 @@ impl Monitor {
         if !self.cache.read().await.years.contains(&year) {
             return Err(AppError::NotFound(format!("figures for {year}")));
         }
+        let started = Instant::now();
         let (areas, figures) = self.store.load_year(year).await?;
         let sources = self.store.figure_sources(year).await?;
         let years = self.cache.read().await.years.clone();
+        // Only indicators this year does not have at all are taken from earlier years, and
+        // only those are read: RIVM's four-yearly estimates beside yearly CBS figures, never
+        // a mix of years within one indicator's ranking.
+        // Real and fictional areas each have their own set (the demo must not stop a real
+        // indicator from being carried, nor the other way round).
+        let universe: BTreeMap<&AreaCode, bool> = areas.iter().map(|a| (&a.code, a.fictional)).collect();
+        let mut have: [std::collections::BTreeSet<String>; 2] = Default::default();
+        for (code, f) in &figures {
+            let u = usize::from(universe.get(code).copied().unwrap_or(false));
+            have[u].extend(f.values.keys().chain(f.missing.keys()).cloned());
+        }
         let mut earlier = Vec::new();
-        for y in years.into_iter().filter(|y| *y < year && *y >= year - CARRY_YEARS) {
-            let (_, figures) = self.store.load_year(y).await?;
+        let mut earlier_years: Vec<i32> = years.into_iter().filter(|y| *y < year && *y >= year - CARRY_YEARS).collect();
+        earlier_years.sort_by_key(|y| std::cmp::Reverse(*y));
+        for y in earlier_years {
             let sources = self.store.figure_sources(y).await?;
+            let wanted: Vec<String> =
+                sources.keys().filter(|k| !have[0].contains(*k) || !have[1].contains(*k)).cloned().collect();
+            if wanted.is_empty() {
+                continue;
+            }
+            let mut figures = self.store.load_figures(y, Some(&wanted), Some(year)).await?;
+            figures.retain(|code, f| {
+                let u = usize::from(universe.get(code).copied().unwrap_or(false));
+                f.values.retain(|k, _| !have[u].contains(k));
+                f.missing.clear();
+                !f.values.is_empty()
+            });
+            for (code, f) in &figures {
+                let u = usize::from(universe.get(code).copied().unwrap_or(false));
+                have[u].extend(f.values.keys().cloned());
+            }
             earlier.push(EarlierYear { year: y, figures, sources });
         }
+        let loaded = started.elapsed();
+        let figure_count: usize = figures.values().map(|f| f.values.len() + f.missing.len()).sum::<usize>()
+            + earlier.iter().flat_map(|e| e.figures.values()).map(|f| f.values.len()).sum::<usize>();
         let config = self.config.clone();
         let view =
             tokio::task::spawn_blocking(move || YearView::build_with(year, areas, figures, sources, earlier, &config))
                 .await
                 .map_err(|e| AppError::Internal(e.to_string()))?;
         let view = Arc::new(view);
+        // Counts and durations only: the size and cost of the cache, for operators.
+        tracing::info!(
+            year,
+            areas = view.areas.len(),
+            figures = figure_count,
+            load_ms = loaded.as_millis() as u64,
+            build_ms = (started.elapsed() - loaded).as_millis() as u64,
+            "monitor view built"
+        );
         self.cache.write().await.views.insert(year, view.clone());
         Ok(view)
     }
