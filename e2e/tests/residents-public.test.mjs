@@ -1,7 +1,7 @@
 // Residents' front door and neighbourhood page: no login, a postcode finds the buurt, the
 // page shows key figures with their source (the demo's: fictional, never CBS), outreach
-// under disclosure control and the area programme; accessible (axe, WCAG 2.1 A+AA) on a desktop and on a phone, without
-// sideways scrolling on the phone.
+// under disclosure control and the area programme; accessible (axe, WCAG 2.1 A+AA) on a
+// desktop and on a phone, without sideways scrolling on the phone.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { expectNoViolations } from '../lib/axe.mjs';
