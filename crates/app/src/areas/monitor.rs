@@ -769,14 +769,30 @@ impl Monitor {
         let members: Vec<&AreaCode> = view.members(kind, Some(parent)).collect();
         let values: Vec<f64> = members.iter().filter_map(|c| view.value(c, def.key)).collect();
         let classes = quantile_classes(&values);
-        // Boundaries of the same year as the figures, or the nearest earlier year.
+        // Boundaries of the same year as the figures, else the nearest earlier year, else the
+        // nearest later one: the first that has boundaries for these areas (codes are matched,
+        // never joined across a redivision).
         let shape_years = self.store.shape_years().await?;
-        let shape_year = shape_years.iter().copied().filter(|y| *y <= view.year).max().unwrap_or(view.year);
-        let shapes = if national {
-            self.store.shapes_of_kind(shape_year, kind).await?
-        } else {
-            self.store.shapes_within(shape_year, parent, kind).await?
-        };
+        let mut candidates: Vec<i32> = shape_years.iter().copied().filter(|y| *y <= view.year).collect();
+        candidates.sort_by_key(|y| std::cmp::Reverse(*y));
+        let mut later: Vec<i32> = shape_years.iter().copied().filter(|y| *y > view.year).collect();
+        later.sort_unstable();
+        candidates.extend(later);
+        let wanted: std::collections::BTreeSet<&AreaCode> = members.iter().copied().collect();
+        let mut shape_year = view.year;
+        let mut shapes = Vec::new();
+        for y in candidates {
+            let found = if national {
+                self.store.shapes_of_kind(y, kind).await?
+            } else {
+                self.store.shapes_within(y, parent, kind).await?
+            };
+            if found.iter().any(|s| wanted.contains(&s.code)) {
+                shape_year = y;
+                shapes = found;
+                break;
+            }
+        }
         // Only the areas on the map: never a fictional shape on a real map (the demo is drawn
         // in its own coordinates) nor the other way round.
         let on_map: std::collections::BTreeSet<&AreaCode> = members.iter().copied().collect();
