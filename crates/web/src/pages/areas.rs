@@ -221,22 +221,13 @@ struct MunicipalityPage {
     years: Vec<i32>,
     key_figures: Vec<KeyFigure>,
     gap_sentence: String,
-    indicator_name: String,
-    indicator_key: String,
-    options: Vec<IndicatorOption>,
+    m: MapPanel,
     niveau_buurt: bool,
-    map_width: String,
-    map_view_height: String,
-    band_height: String,
-    has_shapes: bool,
-    shapes: Vec<MapShape>,
-    legend: Vec<LegendEntry>,
     table: Vec<MapRow>,
     rank_sentence: String,
     /// "Bron: …" of the key figures, and of the map (figures and boundaries).
     source: String,
     map_source: String,
-    outlines: Vec<String>,
     /// Made-up demo municipality: no national comparison.
     fictional: bool,
 }
@@ -313,8 +304,44 @@ async fn municipality_page(app: &App, ctx: &PageCtx, code: &str, q: MapQuery) ->
         ),
         None => String::new(),
     };
-    // Offer the indicators the mapped areas (wijken or buurten) have figures for.
     let view = app.monitor.view(Some(detail.year)).await?;
+    Ok(MunicipalityPage {
+        code: code.to_string(),
+        name: detail.area.name.clone(),
+        year: detail.year,
+        years: detail.years.clone(),
+        key_figures,
+        gap_sentence,
+        m: map_panel(ctx, &map, &view),
+        niveau_buurt,
+        table: map_table(ctx, &map, d.unit),
+        rank_sentence,
+        source: detail.source.clone(),
+        map_source: map.source.clone(),
+        fictional: detail.fictional,
+        ctx: ctx.clone(),
+    })
+}
+
+/// The map of one indicator with everything both map pages draw: the indicator choice,
+/// the SVG shapes and outlines, and the legend.
+pub(crate) struct MapPanel {
+    indicator_name: String,
+    indicator_key: String,
+    options: Vec<IndicatorOption>,
+    map_width: String,
+    map_view_height: String,
+    band_height: String,
+    has_shapes: bool,
+    shapes: Vec<MapShape>,
+    outlines: Vec<String>,
+    legend: Vec<LegendEntry>,
+}
+
+/// The indicators the mapped areas have figures for (and the pressure index), key figures
+/// first, the chosen one selected.
+fn map_panel(ctx: &PageCtx, map: &MapView, view: &leefwijk_app::areas::monitor::YearView) -> MapPanel {
+    let d = def(&map.indicator);
     let known: std::collections::BTreeSet<&str> = map
         .areas
         .iter()
@@ -326,38 +353,25 @@ async fn municipality_page(app: &App, ctx: &PageCtx, code: &str, q: MapQuery) ->
         .iter()
         .chain(CATALOGUE.iter().map(|d| &d.key).filter(|k| !KEY_INDICATORS.contains(k)))
         .filter(|k| !matches!(**k, "boundary_change" | "urbanity"))
-        .filter(|k| **k == "pressure_index" || **k == indicator_key || known.contains(**k))
+        .filter(|k| **k == "pressure_index" || **k == map.indicator || known.contains(**k))
         .map(|k| IndicatorOption {
             key: k.to_string(),
             name: def(k).name(ctx.lang).to_string(),
-            selected: *k == indicator_key,
+            selected: *k == map.indicator,
         })
         .collect();
-    Ok(MunicipalityPage {
-        code: code.to_string(),
-        name: detail.area.name.clone(),
-        year: detail.year,
-        years: detail.years.clone(),
-        key_figures,
-        gap_sentence,
+    MapPanel {
         indicator_name: d.name(ctx.lang).to_string(),
-        indicator_key: indicator_key.clone(),
+        indicator_key: map.indicator.clone(),
         options,
-        niveau_buurt,
         map_width: format!("{:.0}", map.width),
         map_view_height: format!("{:.0}", map.height.max(1.0) + MAP_BAND),
         band_height: format!("{MAP_BAND:.0}"),
         has_shapes: map.has_shapes,
-        shapes: map_shapes(ctx, &map, d.unit),
-        legend: legend(ctx, &map, d.unit),
-        table: map_table(ctx, &map, d.unit),
-        rank_sentence,
-        source: detail.source.clone(),
-        map_source: map.source.clone(),
+        shapes: map_shapes(ctx, map, d.unit),
         outlines: map.outlines.clone(),
-        fictional: detail.fictional,
-        ctx: ctx.clone(),
-    })
+        legend: legend(ctx, map, d.unit),
+    }
 }
 
 pub(crate) fn key_figures(ctx: &PageCtx, detail: &AreaDetail) -> Vec<KeyFigure> {
@@ -849,17 +863,8 @@ const MAP_TABLE_PAGE: usize = 100;
 struct NationalMapPage {
     ctx: PageCtx,
     year: i32,
-    indicator_name: String,
-    indicator_key: String,
-    options: Vec<IndicatorOption>,
+    m: MapPanel,
     niveau_gemeente: bool,
-    map_width: String,
-    map_view_height: String,
-    band_height: String,
-    has_shapes: bool,
-    shapes: Vec<MapShape>,
-    outlines: Vec<String>,
-    legend: Vec<LegendEntry>,
     table: Vec<MapRow>,
     areas_shown: String,
     page: usize,
@@ -892,25 +897,6 @@ async fn national_map_page(app: &App, ctx: &PageCtx, q: NationalMapQuery) -> Res
     let map = app.monitor.map(&nl, kind, &indicator_key, year, 800.0).await?;
     let d = def(&indicator_key);
     let view = app.monitor.view(Some(map.year)).await?;
-    let options = KEY_INDICATORS
-        .iter()
-        .chain(CATALOGUE.iter().map(|d| &d.key).filter(|k| !KEY_INDICATORS.contains(k)))
-        .filter(|k| !matches!(**k, "boundary_change" | "urbanity"))
-        .filter(|k| {
-            **k == "pressure_index"
-                || **k == indicator_key
-                || map
-                    .areas
-                    .iter()
-                    .take(50)
-                    .any(|a| AreaCode::parse(&a.code).ok().and_then(|c| view.value(&c, k)).is_some())
-        })
-        .map(|k| IndicatorOption {
-            key: k.to_string(),
-            name: def(k).name(ctx.lang).to_string(),
-            selected: *k == indicator_key,
-        })
-        .collect();
     let table = map_table(ctx, &map, d.unit);
     let pages = table.len().div_ceil(MAP_TABLE_PAGE).max(1);
     if page > pages {
@@ -919,17 +905,8 @@ async fn national_map_page(app: &App, ctx: &PageCtx, q: NationalMapQuery) -> Res
     let first = (page - 1) * MAP_TABLE_PAGE;
     Ok(NationalMapPage {
         year: map.year,
-        indicator_name: d.name(ctx.lang).to_string(),
-        indicator_key: indicator_key.clone(),
-        options,
+        m: map_panel(ctx, &map, &view),
         niveau_gemeente,
-        map_width: format!("{:.0}", map.width),
-        map_view_height: format!("{:.0}", map.height.max(1.0) + MAP_BAND),
-        band_height: format!("{MAP_BAND:.0}"),
-        has_shapes: map.has_shapes,
-        shapes: map_shapes(ctx, &map, d.unit),
-        outlines: map.outlines.clone(),
-        legend: legend(ctx, &map, d.unit),
         areas_shown: ctx.value(Some(table.len() as f64), Unit::Count),
         table: table.into_iter().skip(first).take(MAP_TABLE_PAGE).collect(),
         page,
