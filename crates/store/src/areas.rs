@@ -1,6 +1,7 @@
 //! Repository for areas, their figures and boundaries. Public CBS data, no personal data:
 //! these functions need no access handle.
 
+use crate::signals::values_list;
 use crate::{Result, Store, StoreError};
 use leefwijk_domain::geometry::Shape;
 use leefwijk_domain::{Area, AreaCode, AreaKind, DataSource, Figures, MissingMarker};
@@ -31,25 +32,6 @@ pub struct ImportRecord {
 /// Rows per multi-row INSERT: well under SQLite's and PostgreSQL's parameter limits.
 const CHUNK: usize = 500;
 
-fn placeholders(rows: usize, cols: usize) -> String {
-    let mut s = String::with_capacity(rows * cols * 5);
-    for r in 0..rows {
-        if r > 0 {
-            s.push(',');
-        }
-        s.push('(');
-        for c in 0..cols {
-            if c > 0 {
-                s.push(',');
-            }
-            s.push('$');
-            s.push_str(&(r * cols + c + 1).to_string());
-        }
-        s.push(')');
-    }
-    s
-}
-
 fn parse_code(raw: &str) -> Result<AreaCode> {
     AreaCode::parse(raw).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
@@ -76,7 +58,7 @@ impl Store {
     pub async fn merge_years(&self, years: &[YearFigures<'_>], import: &ImportRecord) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         for y in years {
-            merge_year(&mut tx, y).await?;
+            merge_year(&mut tx, self.backend(), y).await?;
         }
         record_import(&mut tx, import).await?;
         tx.commit().await?;
@@ -98,7 +80,7 @@ impl Store {
             q.execute(&mut *tx).await?;
             let sql = format!(
                 "INSERT INTO area_shapes (year, code, kind, parent_code, shape, points) VALUES {}",
-                placeholders(chunk.len(), 6)
+                values_list(self.backend(), chunk.len(), 6)
             );
             let mut q = sqlx::query(&sql);
             for s in chunk {
@@ -344,7 +326,9 @@ pub struct YearFigures<'a> {
     pub source: &'a DataSource,
 }
 
-async fn merge_year(tx: &mut Transaction<'_, Any>, batch: &YearFigures<'_>) -> Result<()> {
+/// Multi-row inserts use `?` on SQLite: with thousands of `$N` parameters per statement
+/// SQLite spent most of an import looking their names up (`leefwijk bench import`).
+async fn merge_year(tx: &mut Transaction<'_, Any>, backend: crate::Backend, batch: &YearFigures<'_>) -> Result<()> {
     let YearFigures { year, areas, figures, source } = *batch;
     let y = i64::from(year);
 
@@ -371,7 +355,7 @@ async fn merge_year(tx: &mut Transaction<'_, Any>, batch: &YearFigures<'_>) -> R
                  name = CASE WHEN excluded.name = excluded.code THEN areas.name ELSE excluded.name END, \
                  parent_code = excluded.parent_code, municipality_code = excluded.municipality_code, \
                  fictional = excluded.fictional",
-            placeholders(chunk.len(), 7)
+            values_list(backend, chunk.len(), 7)
         );
         let mut q = sqlx::query(&sql);
         for a in chunk {
@@ -396,7 +380,7 @@ async fn merge_year(tx: &mut Transaction<'_, Any>, batch: &YearFigures<'_>) -> R
             "INSERT INTO area_figures (year, code, indicator, value, source) VALUES {} \
                  ON CONFLICT (year, code, indicator) DO UPDATE SET value = excluded.value, missing = NULL, \
                  source = excluded.source",
-            placeholders(chunk.len(), 5)
+            values_list(backend, chunk.len(), 5)
         );
         let mut q = sqlx::query(&sql);
         for (code, key, value) in chunk {
@@ -413,7 +397,7 @@ async fn merge_year(tx: &mut Transaction<'_, Any>, batch: &YearFigures<'_>) -> R
             "INSERT INTO area_figures (year, code, indicator, missing, source) VALUES {} \
                  ON CONFLICT (year, code, indicator) DO UPDATE SET value = NULL, missing = excluded.missing, \
                  source = excluded.source",
-            placeholders(chunk.len(), 5)
+            values_list(backend, chunk.len(), 5)
         );
         let mut q = sqlx::query(&sql);
         for (code, key, marker) in chunk {

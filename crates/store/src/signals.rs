@@ -152,7 +152,7 @@ fn b(v: bool) -> i64 {
 /// finds a `$N` name by a linear scan, so binding a multi-row statement with `$N` costs the
 /// square of its parameter count: `?` has no name to look up (see docs/performance.md).
 /// Use it only for statements whose parameters are all in this list.
-fn values_list(backend: Backend, rows: usize, cols: usize) -> String {
+pub(crate) fn values_list(backend: Backend, rows: usize, cols: usize) -> String {
     let mut out = String::with_capacity(rows * cols * 5);
     for r in 0..rows {
         if r > 0 {

@@ -380,11 +380,19 @@ pub struct MapView {
     pub outlines: Vec<String>,
 }
 
+/// A drawn map: (year, parent, level, indicator, width in tenths of a unit).
+type MapKey = (i32, String, AreaKind, String, u64);
+
+/// Maps kept per view: at most this many (a national map is about 1.4 MB of path data).
+const MAP_CACHE_ENTRIES: usize = 64;
+
 struct Cache {
     version: Option<(i64, i64)>,
     checked: Option<Instant>,
     years: Vec<i32>,
     views: BTreeMap<i32, Arc<YearView>>,
+    /// Drawn maps change only with an import, like the views they are drawn from.
+    maps: BTreeMap<MapKey, Arc<MapView>>,
 }
 
 /// How often the cache asks the store whether data changed.
@@ -401,7 +409,13 @@ impl Monitor {
         Monitor {
             store,
             config,
-            cache: RwLock::new(Cache { version: None, checked: None, years: Vec::new(), views: BTreeMap::new() }),
+            cache: RwLock::new(Cache {
+                version: None,
+                checked: None,
+                years: Vec::new(),
+                views: BTreeMap::new(),
+                maps: BTreeMap::new(),
+            }),
         }
     }
 
@@ -420,6 +434,7 @@ impl Monitor {
         let mut cache = self.cache.write().await;
         if cache.version != Some(version) {
             cache.views.clear();
+            cache.maps.clear();
             cache.years = self.store.years().await?;
             cache.version = Some(version);
         }
@@ -761,6 +776,27 @@ impl Monitor {
     ) -> Result<MapView, AppError> {
         let def = known_indicator(indicator_key)?;
         let view = self.view(year).await?;
+        let key: MapKey = (view.year, parent.to_string(), kind, def.key.to_string(), (width * 10.0).round() as u64);
+        if let Some(map) = self.cache.read().await.maps.get(&key) {
+            return Ok(MapView::clone(map));
+        }
+        let map = self.draw_map(&view, parent, kind, def, width).await?;
+        let mut cache = self.cache.write().await;
+        if cache.maps.len() >= MAP_CACHE_ENTRIES {
+            cache.maps.clear();
+        }
+        cache.maps.insert(key, Arc::new(map.clone()));
+        Ok(map)
+    }
+
+    async fn draw_map(
+        &self,
+        view: &YearView,
+        parent: &AreaCode,
+        kind: AreaKind,
+        def: &IndicatorDef,
+        width: f64,
+    ) -> Result<MapView, AppError> {
         let national = parent.kind() == AreaKind::Land;
         // The country needs no row of its own to be mapped.
         if !national {
