@@ -393,6 +393,8 @@ struct Cache {
     views: BTreeMap<i32, Arc<YearView>>,
     /// Drawn maps change only with an import, like the views they are drawn from.
     maps: BTreeMap<MapKey, Arc<MapView>>,
+    /// Rankings likewise: (year, indicator, level, within).
+    rankings: BTreeMap<(i32, String, AreaKind, Option<String>), Arc<Ranking>>,
 }
 
 /// How often the cache asks the store whether data changed.
@@ -415,6 +417,7 @@ impl Monitor {
                 years: Vec::new(),
                 views: BTreeMap::new(),
                 maps: BTreeMap::new(),
+                rankings: BTreeMap::new(),
             }),
         }
     }
@@ -435,6 +438,7 @@ impl Monitor {
         if cache.version != Some(version) {
             cache.views.clear();
             cache.maps.clear();
+            cache.rankings.clear();
             cache.years = self.store.years().await?;
             cache.version = Some(version);
         }
@@ -689,8 +693,54 @@ impl Monitor {
         within: Option<&AreaCode>,
         year: Option<i32>,
     ) -> Result<Ranking, AppError> {
+        self.ranking_window(indicator_key, kind, within, year, 0, None).await
+    }
+
+    /// A window on a ranking (paging): ranks stay those of the whole ranking. The whole
+    /// ranking is computed once per year view and kept with it.
+    pub async fn ranking_window(
+        &self,
+        indicator_key: &str,
+        kind: AreaKind,
+        within: Option<&AreaCode>,
+        year: Option<i32>,
+        offset: usize,
+        limit: Option<usize>,
+    ) -> Result<Ranking, AppError> {
         let def = known_indicator(indicator_key)?;
         let view = self.view(year).await?;
+        let key = (view.year, def.key.to_string(), kind, within.map(ToString::to_string));
+        let cached = self.cache.read().await.rankings.get(&key).cloned();
+        let full = match cached {
+            Some(r) => r,
+            None => {
+                let r = Arc::new(self.compute_ranking(&view, def, kind, within)?);
+                let mut cache = self.cache.write().await;
+                if cache.rankings.len() >= MAP_CACHE_ENTRIES {
+                    cache.rankings.clear();
+                }
+                cache.rankings.insert(key, r.clone());
+                r
+            }
+        };
+        Ok(Ranking {
+            year: full.year,
+            indicator: full.indicator.clone(),
+            kind: full.kind,
+            within: full.within.clone(),
+            without_value: full.without_value,
+            rows: full.rows.iter().skip(offset).take(limit.unwrap_or(usize::MAX)).cloned().collect(),
+            source: full.source.clone(),
+        })
+    }
+
+    fn compute_ranking(
+        &self,
+        view: &YearView,
+        def: &'static IndicatorDef,
+        kind: AreaKind,
+        within: Option<&AreaCode>,
+    ) -> Result<Ranking, AppError> {
         let within_ref = match within {
             Some(w) => Some(view.area_ref(view.area(w).map(|a| &a.code)?)),
             None => None,

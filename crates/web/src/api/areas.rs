@@ -294,9 +294,11 @@ async fn ranking_response(app: App, headers: HeaderMap, q: RankingQuery, csv: bo
     if limit == Some(0) {
         return Err(Problem::bad_request("limit '0' must be at least 1"));
     }
-    let mut ranking = app.monitor.ranking(indicator, kind, within.as_ref(), parse_year(q.year.as_deref())?).await?;
     // Ranks stay those of the whole ranking; a page is a window on it.
-    ranking.rows = ranking.rows.into_iter().skip(offset).take(limit.unwrap_or(usize::MAX)).collect();
+    let ranking = app
+        .monitor
+        .ranking_window(indicator, kind, within.as_ref(), parse_year(q.year.as_deref())?, offset, limit)
+        .await?;
     Ok(match format {
         Format::Json => json(&ranking),
         Format::Csv => csv_response(
