@@ -145,13 +145,14 @@ impl Store {
         &self,
         year: i32,
         keys: Option<&[String]>,
-        areas_of: Option<i32>,
+        areas_of: Option<(i32, bool)>,
     ) -> Result<BTreeMap<AreaCode, Figures>> {
         let mut sql = "SELECT code, indicator, value, missing FROM area_figures WHERE year = $1".to_string();
         let mut next = 2;
         if areas_of.is_some() {
-            sql.push_str(" AND code IN (SELECT code FROM areas WHERE year = $2)");
-            next = 3;
+            // Only the real or only the fictional areas of the other year.
+            sql.push_str(" AND code IN (SELECT code FROM areas WHERE year = $2 AND fictional = $3)");
+            next = 4;
         }
         if let Some(keys) = keys {
             if keys.is_empty() {
@@ -161,8 +162,8 @@ impl Store {
             sql.push_str(&format!(" AND indicator IN ({})", list.join(",")));
         }
         let mut q = sqlx::query(&sql).bind(i64::from(year));
-        if let Some(other) = areas_of {
-            q = q.bind(i64::from(other));
+        if let Some((other, fictional)) = areas_of {
+            q = q.bind(i64::from(other)).bind(i64::from(fictional));
         }
         for k in keys.unwrap_or_default() {
             q = q.bind(k.clone());

@@ -502,12 +502,21 @@ impl Monitor {
         earlier_years.sort_by_key(|y| std::cmp::Reverse(*y));
         for y in earlier_years {
             let sources = self.store.figure_sources(y).await?;
-            let wanted: Vec<String> =
-                sources.keys().filter(|k| !have[0].contains(*k) || !have[1].contains(*k)).cloned().collect();
-            if wanted.is_empty() {
+            // Per universe: only the indicators it lacks, only for its own areas.
+            let mut figures = BTreeMap::new();
+            for (u, fictional) in [(0usize, false), (1usize, true)] {
+                let wanted: Vec<String> = sources
+                    .iter()
+                    .filter(|(k, s)| !have[u].contains(*k) && s.iter().any(|s| s.fictional == fictional))
+                    .map(|(k, _)| k.clone())
+                    .collect();
+                if !wanted.is_empty() {
+                    figures.extend(self.store.load_figures(y, Some(&wanted), Some((year, fictional))).await?);
+                }
+            }
+            if figures.is_empty() {
                 continue;
             }
-            let mut figures = self.store.load_figures(y, Some(&wanted), Some(year)).await?;
             figures.retain(|code, f| {
                 let u = usize::from(universe.get(code).copied().unwrap_or(false));
                 f.values.retain(|k, _| !have[u].contains(k));
