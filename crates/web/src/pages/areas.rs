@@ -374,6 +374,17 @@ fn map_panel(ctx: &PageCtx, map: &MapView, view: &leefwijk_app::areas::monitor::
     }
 }
 
+/// Why a value is missing, or the year it is from when that is not the year shown.
+fn figure_note(ctx: &PageCtx, i: &leefwijk_app::areas::monitor::IndicatorValue, shown_year: i32) -> String {
+    if i.value.is_none() {
+        ctx.missing_note(i.missing)
+    } else if i.year != shown_year {
+        format!("{} {}", ctx.t("cijfer van", "figure of"), i.year)
+    } else {
+        String::new()
+    }
+}
+
 pub(crate) fn key_figures(ctx: &PageCtx, detail: &AreaDetail) -> Vec<KeyFigure> {
     KEY_INDICATORS
         .iter()
@@ -388,13 +399,7 @@ pub(crate) fn key_figures(ctx: &PageCtx, detail: &AreaDetail) -> Vec<KeyFigure> 
                 } else {
                     ctx.value(i.national, d.unit)
                 },
-                note: if i.value.is_none() {
-                    ctx.missing_note(i.missing)
-                } else if i.year != detail.year {
-                    format!("{} {}", ctx.t("cijfer van", "figure of"), i.year)
-                } else {
-                    String::new()
-                },
+                note: figure_note(ctx, i, detail.year),
             }
         })
         .collect()
@@ -545,13 +550,7 @@ async fn area_page(app: &App, ctx: &PageCtx, code: &str, q: YearOnly) -> Result<
             IndicatorRow {
                 name: d.name(ctx.lang).to_string(),
                 value: ctx.value(i.value, d.unit),
-                note: if i.value.is_none() {
-                    ctx.missing_note(i.missing)
-                } else if i.year != detail.year {
-                    format!("{} {}", ctx.t("cijfer van", "figure of"), i.year)
-                } else {
-                    String::new()
-                },
+                note: figure_note(ctx, i, detail.year),
                 national: ctx.value(i.national, d.unit),
                 origin: match i.origin {
                     leefwijk_domain::indicators::Origin::Base => i.source.trim_start_matches("Bron: ").to_string(),
