@@ -18,7 +18,30 @@ pub enum Unit {
     Hectare,
     Score,
     Code,
+    /// Energy use, as StatLine publishes it (`kWh`).
+    Kwh,
+    /// Gas use (`m³`).
+    CubicMetre,
+    /// An average per household, such as cars per household.
+    PerHousehold,
 }
+
+/// Every unit, for lookups by key.
+pub const UNITS: [Unit; 13] = [
+    Unit::Count,
+    Unit::Percent,
+    Unit::PerThousand,
+    Unit::Km,
+    Unit::ThousandEuro,
+    Unit::Persons,
+    Unit::PerKm2,
+    Unit::Hectare,
+    Unit::Score,
+    Unit::Code,
+    Unit::Kwh,
+    Unit::CubicMetre,
+    Unit::PerHousehold,
+];
 
 impl Unit {
     pub fn symbol(self) -> &'static str {
@@ -31,13 +54,58 @@ impl Unit {
             Unit::Persons => "pers.",
             Unit::PerKm2 => "/km²",
             Unit::Hectare => "ha",
+            Unit::Kwh => "kWh",
+            Unit::CubicMetre => "m³",
+            Unit::PerHousehold => "per huishouden",
         }
+    }
+
+    /// The unit's stable name in storage and JSON (`thousand_euro`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Unit::Count => "count",
+            Unit::Percent => "percent",
+            Unit::PerThousand => "per_thousand",
+            Unit::Km => "km",
+            Unit::ThousandEuro => "thousand_euro",
+            Unit::Persons => "persons",
+            Unit::PerKm2 => "per_km2",
+            Unit::Hectare => "hectare",
+            Unit::Score => "score",
+            Unit::Code => "code",
+            Unit::Kwh => "kwh",
+            Unit::CubicMetre => "cubic_metre",
+            Unit::PerHousehold => "per_household",
+        }
+    }
+
+    /// The unit of a stored [`Unit::key`].
+    pub fn from_key(key: &str) -> Option<Unit> {
+        UNITS.iter().copied().find(|u| u.key() == key)
+    }
+
+    /// The unit of a StatLine codebook entry (`DataProperties.Unit`), for the figures
+    /// Leefwijk can show; `None` for codes, names and units it has no format for.
+    pub fn from_statline(unit: &str) -> Option<Unit> {
+        Some(match unit.trim() {
+            "aantal" => Unit::Count,
+            "%" => Unit::Percent,
+            "per 1 000 inwoners" => Unit::PerThousand,
+            "km" => Unit::Km,
+            "x 1 000 euro" => Unit::ThousandEuro,
+            "ha" => Unit::Hectare,
+            "per km²" | "aantal inwoners per km²" => Unit::PerKm2,
+            "kWh" => Unit::Kwh,
+            "m³" => Unit::CubicMetre,
+            "per huishouden" => Unit::PerHousehold,
+            _ => return None,
+        })
     }
 
     /// Decimals shown for a value of this unit.
     pub fn decimals(self) -> usize {
         match self {
-            Unit::Count | Unit::Code | Unit::Hectare | Unit::PerKm2 => 0,
+            Unit::Count | Unit::Code | Unit::Hectare | Unit::PerKm2 | Unit::Kwh | Unit::CubicMetre => 0,
             Unit::Score => 2,
             _ => 1,
         }
@@ -605,9 +673,112 @@ static KWB_CATALOGUE: &[IndicatorDef] = &[
         "Weighted mean of z-scores of the configured indicator set among areas of the same level; > 0 is more pressure than average.", Some(false)),
 ];
 
-/// Looks an indicator up by key.
+/// Looks an indicator up by key: the catalogue, then the indicators named from a codebook.
 pub fn indicator(key: &str) -> Option<&'static IndicatorDef> {
-    CATALOGUE.iter().find(|d| d.key == key)
+    CATALOGUE.iter().find(|d| d.key == key).or_else(|| registered().into_iter().find(|d| d.key == key))
+}
+
+/// Source line of indicators named from a StatLine codebook.
+pub const CODEBOOK_SOURCE: &str = "CBS StatLine (named from the table's codebook)";
+
+/// An indicator Leefwijk has no definition of, named and described from a StatLine codebook
+/// (`DataProperties`) so that a column of a newer table is imported rather than dropped.
+/// Owned, so it can be stored and read back; [`register`] makes it an [`IndicatorDef`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CodebookIndicator {
+    /// `cbs_` and the column's stem in snake case: `cbs_gemiddeld_aardgasverbruik_totaal`.
+    pub key: String,
+    /// The StatLine column stem, without the number that changes between tables.
+    pub stem: String,
+    /// StatLine's (Dutch) title, shown in both languages: StatLine has no English one.
+    pub title: String,
+    pub unit: Unit,
+    pub description: String,
+}
+
+impl CodebookIndicator {
+    /// The key an indicator named from a codebook gets: stable across tables and years.
+    pub fn key_of(stem: &str) -> String {
+        let mut key = String::from("cbs_");
+        let chars: Vec<char> = stem.chars().collect();
+        for (i, ch) in chars.iter().enumerate() {
+            let previous = i.checked_sub(1).map(|p| chars[p]);
+            let next = chars.get(i + 1);
+            // A word starts at a capital after a small letter or digit, and at the last
+            // capital of an acronym: `WOZWaarde` is `woz_waarde`.
+            let starts_word = ch.is_ascii_uppercase()
+                && match previous {
+                    Some(p) if p.is_ascii_lowercase() || p.is_ascii_digit() => true,
+                    Some(p) if p.is_ascii_uppercase() => next.is_some_and(|n| n.is_ascii_lowercase()),
+                    _ => false,
+                };
+            if starts_word && !key.ends_with('_') {
+                key.push('_');
+            }
+            if ch.is_ascii_alphanumeric() {
+                key.push(ch.to_ascii_lowercase());
+            } else if !key.ends_with('_') {
+                key.push('_');
+            }
+        }
+        key
+    }
+}
+
+/// Indicators named from codebooks in this process (read from the store at start and after
+/// every import). Leaked on purpose: a handful per table, registered once per key, and the
+/// catalogue hands out `&'static` definitions everywhere.
+static REGISTERED: std::sync::RwLock<Vec<&'static IndicatorDef>> = std::sync::RwLock::new(Vec::new());
+
+fn registered() -> Vec<&'static IndicatorDef> {
+    REGISTERED.read().map(|r| r.clone()).unwrap_or_else(|poisoned| poisoned.into_inner().clone())
+}
+
+/// Makes an indicator named from a codebook known to this process. A key the catalogue or
+/// an earlier registration already has is left as it is.
+pub fn register(indicator: &CodebookIndicator) -> &'static IndicatorDef {
+    if let Some(known) = self::indicator(&indicator.key) {
+        return known;
+    }
+    let mut all = REGISTERED.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(known) = all.iter().find(|d| d.key == indicator.key) {
+        return known;
+    }
+    let leak = |s: &str| -> &'static str { Box::leak(s.to_string().into_boxed_str()) };
+    let def: &'static IndicatorDef = Box::leak(Box::new(IndicatorDef {
+        key: leak(&indicator.key),
+        name_nl: leak(&indicator.title),
+        name_en: leak(&indicator.title),
+        unit: indicator.unit,
+        origin: Origin::Base,
+        definition: leak(&indicator.description),
+        source: CODEBOOK_SOURCE,
+        higher_is_better: None,
+        cbs_stems: Box::leak(vec![leak(&indicator.stem)].into_boxed_slice()),
+        pdok_names: &[],
+        age_group: AgeGroup::All,
+    }));
+    all.push(def);
+    def
+}
+
+/// The indicator an earlier import in this process named from a codebook for a column.
+pub fn registered_for_column(column: &str) -> Option<CodebookIndicator> {
+    let stem = column_stem(column);
+    registered().into_iter().find(|d| d.cbs_stems.contains(&stem)).map(|d| CodebookIndicator {
+        key: d.key.to_string(),
+        stem: stem.to_string(),
+        title: d.name_nl.to_string(),
+        unit: d.unit,
+        description: d.definition.to_string(),
+    })
+}
+
+/// Every indicator: the catalogue, then those named from codebooks, sorted by key.
+pub fn all() -> Vec<&'static IndicatorDef> {
+    let mut extra = registered();
+    extra.sort_by_key(|d| d.key);
+    CATALOGUE.iter().chain(extra).collect()
 }
 
 /// Finds the indicator a CBS CSV column belongs to, by its name stem: CBS numbers the
@@ -619,7 +790,10 @@ pub fn by_cbs_column(column: &str) -> Option<&'static IndicatorDef> {
 /// As [`by_cbs_column`], for the population of a StatLine `Leeftijd` dimension.
 pub fn by_cbs_column_for(column: &str, age: AgeGroup) -> Option<&'static IndicatorDef> {
     let stem = column_stem(column);
-    CATALOGUE.iter().find(|d| d.age_group == age && d.cbs_stems.contains(&stem))
+    CATALOGUE
+        .iter()
+        .find(|d| d.age_group == age && d.cbs_stems.contains(&stem))
+        .or_else(|| registered().into_iter().find(|d| d.age_group == age && d.cbs_stems.contains(&stem)))
 }
 
 /// Finds the indicator a PDOK GeoJSON attribute belongs to.
@@ -667,6 +841,38 @@ pub fn format_value(value: f64, unit: Unit, lang: crate::Lang) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn codebook_indicators_get_stable_snake_case_keys_and_register_once() {
+        use super::*;
+        assert_eq!(
+            CodebookIndicator::key_of("GemiddeldeWOZWaardeVanWoningen"),
+            "cbs_gemiddelde_woz_waarde_van_woningen"
+        );
+        assert_eq!(CodebookIndicator::key_of("k_0Tot15Jaar"), "cbs_k_0_tot15_jaar");
+        assert_eq!(CodebookIndicator::key_of("GemiddeldAardgasverbruikTotaal"), "cbs_gemiddeld_aardgasverbruik_totaal");
+        let new = CodebookIndicator {
+            key: "cbs_test_register_once".into(),
+            stem: "TestRegisterOnce".into(),
+            title: "Test".into(),
+            unit: Unit::Kwh,
+            description: "A test column.".into(),
+        };
+        let def = register(&new);
+        assert!(std::ptr::eq(def, register(&new)), "a second registration returns the first");
+        assert_eq!(indicator("cbs_test_register_once").map(|d| d.unit), Some(Unit::Kwh));
+        assert_eq!(by_cbs_column("TestRegisterOnce_12").map(|d| d.key), Some("cbs_test_register_once"));
+        assert!(all().iter().any(|d| d.key == "cbs_test_register_once"));
+        // A key the catalogue has is never replaced.
+        let clash = CodebookIndicator { key: "population".into(), ..new };
+        assert_eq!(register(&clash).source, KWB);
+        assert_eq!(Unit::from_statline("x 1 000 euro"), Some(Unit::ThousandEuro));
+        assert_eq!(Unit::from_statline("code"), None);
+        for unit in UNITS {
+            assert_eq!(Unit::from_key(unit.key()), Some(unit));
+            assert_eq!(serde_json::to_value(unit).ok(), Some(serde_json::Value::from(unit.key())));
+        }
+    }
+
     use super::*;
     use crate::Lang;
 

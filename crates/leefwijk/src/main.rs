@@ -135,8 +135,9 @@ enum ImportCommand {
         /// Year of the figures (default: the Perioden column, else the file name).
         #[arg(long)]
         year: Option<i32>,
-        /// The table's StatLine codebook (DataProperties JSON), to name columns Leefwijk has
-        /// no indicator for (default: the KWB 2024 codebook).
+        /// The table's StatLine codebook (DataProperties JSON). Columns Leefwijk has no
+        /// indicator for are imported as indicators named, described and formatted from it
+        /// (default: the KWB 2024 codebook, which ships with Leefwijk).
         #[arg(long)]
         codebook: Option<PathBuf>,
     },
@@ -232,10 +233,13 @@ async fn import(store: &Store, command: ImportCommand) -> Result<()> {
                 }
                 None => leefwijk_app::areas::codebook::Codebook::kwb_2024(),
             };
+            leefwijk_app::areas::register_stored_indicators(store).await?;
             let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
             let bar = progress_bar(bytes.len() as u64, "CBS kerncijfers");
-            let parsed = import_kwb::parse_kwb(&bytes, &file_name(&file), year, &|pos| bar.set_position(pos))
-                .with_context(|| format!("{} was not imported; nothing changed", file.display()))?;
+            let parsed = import_kwb::parse_kwb_with(&bytes, &file_name(&file), year, Some(&codebook), &|pos| {
+                bar.set_position(pos)
+            })
+            .with_context(|| format!("{} was not imported; nothing changed", file.display()))?;
             bar.finish_and_clear();
             let summaries = leefwijk_app::areas::store_years(store, &parsed, &file_name(&file)).await?;
             for summary in &summaries {
@@ -257,8 +261,14 @@ async fn import(store: &Store, command: ImportCommand) -> Result<()> {
                         summary.skipped_rows
                     );
                 }
+                if !summary.new_indicators.is_empty() {
+                    println!("Columns imported as indicators named from the StatLine codebook:");
+                    for new in &summary.new_indicators {
+                        println!("  {new}");
+                    }
+                }
                 if !summary.ignored_columns.is_empty() {
-                    println!("Columns without an indicator in Leefwijk (not imported):");
+                    println!("Columns neither in Leefwijk's catalogue nor figures in the codebook (not imported):");
                     for column in &summary.ignored_columns {
                         println!("  {}", codebook.describe(column));
                     }

@@ -107,3 +107,40 @@ fn boundaries_import_and_openapi_command() {
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(doc["info"]["title"], "Leefwijk API");
 }
+
+#[test]
+fn statline_columns_unknown_to_leefwijk_are_imported_under_their_codebook_names() {
+    let dir = temp_dir("codebook");
+    let file = dir.join("kwb-2024.csv");
+    std::fs::write(
+        &file,
+        "ID;WijkenEnBuurten;Gemeentenaam_1;SoortRegio_2;Codering_3;AantalInwoners_5;GemiddeldAardgasverbruikTotaal_61;Appartement_54;Onbekend_200\n\
+         0;Voorbeeldstad;Voorbeeldstad;Gemeente;GM9901;52000;1050;1700;1\n\
+         1;Centrum;Voorbeeldstad;Wijk;WK990101;12000;890;1500;2\n",
+    )
+    .expect("write");
+    // The KWB 2024 codebook ships with Leefwijk and is used when none is given.
+    let out = leefwijk(&dir, &["import", "cbs-kwb", file.to_str().expect("path")]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        stdout.contains("cbs_gemiddeld_aardgasverbruik_totaal: Gemiddeld aardgasverbruik totaal (cubic_metre)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Appartement_54: the codebook has more than one column"), "{stdout}");
+    assert!(stdout.contains("Onbekend_200"), "{stdout}");
+
+    // A codebook of one's own names the columns of another table.
+    let book = dir.join("DataProperties.json");
+    std::fs::write(&book, r#"{"value":[{"Type":"Topic","Key":"Onbekend_200","Title":"Eigen kolom","Unit":"aantal","Description":"Een kolom."}]}"#)
+        .expect("write");
+    let out = leefwijk(
+        &dir,
+        &["import", "cbs-kwb", file.to_str().expect("path"), "--codebook", book.to_str().expect("path")],
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("cbs_onbekend: Eigen kolom (count)"), "{stdout}");
+    // What the first import named is still read, though this codebook does not know it.
+    assert!(stdout.contains("cbs_gemiddeld_aardgasverbruik_totaal"), "{stdout}");
+}

@@ -4,6 +4,7 @@
 use crate::signals::values_list;
 use crate::{Result, Store, StoreError};
 use leefwijk_domain::geometry::Shape;
+use leefwijk_domain::indicators::{CodebookIndicator, Unit};
 use leefwijk_domain::{Area, AreaCode, AreaKind, DataSource, Figures, MissingMarker};
 use sqlx::{Any, Row, Transaction};
 use std::collections::BTreeMap;
@@ -50,7 +51,7 @@ impl Store {
         source: &DataSource,
         import: &ImportRecord,
     ) -> Result<()> {
-        self.merge_years(&[YearFigures { year, areas, figures, source }], import).await
+        self.merge_years(&[YearFigures { year, areas, figures, source, new_indicators: &[] }], import).await
     }
 
     /// [`Store::merge_figures`] for several years (a StatLine table with a period
@@ -227,6 +228,26 @@ impl Store {
             .collect()
     }
 
+    /// Indicators named from StatLine codebooks by earlier imports.
+    pub async fn indicator_definitions(&self) -> Result<Vec<CodebookIndicator>> {
+        let rows = sqlx::query("SELECT key, stem, title, unit, description FROM indicator_definitions ORDER BY key")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let unit: String = r.try_get(3)?;
+                Ok(CodebookIndicator {
+                    key: r.try_get(0)?,
+                    stem: r.try_get(1)?,
+                    title: r.try_get(2)?,
+                    unit: Unit::from_key(&unit)
+                        .ok_or_else(|| StoreError::Corrupt(format!("indicator unit '{unit}' is not known")))?,
+                    description: r.try_get(4)?,
+                })
+            })
+            .collect()
+    }
+
     /// Boundaries of the children of `parent` of the given kind, for a map.
     pub async fn shapes_within(&self, year: i32, parent: &AreaCode, kind: AreaKind) -> Result<Vec<ShapeRecord>> {
         // Buurten are found by municipality prefix so a municipality map can show them.
@@ -325,13 +346,29 @@ pub struct YearFigures<'a> {
     pub areas: &'a [Area],
     pub figures: &'a BTreeMap<AreaCode, Figures>,
     pub source: &'a DataSource,
+    /// Indicators named from the table's codebook, stored with its figures.
+    pub new_indicators: &'a [CodebookIndicator],
 }
 
 /// Multi-row inserts use `?` on SQLite: with thousands of `$N` parameters per statement
 /// SQLite spent most of an import looking their names up (`leefwijk bench import`).
 async fn merge_year(tx: &mut Transaction<'_, Any>, backend: crate::Backend, batch: &YearFigures<'_>) -> Result<()> {
-    let YearFigures { year, areas, figures, source } = *batch;
+    let YearFigures { year, areas, figures, source, new_indicators } = *batch;
     let y = i64::from(year);
+    for new in new_indicators {
+        sqlx::query(
+            "INSERT INTO indicator_definitions (key, stem, title, unit, description) VALUES ($1, $2, $3, $4, $5) \
+                 ON CONFLICT (key) DO UPDATE SET stem = excluded.stem, title = excluded.title, \
+                 unit = excluded.unit, description = excluded.description",
+        )
+        .bind(new.key.clone())
+        .bind(new.stem.clone())
+        .bind(new.title.clone())
+        .bind(new.unit.key())
+        .bind(new.description.clone())
+        .execute(&mut **tx)
+        .await?;
+    }
 
     sqlx::query(
         "INSERT INTO data_sources (id, attribution, licence, fictional) VALUES ($1, $2, $3, $4) \

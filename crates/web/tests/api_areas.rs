@@ -360,3 +360,46 @@ async fn openapi_document_is_committed_and_current() {
         }
     }
 }
+
+/// A column of a newer StatLine table that Leefwijk has no indicator for is imported under
+/// its codebook's title, unit and description, stored with its figures, and served like
+/// any other indicator. A stem the codebook has twice is reported, never guessed.
+#[tokio::test]
+async fn a_column_named_by_the_codebook_is_an_indicator_like_any_other() {
+    use leefwijk_app::areas::{codebook::Codebook, import_kwb::parse_kwb_with, store_years};
+    let csv = "ID;WijkenEnBuurten;Gemeentenaam_1;SoortRegio_2;Codering_3;AantalInwoners_5;GemiddeldAardgasverbruikTotaal_61;Appartement_54;Appartement_62\n\
+        0;Amsterdam;Amsterdam;Gemeente;GM0363;931298;870;1500;600\n\
+        1;Burgwallen-Oude Zijde;Amsterdam;Wijk;WK0363AA;4555;640;1200;500\n\
+        2;Burgwallen-Nieuwe Zijde;Amsterdam;Wijk;WK0363AB;4100;.;1100;450\n";
+    let key = "cbs_gemiddeld_aardgasverbruik_totaal";
+    for url in backend_urls() {
+        let app = empty_app(&url).await;
+        let book = Codebook::kwb_2024();
+        let parsed = parse_kwb_with(csv.as_bytes(), "kwb-2024.csv", None, Some(&book), &|_| {}).expect("parsed");
+        assert_eq!(parsed[0].year, 2024);
+        assert_eq!(parsed[0].ignored_columns, ["Appartement_54", "Appartement_62"], "{url}");
+        let summary = store_years(&app.store, &parsed, "kwb-2024.csv").await.expect("stored");
+        assert_eq!(summary[0].new_indicators, [format!("{key}: Gemiddeld aardgasverbruik totaal (cubic_metre)")]);
+        let stored = app.store.indicator_definitions().await.expect("definitions");
+        assert_eq!(stored.iter().map(|d| d.key.as_str()).collect::<Vec<_>>(), [key], "{url}");
+        assert!(stored[0].description.starts_with("Het gemiddeld aardgasverbruik"), "{url}: {}", stored[0].description);
+
+        let r = leefwijk_web::router(app);
+        let catalogue = get(&r, "/api/v1/indicators").await.json();
+        let entry = catalogue.as_array().and_then(|c| c.iter().find(|e| e["key"] == key).cloned()).expect("listed");
+        assert_eq!(entry["unit"], "cubic_metre");
+        assert_eq!(entry["name_nl"], "Gemiddeld aardgasverbruik totaal");
+        assert_eq!(entry["source"], leefwijk_domain::indicators::CODEBOOK_SOURCE);
+
+        let area = get(&r, "/api/v1/areas/WK0363AA").await.json();
+        let gas = area["indicators"].as_array().and_then(|v| v.iter().find(|i| i["key"] == key).cloned());
+        assert_eq!(gas.map(|g| g["value"].clone()), Some(serde_json::json!(640.0)), "{url}");
+        let ranking = get(&r, &format!("/api/v1/rankings?indicator={key}&kind=wijk")).await.json();
+        assert_eq!(ranking["rows"][0]["code"], "WK0363AA", "{url}: {ranking}");
+        assert_eq!(ranking["without_value"], 1, "{url}: the missing value is missing, not zero");
+
+        let page = get(&r, "/gebied/WK0363AA").await;
+        assert!(page.body.contains("Gemiddeld aardgasverbruik totaal") && page.body.contains("640 m³"), "{url}");
+        assert!(get(&r, "/indicatoren").await.body.contains("Gemiddeld aardgasverbruik totaal"));
+    }
+}

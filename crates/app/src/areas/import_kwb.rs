@@ -14,7 +14,11 @@
 //! anything is written, so a bad file changes nothing. Every error names the line and
 //! column (CSV) or feature and attribute (GeoJSON).
 
-use leefwijk_domain::indicators::{by_cbs_column_for, by_pdok_attribute, column_stem, AgeGroup, RIVM};
+use super::codebook::{Codebook, CodebookEntry};
+use leefwijk_domain::indicators::{
+    by_cbs_column_for, by_pdok_attribute, column_stem, registered_for_column, AgeGroup, CodebookIndicator,
+    CODEBOOK_SOURCE, RIVM,
+};
 use leefwijk_domain::{Area, AreaCode, AreaKind, DataSource, Figures, MissingMarker};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -30,6 +34,9 @@ pub struct ParsedYear {
     pub source: DataSource,
     /// Rows left out on purpose (confidence bounds of a `Marges` dimension).
     pub skipped_rows: usize,
+    /// Columns Leefwijk had no indicator for, named from the table's StatLine codebook and
+    /// imported as indicators of their own.
+    pub new_indicators: Vec<CodebookIndicator>,
 }
 
 impl ParsedYear {
@@ -130,6 +137,18 @@ fn parse_cbs_cell(raw: &str) -> Result<Cell, String> {
 /// `year`, when it has no `Perioden` column), oldest first. `progress` is called with
 /// bytes read so far.
 pub fn parse_cbs_csv(text: &str, year: i32, progress: &dyn Fn(u64)) -> Result<Vec<ParsedYear>, KwbError> {
+    parse_cbs_csv_with(text, year, None, progress)
+}
+
+/// As [`parse_cbs_csv`]; a column Leefwijk has no indicator for becomes an indicator of its
+/// own when `codebook` names it as a figure (a topic with a unit Leefwijk can show), and is
+/// reported as ignored otherwise.
+pub fn parse_cbs_csv_with(
+    text: &str,
+    year: i32,
+    codebook: Option<&Codebook>,
+    progress: &dyn Fn(u64),
+) -> Result<Vec<ParsedYear>, KwbError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let header_line = text.lines().next().unwrap_or_default();
     let delimiter = if header_line.matches(';').count() > header_line.matches(',').count() { b';' } else { b',' };
@@ -146,16 +165,38 @@ pub fn parse_cbs_csv(text: &str, year: i32, progress: &dyn Fn(u64)) -> Result<Ve
     let dimensions = [Some(code_col), name_col, kind_col, municipality_name_col, period_col, age_col, margin_col];
 
     // Columns per age group: RIVM's 18+ and 65+ rows fill different indicators.
-    let mapping = |age: AgeGroup| -> Vec<(usize, &'static str, &'static str)> {
+    let mapping = |age: AgeGroup| -> Vec<(usize, String, &'static str)> {
         headers
             .iter()
             .enumerate()
             .filter(|(i, _)| !dimensions.contains(&Some(*i)))
-            .filter_map(|(i, h)| by_cbs_column_for(h, age).map(|d| (i, d.key, d.source)))
+            .filter_map(|(i, h)| by_cbs_column_for(h, age).filter(|d| d.source != CODEBOOK_SOURCE).map(|d| (i, d)))
+            .map(|(i, d)| (i, d.key.to_string(), d.source))
             .collect()
     };
-    let mapped_all = mapping(AgeGroup::All);
+    let mut mapped_all = mapping(AgeGroup::All);
     let mapped_65 = mapping(AgeGroup::Seniors65);
+    // Columns no catalogue indicator knows, named from the codebook (or as an earlier import
+    // in this process named them). They travel with the figures so the definition is stored
+    // in the same transaction, whichever database this is.
+    let mut new_indicators = Vec::new();
+    for (i, h) in headers.iter().enumerate() {
+        let known = mapped_all.iter().chain(&mapped_65).any(|(c, _, _)| *c == i)
+            || [AgeGroup::All, AgeGroup::Seniors65]
+                .iter()
+                .any(|a| by_cbs_column_for(h, *a).is_some_and(|d| d.source != CODEBOOK_SOURCE));
+        if dimensions.contains(&Some(i)) || known || h.trim() == "ID" {
+            continue;
+        }
+        let named = codebook
+            .and_then(|book| book.entry(h))
+            .and_then(CodebookEntry::indicator)
+            .or_else(|| registered_for_column(h));
+        if let Some(new) = named {
+            mapped_all.push((i, new.key.clone(), CODEBOOK_SOURCE));
+            new_indicators.push(new);
+        }
+    }
     let ignored: Vec<String> = headers
         .iter()
         .enumerate()
@@ -253,6 +294,7 @@ pub fn parse_cbs_csv(text: &str, year: i32, progress: &dyn Fn(u64)) -> Result<Ve
         let parsed = years.entry(row_year).or_insert_with(|| ParsedYear {
             year: row_year,
             ignored_columns: ignored.clone(),
+            new_indicators: new_indicators.clone(),
             source: if is_rivm { DataSource::rivm_health(row_year) } else { DataSource::cbs_kwb(row_year) },
             ..ParsedYear::default()
         });
@@ -458,6 +500,18 @@ pub fn parse_kwb(
     year: Option<i32>,
     progress: &dyn Fn(u64),
 ) -> Result<Vec<ParsedYear>, KwbError> {
+    parse_kwb_with(bytes, file_name, year, None, progress)
+}
+
+/// As [`parse_kwb`], naming columns Leefwijk has no indicator for from a StatLine codebook
+/// (see [`parse_cbs_csv_with`]).
+pub fn parse_kwb_with(
+    bytes: &[u8],
+    file_name: &str,
+    year: Option<i32>,
+    codebook: Option<&Codebook>,
+    progress: &dyn Fn(u64),
+) -> Result<Vec<ParsedYear>, KwbError> {
     let text = std::str::from_utf8(bytes).map_err(|e| KwbError::Encoding(e.to_string()))?;
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
     let has_periods = !trimmed.starts_with('{')
@@ -475,7 +529,7 @@ pub fn parse_kwb(
     if trimmed.starts_with('{') {
         parse_pdok_geojson(text, year, progress).map(|y| vec![y])
     } else {
-        parse_cbs_csv(text, year, progress)
+        parse_cbs_csv_with(text, year, codebook, progress)
     }
 }
 

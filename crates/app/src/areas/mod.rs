@@ -24,6 +24,8 @@ pub struct ImportSummary {
     pub source: String,
     /// Rows left out on purpose (confidence bounds).
     pub skipped_rows: usize,
+    /// Columns imported as indicators named from the codebook: "key: title (unit)".
+    pub new_indicators: Vec<String>,
 }
 
 fn now_ms() -> i64 {
@@ -44,6 +46,15 @@ pub async fn store_kwb(store: &Store, parsed: &ParsedYear, source: &str) -> Resu
     summaries.pop().ok_or(AppError::NoData)
 }
 
+/// Makes the indicators earlier imports named from a codebook known to this process, so
+/// that a re-import without that codebook still reads their columns.
+pub async fn register_stored_indicators(store: &Store) -> Result<(), AppError> {
+    for new in store.indicator_definitions().await? {
+        leefwijk_domain::indicators::register(&new);
+    }
+    Ok(())
+}
+
 /// Stores every year of a parsed file in one transaction: all years or none.
 pub async fn store_years(store: &Store, parsed: &[ParsedYear], source: &str) -> Result<Vec<ImportSummary>, AppError> {
     let record = ImportRecord {
@@ -56,9 +67,18 @@ pub async fn store_years(store: &Store, parsed: &[ParsedYear], source: &str) -> 
     };
     let batches: Vec<YearFigures<'_>> = parsed
         .iter()
-        .map(|p| YearFigures { year: p.year, areas: &p.areas, figures: &p.figures, source: &p.source })
+        .map(|p| YearFigures {
+            year: p.year,
+            areas: &p.areas,
+            figures: &p.figures,
+            source: &p.source,
+            new_indicators: &p.new_indicators,
+        })
         .collect();
     store.merge_years(&batches, &record).await?;
+    for new in parsed.iter().flat_map(|p| &p.new_indicators) {
+        leefwijk_domain::indicators::register(new);
+    }
     Ok(parsed
         .iter()
         .map(|p| ImportSummary {
@@ -70,6 +90,11 @@ pub async fn store_years(store: &Store, parsed: &[ParsedYear], source: &str) -> 
             ignored_columns: p.ignored_columns.clone(),
             source: leefwijk_domain::DataSource::line(&[&p.source]),
             skipped_rows: p.skipped_rows,
+            new_indicators: p
+                .new_indicators
+                .iter()
+                .map(|n| format!("{}: {} ({})", n.key, n.title, n.unit.key()))
+                .collect(),
         })
         .collect())
 }

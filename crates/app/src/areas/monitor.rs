@@ -9,11 +9,12 @@ use leefwijk_domain::geometry::{BBox, Projection};
 use leefwijk_domain::indicators::{indicator, IndicatorDef, Origin, Unit};
 use leefwijk_domain::pressure::{comparable_areas, score_areas, z_scores, Driver, PressureConfig, PressureScore};
 use leefwijk_domain::trend::{trend, Trend};
-use leefwijk_domain::{derive, Area, AreaCode, AreaKind, DataSource, Figures, MissingMarker, CATALOGUE};
+use leefwijk_domain::{derive, Area, AreaCode, AreaKind, DataSource, Figures, MissingMarker};
 use leefwijk_store::Store;
 use serde::Serialize;
+use std::any::Any;
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::RwLock;
 use utoipa::ToSchema;
@@ -47,7 +48,21 @@ pub struct YearView {
     /// Whether national lists (rankings, focus areas, the 30% table) show the fictional
     /// demo: only when the database holds no real areas at all.
     pub national_is_fictional: bool,
+    /// What the layers above derive from this view (rendered map panels, serialised
+    /// rankings): it lives and dies with the view, so it can never outlive the figures it
+    /// was made from.
+    derived: Mutex<Derived>,
 }
+
+#[derive(Debug, Default)]
+struct Derived {
+    kept: BTreeMap<String, (Arc<dyn Any + Send + Sync>, usize)>,
+    bytes: usize,
+}
+
+/// Bound on what one view keeps derived from it: a rendered national map is about
+/// 1.5 MB, a serialised ranking of all buurten about 1.2 MB.
+const DERIVED_BYTES_PER_VIEW: usize = 64 * 1024 * 1024;
 
 /// Figures of an earlier year, to fill gaps of a later one.
 pub struct EarlierYear {
@@ -127,7 +142,32 @@ impl YearView {
             carried,
             carried_sources,
             national_is_fictional,
+            derived: Mutex::new(Derived::default()),
         }
+    }
+
+    /// Something derived from this view and kept with it (see [`YearView::keep_derived`]).
+    pub fn derived<T: Any + Send + Sync>(&self, key: &str) -> Option<Arc<T>> {
+        let derived = self.derived.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        derived.kept.get(key).and_then(|(v, _)| v.clone().downcast::<T>().ok())
+    }
+
+    /// Keeps something derived from this view (a rendered page part, a serialised
+    /// ranking). The key names everything besides the view it was derived from
+    /// (indicator, level, language…); `bytes` is its approximate size. Past the bound,
+    /// everything kept so far is dropped: it is only a cache.
+    pub fn keep_derived<T: Any + Send + Sync>(&self, key: String, value: Arc<T>, bytes: usize) {
+        if bytes > DERIVED_BYTES_PER_VIEW {
+            return;
+        }
+        let mut derived = self.derived.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if derived.bytes + bytes > DERIVED_BYTES_PER_VIEW {
+            *derived = Derived::default();
+        }
+        if let Some((_, old)) = derived.kept.insert(key, (value, bytes)) {
+            derived.bytes -= old;
+        }
+        derived.bytes += bytes;
     }
 
     /// Whether an area is made up (the demo).
@@ -440,6 +480,8 @@ impl Monitor {
             cache.maps.clear();
             cache.rankings.clear();
             cache.years = self.store.years().await?;
+            // Indicators another process named from a codebook.
+            super::register_stored_indicators(&self.store).await?;
             cache.version = Some(version);
         }
         cache.checked = Some(Instant::now());
@@ -461,6 +503,13 @@ impl Monitor {
         let mut cache = self.cache.write().await;
         cache.checked = None;
         cache.version = None;
+    }
+
+    /// Every indicator, including those imported (perhaps by another process) under a
+    /// StatLine codebook's names.
+    pub async fn indicators(&self) -> Result<Vec<&'static IndicatorDef>, AppError> {
+        self.refresh().await?;
+        Ok(leefwijk_domain::indicators::all())
     }
 
     /// Years with figures, newest first.
@@ -607,8 +656,8 @@ impl Monitor {
         let national =
             national_code.as_ref().filter(|n| !fictional && !view.is_fictional(n)).and_then(|n| view.figures.get(n));
         let own = view.figures.get(code).cloned().unwrap_or_default();
-        let indicators = CATALOGUE
-            .iter()
+        let indicators = leefwijk_domain::indicators::all()
+            .into_iter()
             .filter(|d| own.get(d.key).is_some() || own.missing.contains_key(d.key))
             .map(|d| IndicatorValue {
                 key: d.key.to_string(),
@@ -1013,7 +1062,7 @@ pub fn known_indicator(key: &str) -> Result<&'static IndicatorDef, AppError> {
     indicator(key).ok_or_else(|| {
         AppError::BadRequest(format!(
             "unknown indicator '{key}'; known indicators: {}",
-            CATALOGUE.iter().map(|d| d.key).collect::<Vec<_>>().join(", ")
+            leefwijk_domain::indicators::all().iter().map(|d| d.key).collect::<Vec<_>>().join(", ")
         ))
     })
 }

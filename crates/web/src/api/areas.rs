@@ -4,14 +4,15 @@ use crate::negotiate::{csv_response, json, negotiate, num, strip_csv, Format};
 use crate::Problem;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use leefwijk_app::areas::monitor::{AreaDetail, AreaSummary, Ranking, SocialShare};
-use leefwijk_app::App;
+use leefwijk_app::{App, AppError};
 use leefwijk_domain::pressure::Driver;
-use leefwijk_domain::{AreaCode, AreaKind, IndicatorDef, CATALOGUE};
+use leefwijk_domain::{AreaCode, AreaKind, IndicatorDef};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 use utoipa::{IntoParams, ToSchema};
 
 const MAX_LIMIT: usize = 20_000;
@@ -275,6 +276,13 @@ async fn rankings_csv(
     ranking_response(app, headers, q, true).await
 }
 
+/// Rankings at least this long are kept serialised (a ranking of all wijken has 3,340 rows).
+const CACHED_RANKING_ROWS: usize = 1_000;
+
+fn json_bytes(body: axum::body::Bytes) -> Response {
+    ([(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
 async fn ranking_response(app: App, headers: HeaderMap, q: RankingQuery, csv: bool) -> Result<Response, Problem> {
     let format = negotiate(&headers, csv, true, &[])?;
     let indicator = q.indicator.as_deref().map(str::trim).filter(|s| !s.is_empty()).unwrap_or("pressure_index");
@@ -294,12 +302,26 @@ async fn ranking_response(app: App, headers: HeaderMap, q: RankingQuery, csv: bo
     if limit == Some(0) {
         return Err(Problem::bad_request("limit '0' must be at least 1"));
     }
+    let year = parse_year(q.year.as_deref())?;
+    // A long ranking in JSON (all 13,066 buurten are 1.2 MB) is serialised once per year
+    // view and kept with it.
+    let view = app.monitor.view(year).await?;
+    let cache_key = format!("ranking-json|{indicator}|{kind:?}|{within:?}|{offset}|{limit:?}");
+    if format == Format::Json {
+        if let Some(body) = view.derived::<axum::body::Bytes>(&cache_key) {
+            return Ok(json_bytes(axum::body::Bytes::clone(&body)));
+        }
+    }
     // Ranks stay those of the whole ranking; a page is a window on it.
-    let ranking = app
-        .monitor
-        .ranking_window(indicator, kind, within.as_ref(), parse_year(q.year.as_deref())?, offset, limit)
-        .await?;
+    let ranking = app.monitor.ranking_window(indicator, kind, within.as_ref(), Some(view.year), offset, limit).await?;
     Ok(match format {
+        Format::Json if ranking.rows.len() >= CACHED_RANKING_ROWS => {
+            let body = axum::body::Bytes::from(
+                serde_json::to_vec(&ranking).map_err(|e| Problem::from(AppError::Internal(e.to_string())))?,
+            );
+            view.keep_derived(cache_key, Arc::new(body.clone()), body.len());
+            json_bytes(body)
+        }
         Format::Json => json(&ranking),
         Format::Csv => csv_response(
             &format!("ranking-{}", ranking.indicator),
@@ -456,10 +478,13 @@ pub struct IndicatorEntry {
     pressure_weight: Option<f64>,
 }
 
-fn catalogue(app: &App) -> Vec<IndicatorEntry> {
+async fn catalogue(app: &App) -> Result<Vec<IndicatorEntry>, Problem> {
     let weights = &app.monitor.config().weights;
-    CATALOGUE
-        .iter()
+    Ok(app
+        .monitor
+        .indicators()
+        .await?
+        .into_iter()
         .map(|d: &IndicatorDef| IndicatorEntry {
             key: d.key.into(),
             name_nl: d.name_nl.into(),
@@ -471,7 +496,7 @@ fn catalogue(app: &App) -> Vec<IndicatorEntry> {
             higher_is_better: d.higher_is_better,
             pressure_weight: weights.iter().find(|w| w.indicator == d.key).map(|w| w.weight),
         })
-        .collect()
+        .collect())
 }
 
 /// The indicator catalogue: key, names, unit, definition or formula, source, direction.
@@ -480,16 +505,16 @@ fn catalogue(app: &App) -> Vec<IndicatorEntry> {
         (status = 200, description = "Every indicator (also as CSV)", body = Vec<IndicatorEntry>),
         (status = 406, description = "Unsupported Accept", body = Problem, content_type = "application/problem+json")))]
 async fn indicators(State(app): State<App>, headers: HeaderMap) -> Result<Response, Problem> {
-    indicators_response(app, headers, false)
+    indicators_response(app, headers, false).await
 }
 
 async fn indicators_csv(State(app): State<App>, headers: HeaderMap) -> Result<Response, Problem> {
-    indicators_response(app, headers, true)
+    indicators_response(app, headers, true).await
 }
 
-fn indicators_response(app: App, headers: HeaderMap, csv: bool) -> Result<Response, Problem> {
+async fn indicators_response(app: App, headers: HeaderMap, csv: bool) -> Result<Response, Problem> {
     let format = negotiate(&headers, csv, true, &[])?;
-    let entries = catalogue(&app);
+    let entries = catalogue(&app).await?;
     Ok(match format {
         Format::Json => json(&entries),
         Format::Csv => csv_response(
@@ -512,10 +537,7 @@ fn indicators_response(app: App, headers: HeaderMap, csv: bool) -> Result<Respon
                         e.key,
                         e.name_nl,
                         e.name_en,
-                        serde_json::to_value(e.unit)
-                            .ok()
-                            .and_then(|v| v.as_str().map(String::from))
-                            .unwrap_or_default(),
+                        e.unit.key().to_string(),
                         serde_json::to_value(e.origin)
                             .ok()
                             .and_then(|v| v.as_str().map(String::from))

@@ -13,6 +13,7 @@ use leefwijk_domain::indicators::{indicator, IndicatorDef, Unit};
 use leefwijk_domain::trend::Comparability;
 use leefwijk_domain::{AreaCode, AreaKind, CATALOGUE};
 use serde::Deserialize;
+use std::sync::Arc;
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -351,7 +352,7 @@ fn map_panel(ctx: &PageCtx, map: &MapView, view: &leefwijk_app::areas::monitor::
         .collect();
     let options = KEY_INDICATORS
         .iter()
-        .chain(CATALOGUE.iter().map(|d| &d.key).filter(|k| !KEY_INDICATORS.contains(k)))
+        .chain(leefwijk_domain::indicators::all().into_iter().map(|d| &d.key).filter(|k| !KEY_INDICATORS.contains(k)))
         .filter(|k| !matches!(**k, "boundary_change" | "urbanity"))
         .filter(|k| **k == "pressure_index" || **k == map.indicator || known.contains(**k))
         .map(|k| IndicatorOption {
@@ -826,9 +827,14 @@ struct IndicatorsPage {
     rows: Vec<CatalogueRow>,
 }
 
-async fn indicators(ctx: PageCtx) -> Response {
-    let rows = CATALOGUE
-        .iter()
+async fn indicators(State(app): State<App>, ctx: PageCtx) -> Response {
+    // The catalogue and what was imported under a StatLine codebook's names.
+    let all = match app.monitor.indicators().await {
+        Ok(all) => all,
+        Err(e) => return PageError::from_app(&ctx, e).into_response(),
+    };
+    let rows = all
+        .into_iter()
         .map(|d| CatalogueRow {
             key: d.key.to_string(),
             name: d.name(ctx.lang).to_string(),
@@ -859,59 +865,109 @@ const MAP_TABLE_PAGE: usize = 100;
 
 #[derive(Template)]
 #[template(path = "national_map.html")]
-struct NationalMapPage {
+struct NationalMapPage<'a> {
     ctx: PageCtx,
-    year: i32,
-    m: MapPanel,
+    parts: &'a NationalMapParts,
+    m: &'a MapPanel,
     niveau_gemeente: bool,
-    table: Vec<MapRow>,
-    areas_shown: String,
+    table: &'a [MapRow],
     page: usize,
     pages: usize,
     first_row: usize,
+}
+
+/// What the national map page shows that depends only on the figures, the indicator, the
+/// level and the language. 3,340 wijken are 1.4 MB of SVG: drawn once per year view and
+/// kept with it (`YearView::keep_derived`), not per request.
+struct NationalMapParts {
+    year: i32,
+    m: MapPanel,
+    /// The shapes and outlines, rendered (see `national_map_shapes.html`).
+    shapes_svg: String,
+    table: Vec<MapRow>,
+    areas_shown: String,
     source: String,
 }
 
-async fn national_map(State(app): State<App>, ctx: PageCtx, Query(q): Query<NationalMapQuery>) -> Response {
-    match national_map_page(&app, &ctx, q).await {
-        Ok(page) => render(&ctx, &page),
-        Err(e) => PageError::from_app(&ctx, e).into_response(),
-    }
+#[derive(Template)]
+#[template(path = "national_map_shapes.html")]
+struct NationalMapShapes<'a> {
+    shapes: &'a [MapShape],
+    outlines: &'a [String],
 }
 
-async fn national_map_page(app: &App, ctx: &PageCtx, q: NationalMapQuery) -> Result<NationalMapPage, AppError> {
-    let year = parse_year(q.year.as_deref())?;
-    let indicator_key = q.indicator.filter(|k| indicator(k).is_some()).unwrap_or_else(|| "pressure_index".to_string());
+async fn national_map(State(app): State<App>, ctx: PageCtx, Query(q): Query<NationalMapQuery>) -> Response {
     let niveau_gemeente = q.niveau.as_deref() == Some("gemeente");
-    let kind = if niveau_gemeente { AreaKind::Gemeente } else { AreaKind::Wijk };
     let page = match q.pagina.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
         None => 1,
-        Some(p) => p
-            .parse::<usize>()
-            .ok()
-            .filter(|p| *p >= 1)
-            .ok_or_else(|| AppError::BadRequest(format!("'{p}' is not a page number such as 2")))?,
+        Some(p) => match p.parse::<usize>().ok().filter(|p| *p >= 1) {
+            Some(p) => p,
+            None => {
+                let e = AppError::BadRequest(format!("'{p}' is not a page number such as 2"));
+                return PageError::from_app(&ctx, e).into_response();
+            }
+        },
     };
-    let nl = AreaCode::parse(leefwijk_domain::area::NATIONAL_CODE).map_err(|e| AppError::Internal(e.to_string()))?;
-    let map = app.monitor.map(&nl, kind, &indicator_key, year, 800.0).await?;
-    let d = def(&indicator_key);
-    let view = app.monitor.view(Some(map.year)).await?;
-    let table = map_table(ctx, &map, d.unit);
-    let pages = table.len().div_ceil(MAP_TABLE_PAGE).max(1);
+    let parts = match national_map_parts(&app, &ctx, &q, niveau_gemeente).await {
+        Ok(parts) => parts,
+        Err(e) => return PageError::from_app(&ctx, e).into_response(),
+    };
+    let pages = parts.table.len().div_ceil(MAP_TABLE_PAGE).max(1);
     if page > pages {
-        return Err(AppError::NotFound(format!("page {page} of the map table (there are {pages})")));
+        let e = AppError::NotFound(format!("page {page} of the map table (there are {pages})"));
+        return PageError::from_app(&ctx, e).into_response();
     }
     let first = (page - 1) * MAP_TABLE_PAGE;
-    Ok(NationalMapPage {
+    let last = (first + MAP_TABLE_PAGE).min(parts.table.len());
+    render(
+        &ctx,
+        &NationalMapPage {
+            parts: &parts,
+            m: &parts.m,
+            niveau_gemeente,
+            table: &parts.table[first..last],
+            page,
+            pages,
+            first_row: first + 1,
+            ctx: ctx.clone(),
+        },
+    )
+}
+
+async fn national_map_parts(
+    app: &App,
+    ctx: &PageCtx,
+    q: &NationalMapQuery,
+    niveau_gemeente: bool,
+) -> Result<Arc<NationalMapParts>, AppError> {
+    let year = parse_year(q.year.as_deref())?;
+    let indicator_key = q.indicator.as_deref().filter(|k| indicator(k).is_some()).unwrap_or("pressure_index");
+    let kind = if niveau_gemeente { AreaKind::Gemeente } else { AreaKind::Wijk };
+    let view = app.monitor.view(year).await?;
+    let key = format!("national-map-page|{kind:?}|{indicator_key}|{:?}", ctx.lang);
+    if let Some(parts) = view.derived::<NationalMapParts>(&key) {
+        return Ok(parts);
+    }
+    let nl = AreaCode::parse(leefwijk_domain::area::NATIONAL_CODE).map_err(|e| AppError::Internal(e.to_string()))?;
+    let map = app.monitor.map(&nl, kind, indicator_key, Some(view.year), 800.0).await?;
+    let d = def(indicator_key);
+    let mut m = map_panel(ctx, &map, &view);
+    let shapes_svg = NationalMapShapes { shapes: &m.shapes, outlines: &m.outlines }
+        .render()
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    // Drawn once into `shapes_svg`; the page needs no second copy.
+    m.shapes = Vec::new();
+    m.outlines = Vec::new();
+    let table = map_table(ctx, &map, d.unit);
+    let parts = Arc::new(NationalMapParts {
         year: map.year,
-        m: map_panel(ctx, &map, &view),
-        niveau_gemeente,
         areas_shown: ctx.value(Some(table.len() as f64), Unit::Count),
-        table: table.into_iter().skip(first).take(MAP_TABLE_PAGE).collect(),
-        page,
-        pages,
-        first_row: first + 1,
+        table,
         source: map.source.clone(),
-        ctx: ctx.clone(),
-    })
+        shapes_svg,
+        m,
+    });
+    let bytes = parts.shapes_svg.len() + parts.table.len() * 256;
+    view.keep_derived(key, parts.clone(), bytes);
+    Ok(parts)
 }
