@@ -85,10 +85,13 @@ impl Codebook {
                 continue;
             }
             let stem = column_stem(&entry.key).to_string();
-            if by_stem.contains_key(&stem) {
-                ambiguous.insert(stem);
-            } else {
-                by_stem.insert(stem, entry);
+            match by_stem.entry(stem) {
+                std::collections::btree_map::Entry::Occupied(seen) => {
+                    ambiguous.insert(seen.key().clone());
+                }
+                std::collections::btree_map::Entry::Vacant(slot) => {
+                    slot.insert(entry);
+                }
             }
         }
         if by_stem.is_empty() {
