@@ -6,6 +6,8 @@ use axum::Router;
 use leefwijk_app::testing::{backend_urls, demo_app};
 use tower::ServiceExt;
 
+mod common;
+
 async fn page(router: &Router, uri: &str, cookie: Option<&str>) -> (StatusCode, axum::http::HeaderMap, String) {
     let mut req = Request::builder().uri(uri);
     if let Some(c) = cookie {
@@ -177,7 +179,25 @@ async fn the_real_netherlands_beside_the_demo() {
             .await
             .expect("response");
         assert_eq!(gz.headers().get(header::CONTENT_ENCODING).and_then(|v| v.to_str().ok()), Some("gzip"));
+        assert_eq!(gz.headers().get(header::VARY).and_then(|v| v.to_str().ok()), Some("accept-encoding"));
         let bytes = axum::body::to_bytes(gz.into_body(), 10 * 1024 * 1024).await.expect("body");
         assert!(bytes.len() < 1024 * 1024, "{url}: the national wijk map is {} bytes gzipped", bytes.len());
+        // The kept, gzipped page is the page.
+        let mut unzipped = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut unzipped).expect("gzip");
+        assert_eq!(unzipped, national, "{url}");
+        // What is kept for visitors without a session is never shown to someone signed in,
+        // and the other way round.
+        let me = common::login(&r, "beleid").await;
+        let signed_in = me.get(&r, "/kaart").await;
+        assert!(signed_in.body.contains("id=\"logout\"") && signed_in.body.contains("3.340 gebieden"), "{url}");
+        let (_, _, again) = page(&r, "/kaart", None).await;
+        assert!(!again.contains("id=\"logout\"") && again == national, "{url}");
+        // Another language or indicator is another page.
+        let (_, _, english) = page(&r, "/kaart?lang=en&indicator=population", None).await;
+        assert!(
+            english.contains("Map of the Netherlands") && english.contains("data-indicator=\"population\""),
+            "{url}"
+        );
     }
 }

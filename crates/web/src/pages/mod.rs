@@ -286,6 +286,56 @@ pub fn render<T: Template>(ctx: &PageCtx, page: &T) -> Response {
     }
 }
 
+/// A public page rendered once and kept (with the year view it shows), as is and gzipped,
+/// so that serving it again costs neither rendering nor compression.
+pub(crate) struct KeptPage {
+    html: axum::body::Bytes,
+    gzip: Option<axum::body::Bytes>,
+}
+
+impl KeptPage {
+    pub(crate) fn new(html: String) -> KeptPage {
+        use std::io::Write;
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        // Without a gzipped copy the compression layer compresses per request, as for any page.
+        let gzip = encoder.write_all(html.as_bytes()).and_then(|()| encoder.finish()).ok().map(axum::body::Bytes::from);
+        KeptPage { html: axum::body::Bytes::from(html), gzip }
+    }
+
+    /// Approximate size, for the bound on what a view keeps.
+    pub(crate) fn bytes(&self) -> usize {
+        self.html.len() + self.gzip.as_ref().map(axum::body::Bytes::len).unwrap_or_default()
+    }
+
+    pub(crate) fn response(&self, accepts_gzip: bool) -> Response {
+        use axum::http::header;
+        match (&self.gzip, accepts_gzip) {
+            (Some(gz), true) => (
+                [
+                    (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                    (header::CONTENT_ENCODING, "gzip"),
+                    (header::VARY, "accept-encoding"),
+                ],
+                gz.clone(),
+            )
+                .into_response(),
+            _ => ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], self.html.clone()).into_response(),
+        }
+    }
+}
+
+/// Whether the client takes gzip (`Accept-Encoding: gzip`, not with `q=0`).
+pub(crate) fn accepts_gzip(headers: &axum::http::HeaderMap) -> bool {
+    headers.get_all(axum::http::header::ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()).any(|v| {
+        v.split(',').any(|coding| {
+            let mut parts = coding.split(';').map(str::trim);
+            let name = parts.next().unwrap_or_default();
+            let refused = parts.any(|p| p.strip_prefix("q=").and_then(|q| q.trim().parse::<f64>().ok()) == Some(0.0));
+            (name.eq_ignore_ascii_case("gzip") || name == "*") && !refused
+        })
+    })
+}
+
 /// Fallback for unknown paths: problem+json under /api, a page elsewhere.
 pub async fn not_found(ctx: PageCtx, uri: axum::http::Uri) -> Response {
     if uri.path().starts_with("/api/") {
@@ -297,4 +347,22 @@ pub async fn not_found(ctx: PageCtx, uri: axum::http::Uri) -> Response {
         ctx,
     }
     .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn gzip_is_taken_unless_refused() {
+        let with = |v: &str| {
+            let mut h = axum::http::HeaderMap::new();
+            h.insert(axum::http::header::ACCEPT_ENCODING, axum::http::HeaderValue::from_str(v).expect("value"));
+            super::accepts_gzip(&h)
+        };
+        assert!(with("gzip, deflate, br"));
+        assert!(with("br;q=1.0, GZIP;q=0.5"));
+        assert!(with("*"));
+        assert!(!with("gzip;q=0"));
+        assert!(!with("br, deflate"));
+        assert!(!super::accepts_gzip(&axum::http::HeaderMap::new()));
+    }
 }
