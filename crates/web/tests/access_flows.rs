@@ -5,7 +5,7 @@
 mod common;
 
 use axum::http::{Method, StatusCode};
-use common::{login, send, try_login};
+use common::{form, login, send, try_login};
 use leefwijk_app::testing::{backend_urls, demo_app_with_credentials};
 
 const BSN: &str = "111222333";
@@ -201,5 +201,37 @@ async fn administrators_reset_passwords_and_manage_api_clients() {
         .await
         .expect("client");
         assert_eq!(post(format!("Bearer {id}:{secret}")).await.status, StatusCode::FORBIDDEN);
+    }
+}
+
+/// After signing in, only a plain local path is followed: browsers drop tabs and newlines,
+/// so `/<TAB>/evil.example` would lead to another host, and a newline broke the header.
+#[tokio::test]
+async fn the_return_path_after_login_never_leaves_leefwijk() {
+    let (app, _) = demo_app_with_credentials("sqlite").await;
+    let r = leefwijk_web::router(app);
+    for back in ["/\t/evil.example", "/\n/evil.example", "//evil.example", "/\\evil.example", "/convenant"] {
+        let page = send(&r, Method::GET, "/inloggen", &[], None).await;
+        let csrf = page.cookie("leefwijk_login_csrf").expect("login csrf cookie");
+        let reply = send(
+            &r,
+            Method::POST,
+            "/inloggen",
+            &[
+                ("cookie", &format!("leefwijk_login_csrf={csrf}")),
+                ("content-type", "application/x-www-form-urlencoded"),
+            ],
+            Some(form(&[
+                ("username", "beleid"),
+                ("password", &leefwijk_app::demo::demo_password("beleid")),
+                ("csrf", &csrf),
+                ("terug", back),
+            ])),
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{back:?}: {}", reply.body);
+        let location = reply.headers.get("location").and_then(|v| v.to_str().ok()).unwrap_or_default();
+        let expected = if back == "/convenant" { "/convenant" } else { "/" };
+        assert_eq!(location, expected, "{back:?}");
     }
 }

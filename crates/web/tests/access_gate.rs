@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex};
 
 const BSN: &str = "111222333";
 const OTHER_BSN: &str = "123456782";
+const STATUS_TOKEN: &str = "k7Qm2ZpX9rVt4WbN8cYd";
 
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);
@@ -113,9 +114,17 @@ async fn the_gate_decides_by_covenant_and_everything_is_audited_without_personal
             leefwijk_app::access::audit::Verification::Intact { entries } if entries >= 5
         ));
     }
+    // A resident's private status link, also mistyped: the log names the route, not the token.
+    let r = leefwijk_web::router(demo_app_with_credentials("sqlite").await.0);
+    send(&r, Method::GET, &format!("/melding/{STATUS_TOKEN}"), &[], None).await;
+    send(&r, Method::GET, &format!("/melding/{STATUS_TOKEN}/foto"), &[], None).await;
+    send(&r, Method::GET, &format!("/melding/{STATUS_TOKEN}/typo/x"), &[], None).await;
     let logs = String::from_utf8(captured.0.lock().expect("logs").clone()).expect("utf8");
     assert!(logs.contains("request"), "log lines were captured");
-    for secret in [BSN, OTHER_BSN, "Wanda Wijkteam", "Cor Corporatie", "Petra Privacy", "demo-wijkteam-leefwijk"] {
+    assert!(logs.contains("route=/melding/{token}/foto"), "the route is logged as declared");
+    for secret in
+        [BSN, OTHER_BSN, "Wanda Wijkteam", "Cor Corporatie", "Petra Privacy", "demo-wijkteam-leefwijk", STATUS_TOKEN]
+    {
         assert!(!logs.contains(secret), "a log line contains '{secret}'");
     }
 }

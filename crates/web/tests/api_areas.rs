@@ -306,6 +306,27 @@ async fn every_response_has_security_headers_and_a_request_id() {
         assert!(h.get("x-request-id").is_some(), "{uri}");
         assert!(h.get(header::STRICT_TRANSPORT_SECURITY).is_none(), "{uri}: no HSTS on plain HTTP");
     }
+    // No API answer is kept in a cache; a public page without a session may be.
+    assert_eq!(
+        get(&r, "/api/v1/areas").await.headers.get(header::CACHE_CONTROL).map(|v| v.as_bytes()),
+        Some(&b"no-store"[..])
+    );
+    assert!(get(&r, "/kaart").await.headers.get(header::CACHE_CONTROL).is_none());
+    // What the framework refuses itself is a problem document too.
+    let big = Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/access-requests")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(vec![b' '; 3 * 1024 * 1024]))
+        .expect("request");
+    let response = r.clone().oneshot(big).await.expect("response");
+    let status = response.status();
+    let content_type =
+        response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    let body = axum::body::to_bytes(response.into_body(), 1024 * 1024).await.expect("body");
+    let reply =
+        Reply { status, content_type, headers: Default::default(), body: String::from_utf8_lossy(&body).into_owned() };
+    reply.assert_problem(StatusCode::PAYLOAD_TOO_LARGE, "larger than this endpoint accepts");
     let req = Request::builder().uri("/").header("x-forwarded-proto", "https").body(Body::empty()).expect("request");
     let response = r.clone().oneshot(req).await.expect("response");
     assert!(response.headers().get(header::STRICT_TRANSPORT_SECURITY).is_some(), "HSTS behind TLS");

@@ -39,9 +39,13 @@ fn app_error(ctx: &PageCtx, e: AppError) -> Response {
     PageError::from_app(ctx, e).into_response()
 }
 
-/// Only local paths, so the login form cannot send people elsewhere.
-fn safe_return(path: &str) -> String {
-    if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') {
+/// Only local paths, so the login form cannot send people elsewhere. Browsers drop tabs
+/// and newlines from a URL and read `\\` as `/`, so `/<TAB>/evil.example` would be
+/// `//evil.example`, another host: any whitespace, control character or backslash makes
+/// the path unsafe, and so does a second slash at the start.
+pub(crate) fn safe_return(path: &str) -> String {
+    let plain = path.chars().all(|c| !c.is_whitespace() && !c.is_control() && c != '\\');
+    if plain && path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\") {
         path.to_string()
     } else {
         "/".to_string()
@@ -903,4 +907,29 @@ async fn reidentify(
     *response.status_mut() = status;
     response.headers_mut().insert(header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
     response
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_plain_local_paths_are_returned_to() {
+        use super::safe_return;
+        for ok in ["/", "/plan/abc?x=1", "/gemeente/GM0344#kaart"] {
+            assert_eq!(safe_return(ok), ok);
+        }
+        for evil in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "https://evil.example",
+            "/ /evil.example",
+            "/\u{0}/x",
+            "",
+        ] {
+            assert_eq!(safe_return(evil), "/", "{evil:?}");
+        }
+    }
 }
