@@ -106,6 +106,14 @@ enum AdminCommand {
         #[arg(long, default_value = "standaard")]
         tenant: String,
     },
+    /// Lets a collaboration work in a municipality: enter planned construction for it.
+    Municipality {
+        /// Municipality code, such as GM0363.
+        code: String,
+        /// Collaboration (tenant) id.
+        #[arg(long)]
+        tenant: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -606,6 +614,22 @@ fn main() -> Result<()> {
                 println!(
                     "Administrator '{username}' created in '{tenant}'. One-time password (shown once): {password}"
                 );
+                Ok(())
+            }
+            Command::Admin(AdminCommand::Municipality { ref code, ref tenant }) => {
+                let store = open_store(&settings(&cli)?.database_url).await?;
+                let code = leefwijk_domain::AreaCode::parse(code).map_err(|e| anyhow::anyhow!("{e}"))?;
+                if code.kind() != leefwijk_domain::AreaKind::Gemeente {
+                    anyhow::bail!("{code} is not a municipality code (GM and four digits)");
+                }
+                if store.tenant(tenant).await?.is_none() {
+                    anyhow::bail!("there is no collaboration '{tenant}'");
+                }
+                if store.add_tenant_municipality(tenant, code.as_str()).await? {
+                    println!("Collaboration '{tenant}' now works in {code}.");
+                } else {
+                    println!("Collaboration '{tenant}' already worked in {code}.");
+                }
                 Ok(())
             }
             Command::Audit(AuditCommand::Verify) => {

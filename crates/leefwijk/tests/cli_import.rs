@@ -144,3 +144,18 @@ fn statline_columns_unknown_to_leefwijk_are_imported_under_their_codebook_names(
     // What the first import named is still read, though this codebook does not know it.
     assert!(stdout.contains("cbs_gemiddeld_aardgasverbruik_totaal"), "{stdout}");
 }
+
+#[test]
+fn an_operator_lets_a_collaboration_work_in_a_municipality() {
+    let dir = temp_dir("municipality");
+    let out = leefwijk(&dir, &["admin", "create", "beheer", "--tenant", "utrecht"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = leefwijk(&dir, &["admin", "municipality", "GM0344", "--tenant", "utrecht"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("'utrecht' now works in GM0344"));
+    let out = leefwijk(&dir, &["admin", "municipality", "GM0344", "--tenant", "utrecht"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("already worked in GM0344"));
+    let out = leefwijk(&dir, &["admin", "municipality", "WK034401", "--tenant", "utrecht"]);
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("not a municipality code"));
+    let out = leefwijk(&dir, &["admin", "municipality", "GM0344", "--tenant", "nergens"]);
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("no collaboration 'nergens'"));
+}

@@ -151,6 +151,30 @@ impl Store {
         row.map(|r| Ok(Tenant { id: r.try_get(0)?, name: r.try_get(1)?, covenant_id: r.try_get(2)? })).transpose()
     }
 
+    /// The municipalities a collaboration works in (codes, sorted).
+    pub async fn tenant_municipalities(&self, tenant_id: &str) -> Result<Vec<String>> {
+        let rows = sqlx::query(
+            "SELECT municipality_code FROM tenant_municipalities WHERE tenant_id = $1 ORDER BY municipality_code",
+        )
+        .bind(tenant_id.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+    }
+
+    /// Lets a collaboration work in a municipality; `false` when it already did.
+    pub async fn add_tenant_municipality(&self, tenant_id: &str, municipality_code: &str) -> Result<bool> {
+        let done = sqlx::query(
+            "INSERT INTO tenant_municipalities (tenant_id, municipality_code) VALUES ($1, $2) \
+             ON CONFLICT (tenant_id, municipality_code) DO NOTHING",
+        )
+        .bind(tenant_id.to_string())
+        .bind(municipality_code.to_string())
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
     /// Puts a covenant in force for a tenant.
     pub async fn set_tenant_covenant(&self, tenant_id: &str, covenant_id: &str) -> Result<()> {
         let done = sqlx::query("UPDATE tenants SET covenant_id = $2 WHERE id = $1")

@@ -198,3 +198,42 @@ async fn demo_housing_and_concentration() {
         assert_eq!(region.spread.range(), Some(hi - lo));
     }
 }
+
+/// Finding 1 of the probe: another collaboration's administrator could add plans to this
+/// collaboration's municipality, through the API and the form. Plans are entered only by a
+/// collaboration that works in the municipality; the public projection stays as it was.
+#[tokio::test]
+async fn plans_are_entered_only_where_the_collaboration_works() {
+    for url in backend_urls() {
+        let r = leefwijk_web::router(demo_app(&url).await);
+        let before = send(&r, Method::GET, "/api/v1/housing/municipalities/GM9901", &[], None).await.body;
+        let other = login(&r, "beheer-dijkhoven").await;
+        let plan = r#"{"year": 2026, "segment": "social_rent", "construction": 500}"#;
+        let refused = post(&r, &other, "/api/v1/housing/municipalities/GM9901/plans", plan).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{url}: {}", refused.body);
+        assert!(refused.body.contains("does not work in") && refused.body.contains("leefwijk admin municipality"));
+        let form = send(
+            &r,
+            Method::POST,
+            "/wonen/GM9901/plannen",
+            &[("cookie", &other.cookie()), ("content-type", "application/x-www-form-urlencoded")],
+            Some(common::form(&[
+                ("csrf", &other.csrf),
+                ("year", "2026"),
+                ("segment", "social_rent"),
+                ("construction", "500"),
+                ("demolition", "0"),
+                ("sales", "0"),
+            ])),
+        )
+        .await;
+        assert_eq!(form.status, StatusCode::FORBIDDEN, "{url}: the form refuses too: {}", form.body);
+        assert!(!other.get(&r, "/wonen/GM9901").await.body.contains("id=\"plan-form\""), "{url}: and is not offered");
+        assert!(other.get(&r, "/wonen/GM9902").await.body.contains("id=\"plan-form\""), "{url}: but at home it is");
+        let after = send(&r, Method::GET, "/api/v1/housing/municipalities/GM9901", &[], None).await.body;
+        assert_eq!(before, after, "{url}: GM9901's projection is unchanged");
+        // In its own municipality the same administrator may.
+        let own = post(&r, &other, "/api/v1/housing/municipalities/GM9902/plans", plan).await;
+        assert_eq!(own.status, StatusCode::CREATED, "{url}: {}", own.body);
+    }
+}

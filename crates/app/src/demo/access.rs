@@ -48,6 +48,9 @@ pub async fn load_access(store: &Store) -> Result<DemoAccess, AppError> {
     store
         .create_tenant(OTHER_TENANT, "Wijkaanpak Dijkhoven (fictief)", Some(covenant::SAMPLE_COVENANT_ID), now)
         .await?;
+    // Where each collaboration works: Wijkerveen (GM9901), Dijkhoven (GM9902).
+    store.add_tenant_municipality(DEMO_TENANT, super::areas::DEMO_MUNICIPALITY).await?;
+    store.add_tenant_municipality(OTHER_TENANT, "GM9902").await?;
     let orgs = [
         org("wv-gemeente", DEMO_TENANT, "Gemeente Wijkerveen (fictief)", "gemeente"),
         org("wv-wijkteam", DEMO_TENANT, "Sociaal Wijkteam Wijkerveen (fictief)", "sociaal_wijkteam"),

@@ -152,8 +152,22 @@ pub struct NewPlan {
 
 /// Adds planned construction, demolition or sales; refused when the projection would run
 /// a segment below zero.
+/// Whether a collaboration works in a municipality, and so may enter plans for it.
+pub async fn works_in(app: &App, tenant_id: &str, municipality_code: &str) -> Result<bool, AppError> {
+    Ok(app.store.tenant_municipalities(tenant_id).await?.iter().any(|c| c == municipality_code))
+}
+
 pub async fn add_plan(app: &App, user: &User, municipality_code: &str, plan: &NewPlan) -> Result<(), AppError> {
     let current = municipality(app, municipality_code).await?;
+    // A municipality's projection is public and shared: only a collaboration that works
+    // there may add to it.
+    if !works_in(app, &user.tenant_id, &current.code).await? {
+        return Err(AppError::Forbidden(format!(
+            "your collaboration ('{}') does not work in {} ({}), so it cannot enter plans there; \
+             an operator adds the municipality with `leefwijk admin municipality --tenant {} {}`",
+            user.tenant_id, current.name, current.code, user.tenant_id, current.code
+        )));
+    }
     let segment = Segment::parse(&plan.segment)
         .ok_or_else(|| bad("segment: social_rent, mid_rent, owner_occupied or other_rent"))?;
     if plan.construction < 0 || plan.demolition < 0 || plan.sales < 0 {

@@ -115,7 +115,13 @@ async fn render_municipality(app: &App, ctx: &PageCtx, code: &str, message: Stri
             reached: y.social_share.is_some_and(|s| s >= housing::TARGET),
         })
         .collect();
-    let can_plan = ["beleidsmedewerker", "beheerder", "professional"].iter().any(|r| ctx.has_role(r));
+    // The form only where the user's collaboration works (others would be refused).
+    let can_plan = match &ctx.user {
+        Some(u) if ["beleidsmedewerker", "beheerder", "professional"].contains(&u.role.as_str()) => {
+            housing::works_in(app, &u.tenant_id, &h.code).await.unwrap_or(false)
+        }
+        _ => false,
+    };
     render(
         ctx,
         &MunicipalityPage {

@@ -98,6 +98,8 @@ pub struct PageUser {
     pub name: String,
     pub role: String,
     pub csrf: String,
+    /// The collaboration the user works for.
+    pub tenant_id: String,
 }
 
 /// What every page needs: the language and the links to switch it.
@@ -208,6 +210,7 @@ impl<S: Send + Sync> FromRequestParts<S> for PageCtx {
             name: s.user.display_name.clone(),
             role: s.user.role.clone(),
             csrf: s.csrf.clone(),
+            tenant_id: s.user.tenant_id.clone(),
         });
         Ok(PageCtx { lang: from_query.or(from_cookie).unwrap_or_default(), here, user })
     }
