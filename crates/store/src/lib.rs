@@ -26,8 +26,8 @@ pub use programme::{CommitmentRecord, GoalRecord, InterventionRecord, LedgerRow,
 #[allow(unused_imports)]
 pub use residents::*;
 pub use signals::{
-    AttemptRecord, BatchRecord, CaseEvent, CaseFactRow, CaseRecord, FeedbackRecord, PriorRecord, PurgeCounts,
-    RoutingRuleRecord, SignalRecord,
+    AttemptRecord, BatchOutcome, BatchRecord, CaseEvent, CaseFactRow, CaseRecord, FeedbackRecord, PriorRecord,
+    PurgeCounts, RoutingRuleRecord, SignalRecord,
 };
 
 /// Storage failures. Callers map these to their own errors; none carries personal data.

@@ -24,6 +24,17 @@ pub struct BatchRecord {
     pub format: String,
     pub row_count: i64,
     pub received_at: i64,
+    /// What the batch did, recorded when it committed (`None` for batches stored before
+    /// outcomes were recorded).
+    pub outcome: Option<BatchOutcome>,
+}
+
+/// Cases opened and stacked and repeats found by a stored batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct BatchOutcome {
+    pub cases_opened: i64,
+    pub cases_stacked: i64,
+    pub repeats: i64,
 }
 
 /// A stored signal as matching compares a new one with it: who sent what, when, for
@@ -259,11 +270,24 @@ fn decode_batch(r: &sqlx::any::AnyRow) -> Result<BatchRecord> {
         format: r.try_get(6)?,
         row_count: r.try_get(7)?,
         received_at: r.try_get(8)?,
+        outcome: match (
+            r.try_get::<Option<i64>, _>(9)?,
+            r.try_get::<Option<i64>, _>(10)?,
+            r.try_get::<Option<i64>, _>(11)?,
+        ) {
+            (Some(cases_opened), Some(cases_stacked), Some(repeats)) => {
+                Some(BatchOutcome { cases_opened, cases_stacked, repeats })
+            }
+            _ => None,
+        },
     })
 }
 
-const BATCH_COLUMNS: &str =
+const BATCH_INSERT_COLUMNS: &str =
     "id, tenant_id, sender_id, organisation_id, idempotency_key, body_hash, format, row_count, received_at";
+const BATCH_COLUMNS: &str =
+    "id, tenant_id, sender_id, organisation_id, idempotency_key, body_hash, format, row_count, \
+     received_at, cases_opened, cases_stacked, repeats";
 
 impl Store {
     /// The batch a sender stored under an idempotency key, if any.
@@ -451,7 +475,7 @@ impl StoreTx {
     pub async fn insert_signal_batch(&mut self, handle: &AccessHandle, batch: &BatchRecord) -> Result<()> {
         handle.permits(&batch.tenant_id, "financial", "write", &format!("batch:{}", batch.id))?;
         sqlx::query(&format!(
-            "INSERT INTO signal_batches ({BATCH_COLUMNS}) VALUES {}",
+            "INSERT INTO signal_batches ({BATCH_INSERT_COLUMNS}) VALUES {}",
             values_list(self.backend, 1, 9)
         ))
         .bind(batch.id.clone())
@@ -465,6 +489,18 @@ impl StoreTx {
         .bind(batch.received_at)
         .execute(&mut *self.tx)
         .await?;
+        Ok(())
+    }
+
+    /// Records what a batch did, in its own transaction, so a replay can report it.
+    pub async fn record_batch_outcome(&mut self, batch_id: &str, outcome: BatchOutcome) -> Result<()> {
+        sqlx::query("UPDATE signal_batches SET cases_opened = $2, cases_stacked = $3, repeats = $4 WHERE id = $1")
+            .bind(batch_id.to_string())
+            .bind(outcome.cases_opened)
+            .bind(outcome.cases_stacked)
+            .bind(outcome.repeats)
+            .execute(&mut *self.tx)
+            .await?;
         Ok(())
     }
 

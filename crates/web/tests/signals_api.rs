@@ -81,6 +81,10 @@ async fn partner_batch_to_outreach_feedback_figures_and_retention() {
         assert_eq!(again.status, StatusCode::OK);
         assert_eq!(again.json()["replayed"], true);
         assert_eq!(again.json()["batch_id"], batch_id.as_str());
+        // The replay reports what the batch did, not zeros (issue 16, finding 10).
+        for field in ["rows", "cases_opened", "cases_stacked", "repeats", "received_at_ms"] {
+            assert_eq!(again.json()[field], report[field], "{url}: {field}");
+        }
         let conflict = post_batch(&r, &bearer, "batch-2026-12-24", &format!("{}\n", good_batch())).await;
         assert_eq!(conflict.status, StatusCode::CONFLICT, "{url}: same key, other content");
 

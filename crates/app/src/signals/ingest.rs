@@ -16,7 +16,7 @@ use leefwijk_domain::signals::intake::{validate, SignalInput, ValidSignal};
 use leefwijk_domain::signals::routing::{route, RoutingRule};
 use leefwijk_domain::signals::{priority, SignalFacts, SignalKind};
 use leefwijk_domain::AreaCode;
-use leefwijk_store::{BatchRecord, CaseRecord, PriorRecord, SignalRecord, StoreError};
+use leefwijk_store::{BatchOutcome, BatchRecord, CaseRecord, PriorRecord, SignalRecord, StoreError};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -61,14 +61,18 @@ struct Row {
     facts: SignalFacts,
 }
 
+/// The answer to a replay: the original batch's outcome (zeros for batches stored before
+/// outcomes were recorded).
 fn report_of(batch: &BatchRecord, replayed: bool) -> BatchReport {
+    let outcome = batch.outcome.unwrap_or_default();
+    let count = |n: i64| u64::try_from(n).unwrap_or_default();
     BatchReport {
         batch_id: batch.id.clone(),
         rows: batch.row_count,
         replayed,
-        cases_opened: 0,
-        cases_stacked: 0,
-        repeats: 0,
+        cases_opened: count(outcome.cases_opened),
+        cases_stacked: count(outcome.cases_stacked),
+        repeats: count(outcome.repeats),
         received_at_ms: batch.received_at,
     }
 }
@@ -309,6 +313,7 @@ pub async fn ingest(
         format: delivery.format.to_string(),
         row_count: rows.len() as i64,
         received_at: now,
+        outcome: None,
     };
     if let Err(e) = tx.insert_signal_batch(financial, &batch).await {
         // A concurrent delivery with the same key won the race: answer as a replay.
@@ -518,6 +523,9 @@ pub async fn ingest(
         tx.vault_put_batch(identity, &tenant, &batch_id, &vault, now).await?;
     }
     phases.lap("vault");
+    let outcome =
+        BatchOutcome { cases_opened: cases.len() as i64, cases_stacked: stacked as i64, repeats: repeats as i64 };
+    tx.record_batch_outcome(&batch_id, outcome).await?;
     tx.commit().await?;
     phases.lap("commit");
     if signals.len() >= ANALYZE_AFTER_ROWS {
