@@ -65,6 +65,8 @@ pub struct App {
     pub residents: Arc<residents::ResidentsConfig>,
     /// Counters of the public forms' rate limit, shared by all requests.
     pub limiter: Arc<residents::limits::RateLimiter>,
+    /// Failed password logins per username and address, and per address.
+    pub login_throttle: Arc<access::login_throttle::LoginThrottle>,
 }
 
 impl App {
@@ -78,6 +80,7 @@ impl App {
             mail: Arc::new(households::notify::MailSender::default()),
             residents: Arc::new(residents::ResidentsConfig::default()),
             limiter: Arc::new(residents::limits::RateLimiter::default()),
+            login_throttle: Arc::new(access::login_throttle::LoginThrottle::default()),
         }
     }
 

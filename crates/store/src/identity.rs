@@ -334,24 +334,6 @@ impl Store {
         rows.iter().map(decode_user).collect()
     }
 
-    /// Records a failed login; `lock_until` is set when the caller decided to lock.
-    pub async fn record_failed_login(&self, user_id: &str, lock_until: Option<i64>) -> Result<()> {
-        sqlx::query("UPDATE users SET failed_logins = failed_logins + 1, locked_until = COALESCE($2, locked_until) WHERE id = $1")
-            .bind(user_id.to_string())
-            .bind(lock_until)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
-    pub async fn reset_failed_logins(&self, user_id: &str) -> Result<()> {
-        sqlx::query("UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = $1")
-            .bind(user_id.to_string())
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
     /// Sets a new password hash and ends every session of the user.
     pub async fn set_password(&self, user_id: &str, password_hash: &str, must_change: bool) -> Result<()> {
         let mut tx = self.pool.begin().await?;

@@ -26,6 +26,11 @@ pub struct SignedIn {
 #[derive(Debug, Clone)]
 pub struct Client(pub ApiClient);
 
+/// The address a request came from, as the rate limits count it ([`client_key`]): for the
+/// login throttle. Never logged.
+#[derive(Clone)]
+pub struct ClientAddress(pub String);
+
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
@@ -156,6 +161,8 @@ pub async fn authorize(State(app): State<App>, mut request: Request, next: Next)
     if let Some(s) = signed_in {
         request.extensions_mut().insert(s);
     }
+    let address = ClientAddress(client_key(&app, &request));
+    request.extensions_mut().insert(address);
     if let Some(Ok(c)) = client {
         request.extensions_mut().insert(Client(c));
     }

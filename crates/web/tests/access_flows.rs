@@ -26,9 +26,19 @@ async fn login_is_throttled_and_sessions_are_renewed() {
         // Even the right password is refused while locked.
         let reply = try_login(&r, "wijkteam", &leefwijk_app::demo::demo_password("wijkteam")).await;
         assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS, "{url}: locked");
-        // Unknown users get the same answer as wrong passwords.
-        let reply = try_login(&r, "niemand", "whatever-password").await;
-        assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+        // Unknown users get the same answers as known ones: wrong four times, then refused
+        // (issue 16, finding 5: only known names were ever locked, which told them apart).
+        for attempt in 1..=4 {
+            let reply = try_login(&r, "niemand", "whatever-password").await;
+            assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{url}: attempt {attempt}");
+        }
+        assert_eq!(try_login(&r, "niemand", "whatever-password").await.status, StatusCode::TOO_MANY_REQUESTS);
+        // The refusal holds for that name from that address only: the account's owner
+        // elsewhere signs in (nobody can lock another person out).
+        let elsewhere = login_from(&r, "wijkteam", &leefwijk_app::demo::demo_password("wijkteam"), [10, 1, 2, 3]).await;
+        assert_eq!(elsewhere, StatusCode::SEE_OTHER, "{url}: the owner from another address");
+        let guesser = login_from(&r, "wijkteam", "not the password", [10, 9, 9, 9]).await;
+        assert_eq!(guesser, StatusCode::UNAUTHORIZED, "{url}: another address counts on its own");
 
         // Cookies are HttpOnly, Secure and SameSite; every login gets a new session id.
         let first = try_login(&r, "regisseur", &leefwijk_app::demo::demo_password("regisseur")).await;
@@ -234,4 +244,21 @@ async fn the_return_path_after_login_never_leaves_leefwijk() {
         let expected = if back == "/convenant" { "/convenant" } else { "/" };
         assert_eq!(location, expected, "{back:?}");
     }
+}
+
+/// A password login from a given client address (as the server sees the peer).
+async fn login_from(r: &axum::Router, username: &str, password: &str, ip: [u8; 4]) -> StatusCode {
+    use tower::ServiceExt;
+    let page = send(r, Method::GET, "/inloggen", &[], None).await;
+    let csrf = page.cookie("leefwijk_login_csrf").expect("login csrf cookie");
+    let mut request = axum::http::Request::builder()
+        .method(Method::POST)
+        .uri("/inloggen")
+        .header("cookie", format!("leefwijk_login_csrf={csrf}"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(axum::body::Body::from(form(&[("username", username), ("password", password), ("csrf", &csrf)])))
+        .expect("request");
+    let peer = std::net::SocketAddr::from((ip, 40_000));
+    request.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+    r.clone().oneshot(request).await.expect("response").status()
 }

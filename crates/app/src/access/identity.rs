@@ -8,9 +8,7 @@ use leefwijk_domain::access::hex;
 use leefwijk_store::{ApiClient, Session, Store, User};
 use sha2::{Digest, Sha256};
 
-/// Failed logins before an account is locked for [`LOCK_MS`].
-pub const MAX_FAILED_LOGINS: i64 = 5;
-pub const LOCK_MS: i64 = 15 * 60 * 1000;
+pub use super::login_throttle::{LOCK_MS, MAX_FAILED_LOGINS};
 /// Sessions end after 8 hours: a working day.
 pub const SESSION_MS: i64 = 8 * 60 * 60 * 1000;
 pub const MIN_PASSWORD_LEN: usize = 12;
@@ -114,36 +112,51 @@ fn dummy_hash() -> &'static str {
     DUMMY.get_or_init(|| hash_password("no such user, no such password").unwrap_or_default())
 }
 
-/// Logs in: on success a fresh session (a new id every time); failures are counted and
-/// lock the account after [`MAX_FAILED_LOGINS`].
+/// Logs in: on success a fresh session (a new id every time). Failures are throttled per
+/// username and client address and per address, alike for names that exist and names that
+/// do not ([`super::login_throttle`]); an account itself is never locked, so nobody can lock
+/// another person out from elsewhere.
 pub async fn login(
     store: &Store,
-    username: &str,
-    password: &str,
+    throttle: &super::login_throttle::LoginThrottle,
+    attempt: LoginAttempt<'_>,
     now: i64,
 ) -> Result<Result<NewSession, LoginFailure>, AppError> {
-    let user = store.user_by_username(username.trim()).await?;
-    let Some(user) = user.filter(|u| !u.disabled) else {
-        let _ = verify_password(password, dummy_hash());
-        return Ok(Err(LoginFailure::Invalid));
-    };
-    if user.locked_until > now {
-        return Ok(Err(LoginFailure::Locked { until_ms: user.locked_until }));
+    let LoginAttempt { username, password, client } = attempt;
+    if let Some(until_ms) = throttle.refused_until(username, client, now) {
+        return Ok(Err(LoginFailure::Locked { until_ms }));
     }
-    let ok = user.password_hash.as_deref().map(|h| verify_password(password, h)).unwrap_or(false);
-    if !ok {
-        let lock = (user.failed_logins + 1 >= MAX_FAILED_LOGINS).then_some(now + LOCK_MS);
-        store.record_failed_login(&user.id, lock).await?;
-        tracing::warn!(user_id = %user.id, failures = user.failed_logins + 1, locked = lock.is_some(), "failed login");
-        return Ok(Err(match lock {
+    let user = store.user_by_username(username.trim()).await?;
+    let user = user.filter(|u| !u.disabled);
+    let ok = match &user {
+        Some(u) => u.password_hash.as_deref().map(|h| verify_password(password, h)).unwrap_or(false),
+        None => {
+            // The same work as for a real account, so timing tells nothing either.
+            let _ = verify_password(password, dummy_hash());
+            false
+        }
+    };
+    let Some(user) = user.filter(|_| ok) else {
+        let refused = throttle.failed(username, client, now);
+        tracing::warn!(locked = refused.is_some(), "failed login");
+        return Ok(Err(match refused {
             Some(until_ms) => LoginFailure::Locked { until_ms },
             None => LoginFailure::Invalid,
         }));
-    }
-    store.reset_failed_logins(&user.id).await?;
+    };
+    throttle.succeeded(username, client);
     let session = start_session(store, user, now).await?;
     tracing::info!(user_id = %session.user.id, "login");
     Ok(Ok(session))
+}
+
+/// A password login as typed, and the client address it came from (only counted, never
+/// logged or stored).
+#[derive(Clone, Copy)]
+pub struct LoginAttempt<'a> {
+    pub username: &'a str,
+    pub password: &'a str,
+    pub client: &'a str,
 }
 
 pub async fn start_session(store: &Store, user: User, now: i64) -> Result<NewSession, AppError> {

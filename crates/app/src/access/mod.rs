@@ -7,5 +7,6 @@ pub(crate) mod entropy;
 pub mod gate;
 pub mod identity;
 pub mod keys;
+pub mod login_throttle;
 pub mod oidc;
 pub mod vault;

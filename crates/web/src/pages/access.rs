@@ -103,7 +103,13 @@ struct LoginFormData {
     terug: String,
 }
 
-async fn login(State(app): State<App>, ctx: PageCtx, headers: HeaderMap, Form(form): Form<LoginFormData>) -> Response {
+async fn login(
+    State(app): State<App>,
+    ctx: PageCtx,
+    headers: HeaderMap,
+    address: Option<Extension<crate::auth::ClientAddress>>,
+    Form(form): Form<LoginFormData>,
+) -> Response {
     // Before login there is no session: the token in the form must match the cookie set
     // with the form (double submit).
     let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
@@ -111,7 +117,9 @@ async fn login(State(app): State<App>, ctx: PageCtx, headers: HeaderMap, Form(fo
         return r;
     }
     let now = identity::now_ms();
-    let outcome = match identity::login(&app.store, &form.username, &form.password, now).await {
+    let client = address.map(|Extension(a)| a.0).unwrap_or_else(|| "unknown".to_string());
+    let attempt = identity::LoginAttempt { username: &form.username, password: &form.password, client: &client };
+    let outcome = match identity::login(&app.store, &app.login_throttle, attempt, now).await {
         Ok(o) => o,
         Err(e) => return app_error(&ctx, e),
     };
