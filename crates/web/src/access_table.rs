@@ -32,9 +32,10 @@ pub const OUTREACH_AND_POLICY: Access =
 pub const POLICY: Access = Access::Roles { roles: &["beleidsmedewerker", "beheerder"] };
 /// Who enters planned construction: policy staff, administrators, corporation staff.
 pub const HOUSING_PLANNERS: Access = Access::Roles { roles: &["beleidsmedewerker", "beheerder", "professional"] };
-/// Who handles placements: professionals of corporations and support organisations, and
-/// policy staff; the covenant decides per organisation kind.
-pub const HOUSING_PARTNERS: Access = Access::Roles { roles: &["professional", "beleidsmedewerker"] };
+/// Who handles placements, household by household: professionals of corporations and
+/// support organisations (the covenant decides per organisation kind). Policy staff see
+/// aggregates only (progress per group), as the README promises (issue 16, finding 6).
+pub const HOUSING_PARTNERS: Access = Access::Roles { roles: &["professional"] };
 /// Professionals who register involvement and work on joint plans; the covenant decides
 /// per organisation kind.
 pub const INVOLVED: Access = Access::Roles { roles: &["professional", "wijkteammedewerker", "regisseur"] };

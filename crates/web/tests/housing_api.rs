@@ -171,6 +171,14 @@ async fn agreement_to_placements_to_progress() {
             wijkteam.get(&r, &format!("/api/v1/housing/agreements/{id}/placements")).await.status,
             StatusCode::FORBIDDEN
         );
+        // Policy staff see aggregates only (issue 16, finding 6): no list, no rows on the page.
+        assert_eq!(
+            beleid.get(&r, &format!("/api/v1/housing/agreements/{id}/placements")).await.status,
+            StatusCode::FORBIDDEN,
+            "{url}"
+        );
+        let page = beleid.get(&r, &format!("/afspraken/{id}")).await;
+        assert!(page.body.contains("id=\"per-group\"") && !page.body.contains("id=\"placements\""), "{url}");
     }
 }
 

@@ -347,7 +347,8 @@ async fn agreement(
     let mut orgs = Vec::new();
     if let Some(Extension(me)) = &me {
         my_org = me.user.organisation_id.clone();
-        if ["professional", "beleidsmedewerker"].contains(&me.user.role.as_str()) {
+        // Household by household only for professionals; policy staff see the aggregates.
+        if me.user.role == "professional" {
             if let Ok(covenant) = app.covenant_of(&me.user.tenant_id).await {
                 if let Ok(Ok(list)) = housing::placements(&app, &covenant, &Actor::User(me.user.clone()), &id).await {
                     placements = Some(list);
