@@ -118,8 +118,17 @@ enum AdminCommand {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Walks the hash chain and names the first entry that was changed, removed or reordered.
-    Verify,
+    /// Walks the hash chain and names the first entry that was changed, removed or reordered;
+    /// with --checkpoint also checks that the chain still holds what each checkpoint recorded.
+    Verify {
+        /// Files with checkpoint lines written by `leefwijk audit checkpoint`.
+        #[arg(long)]
+        checkpoint: Vec<PathBuf>,
+    },
+    /// Verifies the chain and prints a checkpoint line signed with the audit key: keep it
+    /// outside the database (mail it, print it, write-once storage). A later `verify
+    /// --checkpoint` then notices entries cut off before it, even with a restored head row.
+    Checkpoint,
 }
 
 #[derive(Subcommand)]
@@ -533,6 +542,8 @@ async fn serve(settings: Settings, listen: Option<String>, demo: bool, national:
         println!("Demo e-mail (residents' verification codes, notices) is written to {}.", path.display());
         mail = MailSender::File { path };
     }
+    // A head written before heads were sealed is sealed now, with the key.
+    leefwijk_app::access::audit::seal_unsealed_head(&store, keys.audit()).await?;
     let app = App::new(store.clone(), settings.file.pressure.clone(), keys)
         .with_oidc(oidc)
         .with_signals(settings.file.signals.clone())
@@ -632,18 +643,52 @@ fn main() -> Result<()> {
                 }
                 Ok(())
             }
-            Command::Audit(AuditCommand::Verify) => {
+            Command::Audit(AuditCommand::Verify { ref checkpoint }) => {
                 let settings = settings(&cli)?;
                 let store = open_store(&settings.database_url).await?;
                 let keys = open_keys(&settings.keys_dir)?;
-                match leefwijk_app::access::audit::verify_chain(&store, keys.audit()).await? {
-                    leefwijk_app::access::audit::Verification::Intact { entries } => {
-                        println!("Audit log intact: {entries} entries verified.");
-                        Ok(())
-                    }
+                leefwijk_app::access::audit::seal_unsealed_head(&store, keys.audit()).await?;
+                let entries = match leefwijk_app::access::audit::verify_chain(&store, keys.audit()).await? {
+                    leefwijk_app::access::audit::Verification::Intact { entries } => entries,
                     leefwijk_app::access::audit::Verification::Broken(b) => {
                         anyhow::bail!("audit log BROKEN at entry {}: {b}", b.seq())
                     }
+                };
+                let mut checked = 0;
+                for file in checkpoint {
+                    let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+                    for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+                        let point = leefwijk_domain::access::audit_chain::Checkpoint::parse(line)
+                            .map_err(|e| anyhow::anyhow!("{} line {}: {e}", file.display(), n + 1))?;
+                        if let Err(e) =
+                            leefwijk_app::access::audit::verify_checkpoint(&store, keys.audit(), &point).await?
+                        {
+                            anyhow::bail!("audit log BROKEN ({} line {}): {e}", file.display(), n + 1);
+                        }
+                        checked += 1;
+                    }
+                }
+                if checked > 0 {
+                    println!(
+                        "Audit log intact: {entries} entries verified, and {checked} checkpoint(s) found in the chain."
+                    );
+                } else {
+                    println!("Audit log intact: {entries} entries verified.");
+                }
+                Ok(())
+            }
+            Command::Audit(AuditCommand::Checkpoint) => {
+                let settings = settings(&cli)?;
+                let store = open_store(&settings.database_url).await?;
+                let keys = open_keys(&settings.keys_dir)?;
+                leefwijk_app::access::audit::seal_unsealed_head(&store, keys.audit()).await?;
+                let now = leefwijk_app::access::identity::now_ms();
+                match leefwijk_app::access::audit::checkpoint(&store, keys.audit(), now).await? {
+                    Ok(point) => {
+                        println!("{}", point.to_line());
+                        Ok(())
+                    }
+                    Err(b) => anyhow::bail!("audit log BROKEN at entry {}: {b}; no checkpoint written", b.seq()),
                 }
             }
             Command::Covenant(CovenantCommand::Load { ref file, ref tenant }) => {

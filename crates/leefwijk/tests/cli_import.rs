@@ -1,5 +1,6 @@
-//! The `leefwijk import` command as a user runs it: a good file is imported and
-//! summarised; a bad one is refused with line and column and changes nothing.
+//! The `leefwijk` commands an operator runs: `import` (a good file is imported and
+//! summarised; a bad one is refused with line and column and changes nothing), `admin`
+//! and `audit`.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -158,4 +159,24 @@ fn an_operator_lets_a_collaboration_work_in_a_municipality() {
     assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("not a municipality code"));
     let out = leefwijk(&dir, &["admin", "municipality", "GM0344", "--tenant", "nergens"]);
     assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("no collaboration 'nergens'"));
+}
+
+#[test]
+fn an_audit_checkpoint_is_written_and_checked_later() {
+    let dir = temp_dir("audit");
+    let out = leefwijk(&dir, &["demo"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = leefwijk(&dir, &["audit", "checkpoint"]);
+    let line = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert!(out.status.success() && line.starts_with("leefwijk-audit-checkpoint v1 seq="), "{line}");
+    let file = dir.join("checkpoints.txt");
+    std::fs::write(&file, format!("{line}\n")).expect("write");
+    let out = leefwijk(&dir, &["audit", "verify", "--checkpoint", file.to_str().expect("path")]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && stdout.contains("1 checkpoint(s) found in the chain"), "{stdout}");
+    // A changed checkpoint is refused, naming the file and line.
+    std::fs::write(&file, format!("\n{}\n", line.replace("seq=", "seq=9"))).expect("write");
+    let out = leefwijk(&dir, &["audit", "verify", "--checkpoint", file.to_str().expect("path")]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && stderr.contains("checkpoints.txt line 2"), "{stderr}");
 }

@@ -3,7 +3,7 @@
 //! the caller's transaction.
 
 use crate::{Result, Store, StoreError, StoreTx};
-use leefwijk_domain::access::audit_chain::{AuditEntry, ChainHead};
+use leefwijk_domain::access::audit_chain::{head_seal, AuditEntry, ChainHead};
 use sqlx::Row;
 
 /// What to filter the audit log on (all optional), for the privacy officer.
@@ -68,9 +68,10 @@ impl StoreTx {
         .bind(entry.hash.clone())
         .execute(&mut *self.tx)
         .await?;
-        sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+        sqlx::query("UPDATE audit_head SET seq = $1, hash = $2, seal = $3 WHERE id = 1")
             .bind(entry.seq)
             .bind(entry.hash.clone())
+            .bind(head_seal(key, entry.seq, &entry.hash))
             .execute(&mut *self.tx)
             .await?;
         Ok(entry)
@@ -80,11 +81,29 @@ impl StoreTx {
 impl Store {
     /// The chain head as recorded.
     pub async fn audit_head(&self) -> Result<ChainHead> {
-        let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+        let row = sqlx::query("SELECT seq, hash, seal FROM audit_head WHERE id = 1")
             .fetch_optional(&self.pool)
             .await?
             .ok_or_else(|| StoreError::Corrupt("the audit head row is missing".into()))?;
-        Ok(ChainHead { seq: row.try_get(0)?, hash: row.try_get(1)? })
+        Ok(ChainHead { seq: row.try_get(0)?, hash: row.try_get(1)?, seal: row.try_get(2)? })
+    }
+
+    /// Seals a head stored before heads were sealed, if it is still `seq`/`hash`; `true`
+    /// when it did. Done once at start with the audit key (see `app::access::audit`).
+    pub async fn seal_unsealed_audit_head(&self, seq: i64, hash: &str, seal: &str) -> Result<bool> {
+        let done =
+            sqlx::query("UPDATE audit_head SET seal = $3 WHERE id = 1 AND seq = $1 AND hash = $2 AND seal IS NULL")
+                .bind(seq)
+                .bind(hash.to_string())
+                .bind(seal.to_string())
+                .execute(&self.pool)
+                .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// The entry with this seq, if the log has it.
+    pub async fn audit_entry(&self, seq: i64) -> Result<Option<AuditEntry>> {
+        Ok(self.audit_page(seq - 1, 1).await?.into_iter().find(|e| e.seq == seq))
     }
 
     /// Entries with seq > `after`, in seq order, at most `limit`: for walking the chain

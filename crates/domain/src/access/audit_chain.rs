@@ -77,22 +77,105 @@ pub enum ChainBreak {
     Changed { seq: i64 },
     #[error("audit entry {seq} is out of order: it does not follow entry {previous}")]
     Reordered { seq: i64, previous: i64 },
+    /// The head row does not carry the key's seal: someone rewrote it, typically after
+    /// cutting entries off the end.
+    #[error("the chain's head (entry {seq}) does not carry the audit key's seal: the head row was rewritten, and entries after {seq} may have been cut off")]
+    HeadForged { seq: i64 },
+    /// An exported checkpoint names an entry the chain no longer has (or has otherwise).
+    #[error("entry {seq}, recorded in a checkpoint, is missing or different: entries were cut off or rewritten")]
+    CheckpointMissed { seq: i64 },
 }
 
 impl ChainBreak {
     pub fn seq(&self) -> i64 {
         match self {
-            ChainBreak::Removed { seq, .. } | ChainBreak::Changed { seq } | ChainBreak::Reordered { seq, .. } => *seq,
+            ChainBreak::Removed { seq, .. }
+            | ChainBreak::Changed { seq }
+            | ChainBreak::Reordered { seq, .. }
+            | ChainBreak::HeadForged { seq }
+            | ChainBreak::CheckpointMissed { seq } => *seq,
         }
     }
 }
 
 /// The newest entry's seq and hash, kept apart from the entries (updated in the same
-/// transaction) so that cutting entries off the end is noticed too.
+/// transaction) so that cutting entries off the end is noticed too. The head is sealed
+/// with the audit key ([`head_seal`]): whoever cuts entries off and points the head at the
+/// new last entry cannot seal it. (Putting back an old head row with its old seal, from a
+/// backup, is caught by an exported [`Checkpoint`] only.)
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ChainHead {
     pub seq: i64,
     pub hash: String,
+    /// `None` only before the first entry, or in a database from before heads were sealed
+    /// until Leefwijk starts and seals it.
+    pub seal: Option<String>,
+}
+
+fn keyed(key: &[u8], parts: &[&str]) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
+    for part in parts {
+        mac.update(&(part.len() as u64).to_be_bytes());
+        mac.update(part.as_bytes());
+    }
+    hex(&mac.finalize().into_bytes())
+}
+
+/// The seal of a head: HMAC(audit key, "audit-head" ‖ seq ‖ hash).
+pub fn head_seal(key: &[u8], seq: i64, hash: &str) -> String {
+    keyed(key, &["audit-head", &seq.to_string(), hash])
+}
+
+/// A signed statement "entry `seq` had hash `hash` at `at_ms`", exported to somewhere the
+/// database's administrators cannot reach (a mailbox, paper, write-once storage). A later
+/// verification with it notices entries cut off before it, even when the head row was
+/// restored from a backup with its own valid seal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checkpoint {
+    pub seq: i64,
+    pub hash: String,
+    pub at_ms: i64,
+    pub seal: String,
+}
+
+const CHECKPOINT_PREFIX: &str = "leefwijk-audit-checkpoint v1";
+
+impl Checkpoint {
+    pub fn new(key: &[u8], seq: i64, hash: &str, at_ms: i64) -> Checkpoint {
+        let seal = keyed(key, &["audit-checkpoint", &seq.to_string(), hash, &at_ms.to_string()]);
+        Checkpoint { seq, hash: hash.to_string(), at_ms, seal }
+    }
+
+    /// Whether the audit key made this checkpoint.
+    pub fn is_authentic(&self, key: &[u8]) -> bool {
+        Checkpoint::new(key, self.seq, &self.hash, self.at_ms).seal == self.seal
+    }
+
+    /// One line of text: `leefwijk-audit-checkpoint v1 seq=… hash=… at_ms=… seal=…`.
+    pub fn to_line(&self) -> String {
+        format!("{CHECKPOINT_PREFIX} seq={} hash={} at_ms={} seal={}", self.seq, self.hash, self.at_ms, self.seal)
+    }
+
+    /// Reads a line written by [`Checkpoint::to_line`].
+    pub fn parse(line: &str) -> Result<Checkpoint, String> {
+        let rest = line
+            .trim()
+            .strip_prefix(CHECKPOINT_PREFIX)
+            .ok_or_else(|| format!("a checkpoint line starts with '{CHECKPOINT_PREFIX}'"))?;
+        let mut fields = std::collections::BTreeMap::new();
+        for part in rest.split_whitespace() {
+            let (name, value) = part.split_once('=').ok_or_else(|| format!("'{part}' is not name=value"))?;
+            fields.insert(name, value);
+        }
+        let get = |name: &str| fields.get(name).copied().ok_or_else(|| format!("the checkpoint lacks {name}="));
+        let number = |name: &str| get(name)?.parse::<i64>().map_err(|_| format!("{name} must be a whole number"));
+        Ok(Checkpoint {
+            seq: number("seq")?,
+            hash: get("hash")?.to_string(),
+            at_ms: number("at_ms")?,
+            seal: get("seal")?.to_string(),
+        })
+    }
 }
 
 /// Walks entries in stored order (by seq) and names the first break. With a head, the
@@ -135,6 +218,14 @@ pub fn verify_from<'a>(
         count += 1;
     }
     if let Some(head) = head {
+        let sealed = match &head.seal {
+            Some(seal) => *seal == head_seal(key, head.seq, &head.hash),
+            // Nothing to seal before the first entry.
+            None => head.seq == 0 && head.hash == GENESIS,
+        };
+        if !sealed {
+            return Err(ChainBreak::HeadForged { seq: head.seq });
+        }
         if head.seq > previous_seq {
             return Err(ChainBreak::Removed { seq: previous_seq + 1, previous: previous_seq, found: head.seq });
         }
@@ -149,6 +240,39 @@ pub fn verify_from<'a>(
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_head_pointed_at_an_earlier_entry_without_the_key_is_noticed() {
+        let c = chain(6);
+        let sealed =
+            |seq: i64, hash: &str| ChainHead { seq, hash: hash.to_string(), seal: Some(head_seal(KEY, seq, hash)) };
+        assert_eq!(verify(KEY, &c, Some(&sealed(6, &c[5].hash))), Ok(6));
+        // Entries 5 and 6 cut off, the head pointed at 4 with its old seal kept or made up.
+        let cut = &c[..4];
+        let forged = ChainHead { seq: 4, hash: c[3].hash.clone(), seal: Some(head_seal(KEY, 6, &c[5].hash)) };
+        assert_eq!(verify(KEY, cut, Some(&forged)), Err(ChainBreak::HeadForged { seq: 4 }));
+        let unsealed = ChainHead { seal: None, ..forged.clone() };
+        assert_eq!(verify(KEY, cut, Some(&unsealed)), Err(ChainBreak::HeadForged { seq: 4 }));
+        let other_key = ChainHead { seal: Some(head_seal(b"another key", 4, &c[3].hash)), ..forged };
+        assert_eq!(verify(KEY, cut, Some(&other_key)), Err(ChainBreak::HeadForged { seq: 4 }));
+        // An empty log needs no seal.
+        assert_eq!(verify(KEY, &[], Some(&ChainHead { seq: 0, hash: GENESIS.into(), seal: None })), Ok(0));
+    }
+
+    #[test]
+    fn checkpoints_round_trip_and_only_the_key_makes_them() {
+        let c = chain(3);
+        let point = Checkpoint::new(KEY, 3, &c[2].hash, 1_765_000_000_000);
+        let line = point.to_line();
+        assert!(line.starts_with("leefwijk-audit-checkpoint v1 seq=3 hash="), "{line}");
+        assert_eq!(Checkpoint::parse(&line), Ok(point.clone()));
+        assert!(point.is_authentic(KEY));
+        assert!(!point.is_authentic(b"another key"));
+        let moved = Checkpoint { seq: 2, ..point };
+        assert!(!moved.is_authentic(KEY), "a changed checkpoint is not the key's");
+        assert!(Checkpoint::parse("seq=3").is_err());
+        assert!(Checkpoint::parse("leefwijk-audit-checkpoint v1 seq=x hash=a at_ms=1 seal=b").is_err());
+    }
 
     const KEY: &[u8] = b"audit-key-for-tests-only-32bytes";
 
@@ -208,7 +332,7 @@ mod tests {
     #[test]
     fn cutting_off_the_end_is_caught_by_the_head() {
         let full = chain(5);
-        let head = ChainHead { seq: 5, hash: full[4].hash.clone() };
+        let head = ChainHead { seq: 5, hash: full[4].hash.clone(), seal: Some(head_seal(KEY, 5, &full[4].hash)) };
         assert_eq!(verify(KEY, &full, Some(&head)), Ok(5));
         assert_eq!(verify(KEY, &full[..4], Some(&head)), Err(ChainBreak::Removed { seq: 5, previous: 4, found: 5 }));
     }
@@ -218,7 +342,7 @@ mod tests {
         fn any_mutation_is_caught_at_or_before_the_mutated_entry(n in 2i64..20, victim in 0usize..19, field in 0usize..6, kind in 0usize..3) {
             let victim = victim % n as usize;
             let mut c = chain(n);
-            let head = ChainHead { seq: n, hash: c[n as usize - 1].hash.clone() };
+            let head = ChainHead { seq: n, hash: c[n as usize - 1].hash.clone(), seal: Some(head_seal(KEY, n, &c[n as usize - 1].hash)) };
             match kind {
                 0 => {
                     let e = &mut c[victim];
