@@ -54,6 +54,9 @@ pub async fn request_context(request: Request, next: Next) -> Response {
     let headers = response.headers_mut();
     // Personal data must not linger in a browser's or proxy's cache: no API answer and no
     // answer to a signed-in request is stored, unless the handler said otherwise.
+    if is_api {
+        headers.insert(HeaderName::from_static("api-version"), HeaderValue::from_static(crate::api::API_VERSION));
+    }
     if (is_api || credentialed) && !headers.contains_key(header::CACHE_CONTROL) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }

@@ -306,6 +306,12 @@ async fn every_response_has_security_headers_and_a_request_id() {
         assert!(h.get("x-request-id").is_some(), "{uri}");
         assert!(h.get(header::STRICT_TRANSPORT_SECURITY).is_none(), "{uri}: no HSTS on plain HTTP");
     }
+    // Every API answer names the API's full version (NL API Design Rules).
+    assert_eq!(
+        get(&r, "/api/v1/areas").await.headers.get("api-version").and_then(|v| v.to_str().ok()),
+        Some(leefwijk_web::api::API_VERSION)
+    );
+    assert!(get(&r, "/api/v1/nope").await.headers.get("api-version").is_some(), "also on errors");
     // No API answer is kept in a cache; a public page without a session may be.
     assert_eq!(
         get(&r, "/api/v1/areas").await.headers.get(header::CACHE_CONTROL).map(|v| v.as_bytes()),
@@ -330,6 +336,39 @@ async fn every_response_has_security_headers_and_a_request_id() {
     let req = Request::builder().uri("/").header("x-forwarded-proto", "https").body(Body::empty()).expect("request");
     let response = r.clone().oneshot(req).await.expect("response");
     assert!(response.headers().get(header::STRICT_TRANSPORT_SECURITY).is_some(), "HSTS behind TLS");
+}
+
+/// The document is valid where generators go wrong (issue 16): every operationId once,
+/// every operation's error statuses as problem+json, `API-Version` on every response.
+#[test]
+fn openapi_operations_are_unique_and_document_their_errors() {
+    let doc: Value = serde_json::from_str(&leefwijk_web::api::openapi_json()).expect("json");
+    assert_eq!(doc["info"]["version"], leefwijk_web::api::API_VERSION);
+    assert!(doc["info"]["contact"]["name"].is_string());
+    let mut ids = std::collections::BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, op) in item.as_object().expect("item") {
+            let id = op["operationId"].as_str().unwrap_or_default().to_string();
+            assert!(ids.insert(id.clone()), "operationId {id} repeats ({method} {path})");
+            let responses = op["responses"].as_object().expect("responses");
+            assert!(responses.contains_key("500"), "{method} {path}");
+            if path.contains('{') {
+                assert!(responses.contains_key("404"), "{method} {path}");
+            }
+            if op.get("security").is_some() {
+                assert!(responses.contains_key("401") && responses.contains_key("403"), "{method} {path}");
+            }
+            for (status, r) in responses {
+                assert!(r["headers"]["API-Version"].is_object(), "{method} {path} {status}");
+                if status.starts_with('4') || status.starts_with('5') {
+                    assert!(r["content"]["application/problem+json"].is_object(), "{method} {path} {status}");
+                }
+            }
+        }
+    }
+    // The housing plan's body is the housing plan's, not the household plan's.
+    let body = &doc["paths"]["/api/v1/housing/municipalities/{code}/plans"]["post"]["requestBody"];
+    assert_eq!(body["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/NewHousingPlan");
 }
 
 #[tokio::test]

@@ -542,6 +542,7 @@ async fn has_consent(app: &App, tenant: &str, member: &str, org: &str) -> Result
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[schema(as = NewJointPlan)]
 pub struct NewPlan {
     pub match_id: String,
     /// BSN of the household member the plan is for.
@@ -619,6 +620,7 @@ pub struct PlanItem {
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = JointPlanView)]
 pub struct PlanView {
     pub id: String,
     pub match_id: String,

@@ -50,6 +50,7 @@ pub fn stock_of(view: &YearView, code: &AreaCode) -> Option<HousingStock> {
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = HousingPlanView)]
 pub struct PlanView {
     pub year: i64,
     pub segment: String,
@@ -138,6 +139,7 @@ pub async fn municipality(app: &App, code: &str) -> Result<MunicipalityHousing, 
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[schema(as = NewHousingPlan)]
 pub struct NewPlan {
     pub year: i64,
     /// social_rent, mid_rent, owner_occupied or other_rent.

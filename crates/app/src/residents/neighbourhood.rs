@@ -16,6 +16,7 @@ pub const OUTREACH_MONTHS: u32 = 12;
 
 /// An area programme that covers (part of) the neighbourhood, with its results so far.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = NeighbourhoodProgramme)]
 pub struct ProgrammeSummary {
     pub id: String,
     pub name: String,

@@ -359,6 +359,7 @@ pub async fn rounds(app: &App, tenant: Option<&str>) -> Result<Vec<RoundView>, A
 
 /// What the public neighbourhood page shows of participation in an area.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = ParticipationArea)]
 pub struct AreaSummary {
     pub area_code: String,
     /// Rounds not yet finished (ideas, assessment, voting), with their public URL.

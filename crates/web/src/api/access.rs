@@ -74,7 +74,7 @@ pub struct Register {
 
 /// The processing register (AVG art. 30) of the signed-in user's collaboration, generated
 /// from its covenant.
-#[utoipa::path(get, path = "/api/v1/processing-register", tag = "access",
+#[utoipa::path(get, path = "/api/v1/processing-register", tag = "access", operation_id = "processing_register",
     security(("session" = [])),
     responses(
         (status = 200, description = "One entry per purpose", body = Register),

@@ -41,7 +41,7 @@ pub fn routes() -> Router<App> {
 /// Registers that the user's organisation is involved with a person (never why). When
 /// another organisation is involved with the person, the household or a parent or child,
 /// every involved organisation gets a match notice.
-#[utoipa::path(post, path = "/api/v1/involvements", tag = "households", request_body = NewInvolvement, security(("session" = [])),
+#[utoipa::path(post, path = "/api/v1/involvements", tag = "households", operation_id = "register_involvement", request_body = NewInvolvement, security(("session" = [])),
     responses((status = 201, description = "Registered; with the match when one was made", body = Registered),
         (status = 400, description = "Invalid", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed by the covenant", body = Problem, content_type = "application/problem+json")))]

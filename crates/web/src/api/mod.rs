@@ -21,7 +21,8 @@ use utoipa::OpenApi;
         title = "Leefwijk API",
         description = "Open API of Leefwijk, the shared workplace for the area-based approach (gebiedsgerichte wijkaanpak). Figures: open data of CBS and Kadaster (CC BY 4.0) and RIVM; every response names the source and year of its figures in `source`, and fictional demo figures say so. Errors are application/problem+json. Every table is also available as CSV: add `.csv` to the path or send `Accept: text/csv`.",
         license(name = "EUPL-1.2", identifier = "EUPL-1.2"),
-        version = "1"
+        contact(name = "Leefwijk", url = "https://example.invalid/leefwijk"),
+        version = "1.0.0"
     ),
     servers((url = "/", description = "this server")),
     paths(
@@ -114,11 +115,80 @@ impl utoipa::Modify for SecuritySchemes {
     }
 }
 
+/// The API's version: the major is in every path (`/api/v1`), the whole version in the
+/// `API-Version` header of every API response (NL API Design Rules).
+pub const API_VERSION: &str = "1.0.0";
+
 /// The OpenAPI document as pretty JSON (what `docs/openapi.json` holds).
 pub fn openapi_json() -> String {
     let mut doc = ApiDoc::openapi();
     doc.merge(residents::openapi());
-    doc.to_pretty_json().unwrap_or_default()
+    let mut value = serde_json::to_value(&doc).unwrap_or_default();
+    conform(&mut value);
+    serde_json::to_string_pretty(&value).unwrap_or_default()
+}
+
+/// Completes every operation as the NL API Design Rules ask, from what the access table
+/// knows of its route: the error statuses it can answer (400 for input, 401 and 403
+/// behind a login or API client, 404 for a path with an id, 429 for rate-limited forms,
+/// 500 always), each as problem+json, and the `API-Version` header on every response.
+fn conform(doc: &mut serde_json::Value) {
+    use serde_json::{json, Value};
+    let problem = |description: &str| {
+        json!({
+            "description": description,
+            "headers": { "API-Version": { "$ref": "#/components/headers/API-Version" } },
+            "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } }
+        })
+    };
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else { return };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else { continue };
+        for (method, op) in item.iter_mut() {
+            let Some(op) = op.as_object_mut() else { continue };
+            let rule = crate::access_table::rules().find(|r| r.method.eq_ignore_ascii_case(method) && r.path == path.as_str());
+            let secured = rule.map(|r| r.access != crate::access_table::Access::Public).unwrap_or(op.contains_key("security"));
+            let has_input = op.contains_key("requestBody")
+                || op.get("parameters").and_then(Value::as_array).is_some_and(|p| !p.is_empty());
+            let mut needed: Vec<(&str, &str)> = Vec::new();
+            if has_input {
+                needed.push(("400", "The request does not fit: the problem names the field"));
+            }
+            if secured {
+                needed.push(("401", "Not signed in, or an unknown, revoked or expired API client"));
+                needed.push(("403", "Signed in, but this role, client scope or the covenant does not allow it"));
+            }
+            if path.contains('{') {
+                needed.push(("404", "Not found (or not in your collaboration)"));
+            }
+            if rule.is_some_and(|r| r.rate_limited) {
+                needed.push(("429", "Too many posts from this client; Retry-After says when to try again"));
+            }
+            needed.push(("500", "Something went wrong on our side; quote the request id"));
+            let responses = op.entry("responses").or_insert_with(|| json!({}));
+            let Some(responses) = responses.as_object_mut() else { continue };
+            for (status, description) in needed {
+                responses.entry(status.to_string()).or_insert_with(|| problem(description));
+            }
+            for response in responses.values_mut() {
+                if let Some(r) = response.as_object_mut() {
+                    let headers = r.entry("headers").or_insert_with(|| json!({}));
+                    if let Some(h) = headers.as_object_mut() {
+                        h.entry("API-Version").or_insert_with(|| json!({ "$ref": "#/components/headers/API-Version" }));
+                    }
+                }
+            }
+        }
+    }
+    if let Some(components) = doc.get_mut("components").and_then(Value::as_object_mut) {
+        components.insert(
+            "headers".to_string(),
+            json!({ "API-Version": {
+                "description": "The full version of the API that answered (semantic versioning).",
+                "schema": { "type": "string", "example": API_VERSION }
+            } }),
+        );
+    }
 }
 
 /// Liveness and database reachability.

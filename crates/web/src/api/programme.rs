@@ -40,7 +40,7 @@ pub struct ProgrammeSummary {
 }
 
 /// Area programmes of every collaboration.
-#[utoipa::path(get, path = "/api/v1/programmes", tag = "programme",
+#[utoipa::path(get, path = "/api/v1/programmes", tag = "programme", operation_id = "list_programmes",
     responses((status = 200, description = "Programmes", body = [ProgrammeSummary])))]
 async fn list(State(app): State<App>) -> Result<Response, Problem> {
     let all = app.store.programmes(None).await.map_err(leefwijk_app::AppError::Store)?;

@@ -46,14 +46,14 @@ async fn submit(State(app): State<App>, body: Bytes) -> Result<Response, Problem
 }
 
 /// The collaboration's requests with their deadlines (privacy officer).
-#[utoipa::path(get, path = "/api/v1/access-requests", tag = "residents", security(("session" = [])),
+#[utoipa::path(get, path = "/api/v1/access-requests", tag = "residents", operation_id = "list_access_requests", security(("session" = [])),
     responses((status = 200, description = "Requests, open ones first by deadline", body = [RequestRow])))]
 async fn list(State(app): State<App>, Extension(me): Extension<SignedIn>) -> Result<Response, Problem> {
     Ok(json(&inzage::list(&app, &me.user).await?))
 }
 
 /// One request with the requester's contact details (opening them is audited).
-#[utoipa::path(get, path = "/api/v1/access-requests/{id}", tag = "residents", security(("session" = [])),
+#[utoipa::path(get, path = "/api/v1/access-requests/{id}", tag = "residents", operation_id = "get_access_request", security(("session" = [])),
     params(("id" = String, Path, description = "Request id")),
     responses((status = 200, description = "Request", body = RequestDetail),
         (status = 404, description = "No such request in your collaboration", body = Problem, content_type = "application/problem+json")))]

@@ -159,7 +159,7 @@ async fn summary(State(app): State<App>, Path(code): Path<String>) -> Result<Res
 
 /// The reports of the signed-in user's organisation with their service-level clocks;
 /// overdue first.
-#[utoipa::path(get, path = "/api/v1/reports", tag = "residents", params(ListFilter), security(("session" = [])),
+#[utoipa::path(get, path = "/api/v1/reports", tag = "residents", operation_id = "list_reports", params(ListFilter), security(("session" = [])),
     responses((status = 200, description = "Reports", body = [ReportRow])))]
 async fn list(
     State(app): State<App>,
@@ -170,7 +170,7 @@ async fn list(
 }
 
 /// A report of the user's organisation in full, contact details included (audited).
-#[utoipa::path(get, path = "/api/v1/reports/{id}", tag = "residents",
+#[utoipa::path(get, path = "/api/v1/reports/{id}", tag = "residents", operation_id = "get_resident_report",
     params(("id" = String, Path, description = "Report id")), security(("session" = [])),
     responses((status = 200, description = "Report", body = ReportDetail),
         (status = 404, description = "Not a report of your organisation", body = Problem, content_type = "application/problem+json")))]
