@@ -67,6 +67,18 @@ pub struct App {
     pub limiter: Arc<residents::limits::RateLimiter>,
     /// Failed password logins per username and address, and per address.
     pub login_throttle: Arc<access::login_throttle::LoginThrottle>,
+    /// The API's cross-origin policy.
+    pub api: Arc<ApiConfig>,
+}
+
+/// `[api]` in leefwijk.toml.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ApiConfig {
+    /// Origins whose web pages may call the API from a browser (CORS), such as
+    /// `https://dashboard.gemeente.nl`. Default: none, so browsers allow only pages of
+    /// Leefwijk itself; systems that call the API directly (not from a browser) need none.
+    pub cors_allowed_origins: Vec<String>,
 }
 
 impl App {
@@ -81,7 +93,14 @@ impl App {
             residents: Arc::new(residents::ResidentsConfig::default()),
             limiter: Arc::new(residents::limits::RateLimiter::default()),
             login_throttle: Arc::new(access::login_throttle::LoginThrottle::default()),
+            api: Arc::new(ApiConfig::default()),
         }
+    }
+
+    /// Sets the API's cross-origin policy.
+    pub fn with_api(mut self, config: ApiConfig) -> App {
+        self.api = Arc::new(config);
+        self
     }
 
     /// Sets how notices are sent by e-mail.

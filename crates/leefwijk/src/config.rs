@@ -28,6 +28,8 @@ pub struct FileConfig {
     /// Load the open national figures and boundaries shipped with Leefwijk (CBS, CC BY
     /// 4.0; data/nl) into the database on first start. Default: yes.
     pub national_data: Option<bool>,
+    /// The API: which other web origins may call it from a browser (CORS; none by default).
+    pub api: leefwijk_app::ApiConfig,
 }
 
 impl FileConfig {
@@ -46,6 +48,17 @@ impl FileConfig {
         let text = std::fs::read_to_string(&path).with_context(|| format!("reading config {}", path.display()))?;
         let config: FileConfig =
             toml::from_str(&text).with_context(|| format!("config {} is invalid", path.display()))?;
+        for origin in &config.api.cors_allowed_origins {
+            let ok = (origin.starts_with("https://") || origin.starts_with("http://"))
+                && !origin.trim_end_matches('/').contains(['*', ' '])
+                && origin.matches('/').count() == 2;
+            if !ok {
+                anyhow::bail!(
+                    "config {}: api.cors_allowed_origins: '{origin}' is not an origin such as https://dashboard.gemeente.nl (scheme and host, no path, no wildcard)",
+                    path.display()
+                );
+            }
+        }
         for w in &config.pressure.weights {
             // Indicators named from a StatLine codebook (`cbs_…`) live in the database, which
             // is not open yet; an area without such a figure simply has one indicator fewer.

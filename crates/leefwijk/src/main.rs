@@ -548,7 +548,8 @@ async fn serve(settings: Settings, listen: Option<String>, demo: bool, national:
         .with_oidc(oidc)
         .with_signals(settings.file.signals.clone())
         .with_mail(mail)
-        .with_residents(settings.file.residents.clone());
+        .with_residents(settings.file.residents.clone())
+        .with_api(settings.file.api.clone());
     if demo {
         let n = leefwijk_app::demo::load_signals(&app).await?;
         if n > 0 {

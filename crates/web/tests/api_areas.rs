@@ -463,3 +463,41 @@ async fn a_column_named_by_the_codebook_is_an_indicator_like_any_other() {
         assert!(get(&r, "/indicatoren").await.body.contains("Gemiddeld aardgasverbruik totaal"));
     }
 }
+
+/// No cross-origin calls by default; the origins `[api] cors_allowed_origins` names get a
+/// preflight answer and may read the API's answers (issue 16: an OPTIONS preflight got 405).
+#[tokio::test]
+async fn cross_origin_calls_only_from_configured_origins() {
+    let preflight = |origin: &str| {
+        Request::builder()
+            .method(Method::OPTIONS)
+            .uri("/api/v1/areas")
+            .header(header::ORIGIN, origin)
+            .header(header::ACCESS_CONTROL_REQUEST_METHOD, "GET")
+            .body(Body::empty())
+            .expect("request")
+    };
+    let closed = leefwijk_web::router(demo_app("sqlite").await);
+    let reply = closed.clone().oneshot(preflight("https://dashboard.example")).await.expect("response");
+    assert!(reply.headers().get(header::ACCESS_CONTROL_ALLOW_ORIGIN).is_none(), "none by default");
+
+    let config = leefwijk_app::ApiConfig { cors_allowed_origins: vec!["https://dashboard.example".into()] };
+    let open = leefwijk_web::router(demo_app("sqlite").await.with_api(config));
+    let reply = open.clone().oneshot(preflight("https://dashboard.example")).await.expect("response");
+    assert!(reply.status().is_success(), "{}", reply.status());
+    assert_eq!(
+        reply.headers().get(header::ACCESS_CONTROL_ALLOW_ORIGIN).and_then(|v| v.to_str().ok()),
+        Some("https://dashboard.example")
+    );
+    let other = open.clone().oneshot(preflight("https://evil.example")).await.expect("response");
+    assert!(other.headers().get(header::ACCESS_CONTROL_ALLOW_ORIGIN).is_none(), "only the configured origin");
+    let get = Request::builder()
+        .uri("/api/v1/areas")
+        .header(header::ORIGIN, "https://dashboard.example")
+        .body(Body::empty())
+        .expect("request");
+    let reply = open.oneshot(get).await.expect("response");
+    let exposed =
+        reply.headers().get(header::ACCESS_CONTROL_EXPOSE_HEADERS).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    assert!(exposed.contains("api-version"), "{exposed}");
+}

@@ -146,8 +146,10 @@ fn conform(doc: &mut serde_json::Value) {
         let Some(item) = item.as_object_mut() else { continue };
         for (method, op) in item.iter_mut() {
             let Some(op) = op.as_object_mut() else { continue };
-            let rule = crate::access_table::rules().find(|r| r.method.eq_ignore_ascii_case(method) && r.path == path.as_str());
-            let secured = rule.map(|r| r.access != crate::access_table::Access::Public).unwrap_or(op.contains_key("security"));
+            let rule =
+                crate::access_table::rules().find(|r| r.method.eq_ignore_ascii_case(method) && r.path == path.as_str());
+            let secured =
+                rule.map(|r| r.access != crate::access_table::Access::Public).unwrap_or(op.contains_key("security"));
             let has_input = op.contains_key("requestBody")
                 || op.get("parameters").and_then(Value::as_array).is_some_and(|p| !p.is_empty());
             let mut needed: Vec<(&str, &str)> = Vec::new();
