@@ -187,6 +187,8 @@ static RULES: &[Rule] = &[
     // and consent per household.
     scoped("POST", "/api/v1/involvements", INVOLVED),
     scoped("POST", "/api/v1/involvements/history", INVOLVED),
+    scoped("POST", "/api/v1/involvement-endings", INVOLVED),
+    // The path of version 1.0, kept until version 2.
     scoped("POST", "/api/v1/involvements/end", INVOLVED),
     scoped("GET", "/api/v1/match-notices", INVOLVED_AND_MUNICIPALITY),
     scoped("POST", "/api/v1/matches/{id}/coordinator", INVOLVED),

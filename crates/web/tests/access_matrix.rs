@@ -105,7 +105,7 @@ async fn matrix(url: &str) {
                     .await
                 }
                 // Session API writes carry the CSRF token in a header and a JSON body.
-                (_, Some(b)) if rule.method == "POST" && rule.path.starts_with("/api/") => {
+                (_, Some(b)) if rule.method != "GET" && rule.path.starts_with("/api/") => {
                     send(
                         &router,
                         method,

@@ -355,9 +355,14 @@ async fn an_organisation_ends_its_registration_and_it_makes_no_more_matches() {
         assert_eq!(not_theirs.status, StatusCode::NOT_FOUND, "{url}: only one's own registration");
         assert!(not_theirs.body.contains("geen lopende registratie"), "{url}: {}", not_theirs.body);
 
-        let ended =
-            post(&r, &wijkteam, "/api/v1/involvements/end", &format!(r#"{{"bsn": "{B}", "ended_on": "2026-11-20"}}"#))
-                .await;
+        // The ending is a resource of its own; `/involvements/end` (version 1.0) still works.
+        let ended = post(
+            &r,
+            &wijkteam,
+            "/api/v1/involvement-endings",
+            &format!(r#"{{"bsn": "{B}", "ended_on": "2026-11-20"}}"#),
+        )
+        .await;
         assert_eq!(ended.status, StatusCode::OK, "{url}: {}", ended.body);
         assert_eq!(ended.json()["ended"], 1);
         assert!(!ended.body.contains(B), "never the BSN");

@@ -643,8 +643,9 @@ async fn administrators_manage_report_routing() {
         assert_eq!(filed.json()["organisation"], "Sociaal Wijkteam Wijkerveen (fictief)");
         let list = send(&r, Method::GET, "/api/v1/report-routing", &[("cookie", &beheer.cookie())], None).await;
         assert_eq!(list.json().as_array().map(Vec::len), Some(4));
-        let gone = send(&r, Method::POST, &format!("/api/v1/report-routing/{rule_id}/delete"), &h, None).await;
-        assert_eq!(gone.status, StatusCode::NO_CONTENT);
+        // DELETE, as the API design rules ask; the 1.0 path `POST …/delete` still works.
+        let gone = send(&r, Method::DELETE, &format!("/api/v1/report-routing/{rule_id}"), &h, None).await;
+        assert_eq!(gone.status, StatusCode::NO_CONTENT, "{}", gone.body);
         let again = send(&r, Method::POST, &format!("/api/v1/report-routing/{rule_id}/delete"), &h, None).await;
         assert_eq!(again.status, StatusCode::NOT_FOUND);
         let filed = file_json(

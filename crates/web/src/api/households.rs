@@ -24,7 +24,9 @@ pub fn routes() -> Router<App> {
     Router::new()
         .route("/involvements", post(register))
         .route("/involvements/history", post(history))
-        .route("/involvements/end", post(end))
+        .route("/involvement-endings", post(end))
+        // The path of version 1.0; kept until the next major version.
+        .route("/involvements/end", post(end_v1_0))
         .route("/match-notices", get(notices))
         .route("/matches/{id}/coordinator", post(coordinator))
         .route("/consents", post(consent))
@@ -59,8 +61,9 @@ async fn register(
 }
 
 /// Ends the user's organisation's running registrations of a person (involvement over,
-/// or the person died): the person's BSN in the body, never in a URL.
-#[utoipa::path(post, path = "/api/v1/involvements/end", tag = "households", request_body = EndInvolvement, security(("session" = [])),
+/// or the person died) by posting an ending: the person's BSN in the body, never in a URL
+/// (so not `DELETE /involvements/{bsn}`).
+#[utoipa::path(post, path = "/api/v1/involvement-endings", tag = "households", request_body = EndInvolvement, security(("session" = [])),
     responses((status = 200, description = "Ended", body = Ended),
         (status = 400, description = "Invalid", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed by the covenant", body = Problem, content_type = "application/problem+json"),
@@ -76,6 +79,18 @@ async fn end(
     let covenant = app.covenant_of(&me.user.tenant_id).await?;
     let r = households::end_involvement(&app, &covenant, &me.user, &input).await?.map_err(|d| denied(&d))?;
     Ok(Json(r).into_response())
+}
+
+/// As `POST /api/v1/involvement-endings`: the path of version 1.0, kept until version 2.
+#[utoipa::path(post, path = "/api/v1/involvements/end", tag = "households", request_body = EndInvolvement,
+    security(("session" = [])), responses((status = 200, description = "Ended", body = Ended)))]
+async fn end_v1_0(
+    state: State<App>,
+    me: Extension<SignedIn>,
+    headers: HeaderMap,
+    b: Bytes,
+) -> Result<Response, Problem> {
+    end(state, me, headers, b).await
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

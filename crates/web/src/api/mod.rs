@@ -70,6 +70,7 @@ use utoipa::OpenApi;
         housing::confirm_support,
         households::register,
         households::end,
+        households::end_v1_0,
         households::history,
         households::notices,
         households::coordinator,
@@ -128,6 +129,11 @@ pub fn openapi_json() -> String {
     serde_json::to_string_pretty(&value).unwrap_or_default()
 }
 
+/// Paths of version 1.0 renamed since (a verb where a method or a noun belongs): they keep
+/// working until version 2 and are marked deprecated.
+pub const DEPRECATED_PATHS: &[(&str, &str)] =
+    &[("post", "/api/v1/report-routing/{id}/delete"), ("post", "/api/v1/involvements/end")];
+
 /// Completes every operation as the NL API Design Rules ask, from what the access table
 /// knows of its route: the error statuses it can answer (400 for input, 401 and 403
 /// behind a login or API client, 404 for a path with an id, 429 for rate-limited forms,
@@ -146,6 +152,9 @@ fn conform(doc: &mut serde_json::Value) {
         let Some(item) = item.as_object_mut() else { continue };
         for (method, op) in item.iter_mut() {
             let Some(op) = op.as_object_mut() else { continue };
+            if DEPRECATED_PATHS.contains(&(method.as_str(), path.as_str())) {
+                op.insert("deprecated".to_string(), Value::Bool(true));
+            }
             let rule =
                 crate::access_table::rules().find(|r| r.method.eq_ignore_ascii_case(method) && r.path == path.as_str());
             let secured =

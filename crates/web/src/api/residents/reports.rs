@@ -36,6 +36,7 @@ use utoipa::OpenApi;
     change_status,
     routing,
     add_routing,
+    remove_routing,
     delete_routing
 ))]
 pub struct Doc;
@@ -55,6 +56,8 @@ pub fn routes() -> Router<App> {
         .route("/reports/{id}/status", post(change_status))
         .route("/report-summary/{code}", get(summary))
         .route("/report-routing", get(routing).post(add_routing))
+        .route("/report-routing/{id}", axum::routing::delete(remove_routing))
+        // The path of version 1.0; kept until the next major version.
         .route("/report-routing/{id}/delete", post(delete_routing))
 }
 
@@ -235,11 +238,11 @@ async fn add_routing(
 }
 
 /// Removes a routing rule of the administrator's collaboration.
-#[utoipa::path(post, path = "/api/v1/report-routing/{id}/delete", tag = "residents",
+#[utoipa::path(delete, path = "/api/v1/report-routing/{id}", tag = "residents",
     params(("id" = String, Path, description = "Rule id")), security(("session" = [])),
     responses((status = 204, description = "Removed"),
         (status = 404, description = "No such rule in your collaboration", body = Problem, content_type = "application/problem+json")))]
-async fn delete_routing(
+async fn remove_routing(
     State(app): State<App>,
     Extension(me): Extension<SignedIn>,
     headers: HeaderMap,
@@ -248,4 +251,18 @@ async fn delete_routing(
     check_csrf(&me, &headers)?;
     reports::delete_route(&app, &me.user, &id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// As `DELETE /api/v1/report-routing/{id}`: the path of version 1.0, kept until version 2.
+#[utoipa::path(post, path = "/api/v1/report-routing/{id}/delete", tag = "residents",
+    params(("id" = String, Path, description = "Rule id")), security(("session" = [])),
+    responses((status = 204, description = "Removed"),
+        (status = 404, description = "No such rule in your collaboration", body = Problem, content_type = "application/problem+json")))]
+async fn delete_routing(
+    state: State<App>,
+    me: Extension<SignedIn>,
+    headers: HeaderMap,
+    id: Path<String>,
+) -> Result<Response, Problem> {
+    remove_routing(state, me, headers, id).await
 }

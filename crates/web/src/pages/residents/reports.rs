@@ -48,6 +48,7 @@ pub static RULES: &[Rule] = &[
     scoped("POST", "/api/v1/reports/{id}/status", SIGNED),
     scoped("GET", "/api/v1/report-routing", ADMIN),
     scoped("POST", "/api/v1/report-routing", ADMIN),
+    scoped("DELETE", "/api/v1/report-routing/{id}", ADMIN),
     scoped("POST", "/api/v1/report-routing/{id}/delete", ADMIN),
 ];
 
