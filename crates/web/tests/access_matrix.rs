@@ -88,8 +88,14 @@ async fn matrix(url: &str) {
             let browser = if own_session.is_some() { &own_session } else { browser };
             // Targets of {id}: a user (or client) of the demo collaboration.
             let own_target = if rule.path.contains("api-clients") { revocable.as_str() } else { own_user.as_str() };
-            let uri =
-                rule.path.replace("{code}", "WK990101").replace("{id}", own_target).replace("{provider}", "gemeente");
+            // Targets of {code}: a wijk, or our collaboration's municipality where the route
+            // takes one (another collaboration must not write there: issue 16, finding 1).
+            let code = if rule.path.contains("municipalities/{code}") || rule.path.starts_with("/wonen/{code}") {
+                "GM9901"
+            } else {
+                "WK990101"
+            };
+            let uri = rule.path.replace("{code}", code).replace("{id}", own_target).replace("{provider}", "gemeente");
             let method = Method::from_bytes(rule.method.as_bytes()).expect("method");
             let reply = match (caller, browser) {
                 (Caller::Client, _) => {
@@ -144,12 +150,19 @@ async fn matrix(url: &str) {
                     || reply.body.contains("\"code\":\"client_refused\""));
             let refused = table_401 || table_403 || refused_login;
             let expected_allowed = allowed_by_table(rule, caller);
-            let tenant_refusal = matches!(caller, Caller::OtherTenantAdmin) && rule.path.contains("{id}");
+            let writes_our_code = rule.path.contains("{code}") && rule.method != "GET" && rule.tenant_scoped;
+            let tenant_refusal =
+                matches!(caller, Caller::OtherTenantAdmin) && (rule.path.contains("{id}") || writes_our_code);
             if expected_allowed {
+                // The table lets another collaboration's administrator through; the use case
+                // then refuses a write to our municipality with 403 (checked below).
                 assert!(
-                    !refused,
+                    !refused || (tenant_refusal && writes_our_code),
                     "{} {} as {caller:?} should pass the table but got {}: {}",
-                    rule.method, rule.path, reply.status, reply.body
+                    rule.method,
+                    rule.path,
+                    reply.status,
+                    reply.body
                 );
                 assert_ne!(
                     reply.status,
@@ -159,7 +172,16 @@ async fn matrix(url: &str) {
                     rule.path,
                     reply.body
                 );
-                if tenant_refusal {
+                if tenant_refusal && writes_our_code {
+                    assert_eq!(
+                        reply.status,
+                        StatusCode::FORBIDDEN,
+                        "{} {}: another collaboration cannot write to our municipality: {}",
+                        rule.method,
+                        rule.path,
+                        reply.body
+                    );
+                } else if tenant_refusal {
                     assert_eq!(
                         reply.status,
                         StatusCode::NOT_FOUND,

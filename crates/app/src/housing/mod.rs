@@ -159,7 +159,9 @@ pub async fn works_in(app: &App, tenant_id: &str, municipality_code: &str) -> Re
     Ok(app.store.tenant_municipalities(tenant_id).await?.iter().any(|c| c == municipality_code))
 }
 
-pub async fn add_plan(app: &App, user: &User, municipality_code: &str, plan: &NewPlan) -> Result<(), AppError> {
+/// Refuses a user whose collaboration does not work in the municipality (before anything
+/// else about the plan is looked at).
+pub async fn check_may_plan(app: &App, user: &User, municipality_code: &str) -> Result<(), AppError> {
     let current = municipality(app, municipality_code).await?;
     // A municipality's projection is public and shared: only a collaboration that works
     // there may add to it.
@@ -170,6 +172,12 @@ pub async fn add_plan(app: &App, user: &User, municipality_code: &str, plan: &Ne
             user.tenant_id, current.name, current.code, user.tenant_id, current.code
         )));
     }
+    Ok(())
+}
+
+pub async fn add_plan(app: &App, user: &User, municipality_code: &str, plan: &NewPlan) -> Result<(), AppError> {
+    check_may_plan(app, user, municipality_code).await?;
+    let current = municipality(app, municipality_code).await?;
     let segment = Segment::parse(&plan.segment)
         .ok_or_else(|| bad("segment: social_rent, mid_rent, owner_occupied or other_rent"))?;
     if plan.construction < 0 || plan.demolition < 0 || plan.sales < 0 {

@@ -88,6 +88,7 @@ async fn add_plan(
     b: Bytes,
 ) -> Result<Response, Problem> {
     check_csrf(&me, &headers)?;
+    housing::check_may_plan(&app, &me.user, &code).await?;
     housing::add_plan(&app, &me.user, &code, &body(&b)?).await?;
     Ok(StatusCode::CREATED.into_response())
 }

@@ -173,6 +173,10 @@ async fn add_plan(
     if let Err(r) = check_csrf(&ctx, &me.csrf, &f.csrf) {
         return r;
     }
+    // Whether this collaboration may plan here at all, before the numbers are looked at.
+    if let Err(e) = housing::check_may_plan(&app, &me.user, &code).await {
+        return PageError::from_app(&ctx, e).into_response();
+    }
     let n = |s: &str| if s.trim().is_empty() { Ok(0) } else { s.trim().parse::<i64>() };
     let plan = match (f.year.trim().parse::<i64>(), n(&f.construction), n(&f.demolition), n(&f.sales)) {
         (Ok(year), Ok(construction), Ok(demolition), Ok(sales)) => {
