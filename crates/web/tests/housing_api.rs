@@ -179,6 +179,10 @@ async fn agreement_to_placements_to_progress() {
         );
         let page = beleid.get(&r, &format!("/afspraken/{id}")).await;
         assert!(page.body.contains("id=\"per-group\"") && !page.body.contains("id=\"placements\""), "{url}");
+        // Progress bars are drawn to their value (an SVG width the CSP allows), never full
+        // by default: 2 of 3 placed is a bar of 67.
+        assert!(page.body.contains("class=\"progress-fill\" x=\"0\" y=\"0\" width=\"67\""), "{url}");
+        assert!(!page.body.contains("style=\""), "{url}: no inline style");
     }
 }
 

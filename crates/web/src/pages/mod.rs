@@ -354,6 +354,21 @@ pub async fn not_found(ctx: PageCtx, uri: axum::http::Uri) -> Response {
 
 #[cfg(test)]
 mod tests {
+    /// The CSP (`style-src 'self'`) blocks inline styles: a bar drawn with `style="width:…"`
+    /// showed as full whatever its value (issue 17). No template may carry one.
+    #[test]
+    fn no_template_has_an_inline_style() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let mut read = 0;
+        for entry in std::fs::read_dir(&dir).expect("templates") {
+            let path = entry.expect("entry").path();
+            let text = std::fs::read_to_string(&path).expect("template");
+            assert!(!text.contains(" style=\""), "{} has an inline style", path.display());
+            read += 1;
+        }
+        assert!(read > 40, "{read} templates");
+    }
+
     #[test]
     fn gzip_is_taken_unless_refused() {
         let with = |v: &str| {
