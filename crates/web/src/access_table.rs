@@ -93,6 +93,8 @@ static RULES: &[Rule] = &[
     public("GET", "/indicatoren"),
     public("GET", "/kaart"),
     public("GET", "/assets/app.css"),
+    public("GET", "/assets/favicon.svg"),
+    public("GET", "/favicon.ico"),
     public("GET", "/assets/vendor/utrecht-html.css"),
     public("GET", "/assets/vendor/voorbeeld-theme.css"),
     public("GET", "/api/v1/openapi.json"),

@@ -9,6 +9,15 @@ use leefwijk_app::App;
 const APP_CSS: &str = include_str!("../assets/app.css");
 const UTRECHT_HTML_CSS: &str = include_str!("../assets/vendor/utrecht-html.css");
 const VOORBEELD_THEME_CSS: &str = include_str!("../assets/vendor/voorbeeld-theme.css");
+const FAVICON_SVG: &str = include_str!("../assets/favicon.svg");
+
+/// The icon browsers show in a tab (and ask for at `/favicon.ico` when a page names none).
+fn favicon() -> Response {
+    let mut r = FAVICON_SVG.into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("image/svg+xml"));
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400"));
+    r
+}
 
 fn css(body: &'static str) -> Response {
     let mut r = body.into_response();
@@ -22,4 +31,6 @@ pub fn routes() -> Router<App> {
         .route("/assets/app.css", get(|| async { css(APP_CSS) }))
         .route("/assets/vendor/utrecht-html.css", get(|| async { css(UTRECHT_HTML_CSS) }))
         .route("/assets/vendor/voorbeeld-theme.css", get(|| async { css(VOORBEELD_THEME_CSS) }))
+        .route("/assets/favicon.svg", get(|| async { favicon() }))
+        .route("/favicon.ico", get(|| async { favicon() }))
 }

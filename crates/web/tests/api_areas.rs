@@ -297,6 +297,10 @@ async fn unknown_routes_methods_and_empty_databases_get_problems() {
 #[tokio::test]
 async fn every_response_has_security_headers_and_a_request_id() {
     let r = leefwijk_web::router(demo_app("sqlite").await);
+    for uri in ["/favicon.ico", "/assets/favicon.svg"] {
+        let reply = get(&r, uri).await;
+        assert_eq!((reply.status, reply.content_type.as_str()), (StatusCode::OK, "image/svg+xml"), "{uri}");
+    }
     for uri in ["/", "/api/v1/areas", "/api/v1/areas/XX", "/assets/app.css", "/nope"] {
         let reply = get(&r, uri).await;
         let h = &reply.headers;
