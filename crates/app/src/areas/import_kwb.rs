@@ -181,10 +181,8 @@ pub fn parse_cbs_csv_with(
     // in the same transaction, whichever database this is.
     let mut new_indicators = Vec::new();
     for (i, h) in headers.iter().enumerate() {
-        let known = mapped_all.iter().chain(&mapped_65).any(|(c, _, _)| *c == i)
-            || [AgeGroup::All, AgeGroup::Seniors65]
-                .iter()
-                .any(|a| by_cbs_column_for(h, *a).is_some_and(|d| d.source != CODEBOOK_SOURCE));
+        // Every column a catalogue indicator has, for either age group, is mapped above.
+        let known = mapped_all.iter().chain(&mapped_65).any(|(c, _, _)| *c == i);
         if dimensions.contains(&Some(i)) || known || h.trim() == "ID" {
             continue;
         }

@@ -160,8 +160,8 @@ pub async fn works_in(app: &App, tenant_id: &str, municipality_code: &str) -> Re
 }
 
 /// Refuses a user whose collaboration does not work in the municipality (before anything
-/// else about the plan is looked at).
-pub async fn check_may_plan(app: &App, user: &User, municipality_code: &str) -> Result<(), AppError> {
+/// else about the plan is looked at); otherwise the municipality's housing as it is.
+pub async fn check_may_plan(app: &App, user: &User, municipality_code: &str) -> Result<MunicipalityHousing, AppError> {
     let current = municipality(app, municipality_code).await?;
     // A municipality's projection is public and shared: only a collaboration that works
     // there may add to it.
@@ -172,12 +172,11 @@ pub async fn check_may_plan(app: &App, user: &User, municipality_code: &str) -> 
             user.tenant_id, current.name, current.code, user.tenant_id, current.code
         )));
     }
-    Ok(())
+    Ok(current)
 }
 
 pub async fn add_plan(app: &App, user: &User, municipality_code: &str, plan: &NewPlan) -> Result<(), AppError> {
-    check_may_plan(app, user, municipality_code).await?;
-    let current = municipality(app, municipality_code).await?;
+    let current = check_may_plan(app, user, municipality_code).await?;
     let segment = Segment::parse(&plan.segment)
         .ok_or_else(|| bad("segment: social_rent, mid_rent, owner_occupied or other_rent"))?;
     if plan.construction < 0 || plan.demolition < 0 || plan.sales < 0 {
