@@ -90,6 +90,71 @@ impl AccessHandle {
     }
 }
 
+/// Access to signals of several kinds at once: one gate handle per data category, and
+/// each kind with the category the covenant gives it. The store acts only on kinds whose
+/// category a handle covers, and filters reads to them (a signal's category follows its
+/// kind: arrears are financial data, a nuisance signal is not).
+#[derive(Debug)]
+pub struct SignalAccess {
+    handles: Vec<AccessHandle>,
+    kinds: Vec<(String, String)>,
+    every_kind: bool,
+}
+
+impl SignalAccess {
+    /// `kinds`: (signal kind code, data category) for every kind the caller may act on;
+    /// `every_kind`: these are all kinds there are, so reads need not filter.
+    pub fn new(handles: Vec<AccessHandle>, kinds: Vec<(String, String)>, every_kind: bool) -> SignalAccess {
+        SignalAccess { handles, kinds, every_kind }
+    }
+
+    pub fn covers_every_kind(&self) -> bool {
+        self.every_kind
+    }
+
+    /// The kind codes this access covers.
+    pub fn kinds(&self) -> impl Iterator<Item = &str> {
+        self.kinds.iter().map(|(kind, _)| kind.as_str())
+    }
+
+    pub fn handles(&self) -> &[AccessHandle] {
+        &self.handles
+    }
+
+    /// Every kind's category is covered by a handle for this action on this subject.
+    pub(crate) fn permits(&self, tenant: &str, action: &str, subject: &str) -> Result<()> {
+        if self.kinds.is_empty() {
+            return Err(StoreError::Forbidden(format!("no signal kind is covered for {action} of {subject}")));
+        }
+        for (_, category) in &self.kinds {
+            self.permits_category(tenant, category, action, subject)?;
+        }
+        Ok(())
+    }
+
+    /// A signal of this kind may be acted on: its category is covered.
+    pub(crate) fn permits_kind(&self, tenant: &str, kind: &str, action: &str, subject: &str) -> Result<()> {
+        match self.kinds.iter().find(|(k, _)| k == kind) {
+            Some((_, category)) => self.permits_category(tenant, category, action, subject),
+            None => {
+                Err(StoreError::Forbidden(format!("signals of kind {kind} are not covered for {action} of {subject}")))
+            }
+        }
+    }
+
+    fn permits_category(&self, tenant: &str, category: &str, action: &str, subject: &str) -> Result<()> {
+        let mut last = None;
+        for handle in &self.handles {
+            match handle.permits(tenant, category, action, subject) {
+                Ok(()) => return Ok(()),
+                Err(e) => last = Some(e),
+            }
+        }
+        Err(last
+            .unwrap_or_else(|| StoreError::Forbidden(format!("no access handle for {action} {category} of {subject}"))))
+    }
+}
+
 const USER_COLUMNS: &str =
     "u.id, u.tenant_id, u.organisation_id, o.kind, o.name, u.team_id, u.username, u.display_name, u.role, \
      u.password_hash, u.must_change_password, u.failed_logins, u.locked_until, u.disabled";

@@ -21,7 +21,7 @@ pub use households::{
     TimelineSignal,
 };
 pub use housing::{AgreementRecord, ContingentRecord, PlacementRecord, PlanRecord, RegionRecord, SupportRecord};
-pub use identity::{AccessHandle, ApiClient, OidcFlow, Organisation, Session, Tenant, User};
+pub use identity::{AccessHandle, ApiClient, OidcFlow, Organisation, Session, SignalAccess, Tenant, User};
 pub use programme::{CommitmentRecord, GoalRecord, InterventionRecord, LedgerRow, PartyRecord, ProgrammeRecord};
 #[allow(unused_imports)]
 pub use residents::*;

@@ -6,7 +6,7 @@
 //! Bulk inserts use multi-row `VALUES` lists with `$N` placeholders, which both SQLite and
 //! PostgreSQL accept, in chunks that stay under either database's parameter limit.
 
-use crate::{AccessHandle, Backend, Result, Store, StoreTx};
+use crate::{AccessHandle, Backend, Result, SignalAccess, Store, StoreTx};
 use sqlx::Row;
 
 /// Rows per multi-row INSERT: 400 rows × 22 columns stays far below SQLite's 32,766 and
@@ -472,8 +472,8 @@ pub struct CaseFactRow {
 impl StoreTx {
     /// Stores a batch record. Fails on a unique violation when a concurrent request with the
     /// same idempotency key got there first; the caller then reports the stored batch.
-    pub async fn insert_signal_batch(&mut self, handle: &AccessHandle, batch: &BatchRecord) -> Result<()> {
-        handle.permits(&batch.tenant_id, "financial", "write", &format!("batch:{}", batch.id))?;
+    pub async fn insert_signal_batch(&mut self, access: &SignalAccess, batch: &BatchRecord) -> Result<()> {
+        access.permits(&batch.tenant_id, "write", &format!("batch:{}", batch.id))?;
         sqlx::query(&format!(
             "INSERT INTO signal_batches ({BATCH_INSERT_COLUMNS}) VALUES {}",
             values_list(self.backend, 1, 9)
@@ -619,9 +619,9 @@ impl StoreTx {
         Ok(out)
     }
 
-    pub async fn insert_cases(&mut self, handle: &AccessHandle, batch_id: &str, cases: &[CaseRecord]) -> Result<()> {
+    pub async fn insert_cases(&mut self, access: &SignalAccess, batch_id: &str, cases: &[CaseRecord]) -> Result<()> {
         let Some(first) = cases.first() else { return Ok(()) };
-        handle.permits(&first.tenant_id, "financial", "write", &format!("batch:{batch_id}"))?;
+        access.permits(&first.tenant_id, "write", &format!("batch:{batch_id}"))?;
         for chunk in cases.chunks(CHUNK) {
             let sql = format!(
                 "INSERT INTO signal_cases (id, tenant_id, household_key, case_month, buurt_code, team_id, opened_on, due_on, \
@@ -662,7 +662,7 @@ impl StoreTx {
     /// stacks onto many stored cases.
     pub async fn restack_cases(
         &mut self,
-        handle: &AccessHandle,
+        access: &SignalAccess,
         batch_id: &str,
         tenant: &str,
         cases: &[CaseRecord],
@@ -670,7 +670,7 @@ impl StoreTx {
         if cases.is_empty() {
             return Ok(());
         }
-        handle.permits(tenant, "financial", "write", &format!("batch:{batch_id}"))?;
+        access.permits(tenant, "write", &format!("batch:{batch_id}"))?;
         for chunk in cases.chunks(CHUNK) {
             let tenant_param = match self.backend {
                 Backend::Sqlite => "?".to_string(),
@@ -699,12 +699,16 @@ impl StoreTx {
 
     pub async fn insert_signals(
         &mut self,
-        handle: &AccessHandle,
+        access: &SignalAccess,
         batch_id: &str,
         signals: &[SignalRecord],
     ) -> Result<()> {
         let Some(first) = signals.first() else { return Ok(()) };
-        handle.permits(&first.tenant_id, "financial", "write", &format!("batch:{batch_id}"))?;
+        let subject = format!("batch:{batch_id}");
+        access.permits(&first.tenant_id, "write", &subject)?;
+        for s in signals {
+            access.permits_kind(&s.tenant_id, &s.kind, "write", &subject)?;
+        }
         for chunk in signals.chunks(CHUNK) {
             let sql =
                 format!("INSERT INTO signals ({SIGNAL_COLUMNS}) VALUES {}", values_list(self.backend, chunk.len(), 22));
@@ -765,31 +769,42 @@ impl StoreTx {
     }
 
     /// Open and closed cases of a team (or of every team of the tenant), worklist order:
-    /// open first, then by deadline and priority.
+    /// open first, then by deadline and priority. Only cases all of whose signals are of
+    /// kinds `access` covers: a case is shown whole or not at all.
     pub async fn worklist(
         &mut self,
-        handle: &AccessHandle,
+        access: &SignalAccess,
         tenant: &str,
         team_id: Option<&str>,
         include_closed: bool,
         limit: i64,
     ) -> Result<Vec<CaseRecord>> {
-        handle.permits(tenant, "financial", "read", &format!("team:{}", team_id.unwrap_or("*")))?;
+        access.permits(tenant, "read", &format!("team:{}", team_id.unwrap_or("*")))?;
+        let kinds: Vec<&str> = access.kinds().collect();
         let mut sql = format!(
             "SELECT {CASE_COLUMNS} FROM signal_cases c LEFT JOIN teams t ON t.id = c.team_id WHERE c.tenant_id = $1"
         );
+        if !access.covers_every_kind() {
+            let list = in_list(4, kinds.len());
+            sql.push_str(&format!(
+                " AND NOT EXISTS (SELECT 1 FROM signals s WHERE s.case_id = c.id AND s.kind NOT IN ({list}))"
+            ));
+        }
         if !include_closed {
             sql.push_str(" AND c.status = 'open'");
         }
-        if team_id.is_some() {
-            sql.push_str(" AND c.team_id = $3");
-        }
+        sql.push_str(" AND ($3 = '' OR c.team_id = $3)");
         sql.push_str(
             " ORDER BY CASE WHEN c.status = 'open' THEN 0 ELSE 1 END, c.due_on, c.priority DESC, c.id LIMIT $2",
         );
-        let mut q = sqlx::query(&sql).bind(tenant.to_string()).bind(limit.clamp(1, 5_000));
-        if let Some(team) = team_id {
-            q = q.bind(team.to_string());
+        let mut q = sqlx::query(&sql)
+            .bind(tenant.to_string())
+            .bind(limit.clamp(1, 5_000))
+            .bind(team_id.unwrap_or_default().to_string());
+        if !access.covers_every_kind() {
+            for kind in &kinds {
+                q = q.bind(kind.to_string());
+            }
         }
         let rows = q.fetch_all(&mut *self.tx).await?;
         rows.iter().map(decode_case).collect()
@@ -963,24 +978,28 @@ impl StoreTx {
     /// Feedback on a partner organisation's own signals, newest first.
     pub async fn partner_feedback(
         &mut self,
-        handle: &AccessHandle,
+        access: &SignalAccess,
         tenant: &str,
         organisation_id: &str,
         batch_id: Option<&str>,
         limit: i64,
     ) -> Result<Vec<FeedbackRecord>> {
-        handle.permits(tenant, "financial", "read", &format!("organisation:{organisation_id}"))?;
-        let mut sql = "SELECT s.id, s.batch_id, s.row_number, s.reference, c.status, c.outcome FROM signals s \
-             JOIN signal_cases c ON c.id = s.case_id WHERE s.tenant_id = $1 AND s.organisation_id = $2"
-            .to_string();
-        if batch_id.is_some() {
-            sql.push_str(" AND s.batch_id = $4");
-        }
+        access.permits(tenant, "read", &format!("organisation:{organisation_id}"))?;
+        let kinds: Vec<&str> = access.kinds().collect();
+        let mut sql = format!(
+            "SELECT s.id, s.batch_id, s.row_number, s.reference, c.status, c.outcome FROM signals s \
+             JOIN signal_cases c ON c.id = s.case_id WHERE s.tenant_id = $1 AND s.organisation_id = $2 \
+             AND ($4 = '' OR s.batch_id = $4) AND s.kind IN ({})",
+            in_list(5, kinds.len())
+        );
         sql.push_str(" ORDER BY s.created_at DESC, s.row_number LIMIT $3");
-        let mut q =
-            sqlx::query(&sql).bind(tenant.to_string()).bind(organisation_id.to_string()).bind(limit.clamp(1, 100_000));
-        if let Some(id) = batch_id {
-            q = q.bind(id.to_string());
+        let mut q = sqlx::query(&sql)
+            .bind(tenant.to_string())
+            .bind(organisation_id.to_string())
+            .bind(limit.clamp(1, 100_000))
+            .bind(batch_id.unwrap_or_default().to_string());
+        for kind in &kinds {
+            q = q.bind(kind.to_string());
         }
         let rows = q.fetch_all(&mut *self.tx).await?;
         rows.iter()

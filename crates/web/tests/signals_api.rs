@@ -379,3 +379,100 @@ async fn retention_keeps_a_vault_entry_while_a_newer_signal_uses_it() {
         assert_eq!((counts.cases, counts.signals, counts.vault_entries), (1, 1, 1), "{url}: {counts:?}");
     }
 }
+
+/// Issue 16, finding 9: a batch is gated and audited under the data category of each of
+/// its signals' kinds, as the covenant maps them, not all as financial data. A covenant
+/// that does not let corporations write housing data refuses a nuisance signal; a reader
+/// granted financial data only sees the arrears cases, not the nuisance ones.
+#[tokio::test]
+async fn a_signal_is_gated_and_audited_under_the_category_of_its_kind() {
+    for url in backend_urls() {
+        let (app, access) = demo_app_with_credentials(&url).await;
+        app.store.put_postcode_areas(&leefwijk_app::demo::demo_postcodes()).await.expect("postcodes");
+        let today = Date::parse(TODAY).expect("date");
+        let app = app.with_signals(SignalsConfig { fixed_today: Some(today), ..SignalsConfig::default() });
+        let r = leefwijk_web::router(app.clone());
+        let (id, secret) = access.api_client.clone().expect("demo client");
+        let bearer = format!("Bearer {id}:{secret}");
+        let categories = |batch: String| {
+            let app = app.clone();
+            async move {
+                let filter = leefwijk_app::AuditFilter {
+                    subject: Some(format!("batch:{batch}")),
+                    limit: 50,
+                    ..Default::default()
+                };
+                let entries = app.store.audit_search(&filter).await.expect("audit");
+                let mut written: Vec<String> = entries
+                    .iter()
+                    .filter(|e| e.action == "write" && e.outcome == "allow" && e.purpose == "early_signalling")
+                    .map(|e| e.category.clone())
+                    .collect();
+                written.sort();
+                written
+            }
+        };
+
+        let stored = post_batch(&r, &bearer, "categories-1", &good_batch()).await;
+        assert_eq!(stored.status, StatusCode::CREATED, "{url}: {}", stored.body);
+        let batch = stored.json()["batch_id"].as_str().expect("id").to_string();
+        assert_eq!(categories(batch).await, ["contact", "financial", "housing", "identity"], "{url}");
+
+        let worry = format!("{HEADER}\nworry_about_resident,,9410AB,9,,BU99010401,,,2026-12-22,,,,,,W-1");
+        let stored = post_batch(&r, &bearer, "categories-2", &worry).await;
+        assert_eq!(stored.status, StatusCode::CREATED, "{url}: {}", stored.body);
+        let batch = stored.json()["batch_id"].as_str().expect("id").to_string();
+        assert_eq!(categories(batch).await, ["case_content", "contact"], "{url}: a worry is not financial data");
+
+        let regisseur = login(&r, "regisseur").await;
+        let kinds_listed = |list: &Reply| -> Vec<String> {
+            list.json()
+                .as_array()
+                .map(|cases| {
+                    cases.iter().flat_map(|c| c["kinds"].as_array().cloned().unwrap_or_default()).collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|k| k.as_str().map(String::from))
+                .collect()
+        };
+        let before = regisseur.get(&r, "/api/v1/signal-cases?team=all").await;
+        assert_eq!(before.status, StatusCode::OK, "{url}: {}", before.body);
+        assert!(kinds_listed(&before).iter().any(|k| k == "nuisance"), "{url}: {}", before.body);
+
+        // A stricter version of the covenant: corporations write financial data only, and
+        // outreach reads financial and contact data only.
+        let stricter = leefwijk_app::access::covenant::SAMPLE_COVENANT
+            .replacen("version = 3", "version = 4", 1)
+            .replacen(
+                r#"categories = ["identity", "contact", "financial", "housing", "case_content"]"#,
+                r#"categories = ["identity", "contact", "financial"]"#,
+                1,
+            )
+            .replacen(
+                r#"categories = ["contact", "financial", "housing", "case_content"]"#,
+                r#"categories = ["contact", "financial"]"#,
+                1,
+            );
+        assert_ne!(stricter, leefwijk_app::access::covenant::SAMPLE_COVENANT);
+        leefwijk_app::access::covenant::load(&app.store, &stricter).await.expect("load v4");
+
+        let nuisance = format!("{HEADER}\nnuisance,,9410AB,11,,BU99010401,,,2026-12-22,,,,,,N-1");
+        let refused = post_batch(&r, &bearer, "categories-3", &nuisance).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{url}: {}", refused.body);
+        assert_eq!(refused.content_type(), "application/problem+json");
+        assert!(refused.body.to_lowercase().contains("housing"), "{url}: {}", refused.body);
+        let arrears = good_batch().lines().take(2).collect::<Vec<_>>().join("\n");
+        let allowed = post_batch(&r, &bearer, "categories-4", &arrears).await;
+        assert_eq!(allowed.status, StatusCode::CREATED, "{url}: {}", allowed.body);
+
+        let after = regisseur.get(&r, "/api/v1/signal-cases?team=all").await;
+        assert_eq!(after.status, StatusCode::OK, "{url}: {}", after.body);
+        let kinds = kinds_listed(&after);
+        assert!(!kinds.is_empty(), "{url}: arrears cases are still listed");
+        assert!(
+            kinds.iter().all(|k| !["nuisance", "neglect", "worry_about_resident"].contains(&k.as_str())),
+            "{url}: {kinds:?}"
+        );
+    }
+}

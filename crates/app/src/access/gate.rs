@@ -7,7 +7,8 @@ use super::keys::KeyRing;
 use crate::AppError;
 use leefwijk_domain::access::audit_chain::AuditEntry;
 use leefwijk_domain::access::covenant::{decide, AccessRequest, Action, Covenant, DataCategory, Decision, Purpose};
-use leefwijk_store::{AccessHandle, ApiClient, Store, StoreTx, User};
+use leefwijk_domain::signals::SignalKind;
+use leefwijk_store::{AccessHandle, ApiClient, SignalAccess, Store, StoreTx, User};
 
 /// Who acts: a signed-in person or a partner system.
 #[derive(Debug, Clone)]
@@ -143,6 +144,68 @@ pub async fn pass_all(
         handles.push(tx.issue_access(e, keys.audit()).await?);
     }
     Ok(Ok((tx, handles)))
+}
+
+/// For reads across several data categories where each category stands alone (a worklist
+/// of signals of several kinds): every allowed request is audited and gets its handle, the
+/// refused ones are left out, and the read shows what the allowed ones cover. Only when
+/// none is allowed is the first refusal audited and returned. Each handle is returned
+/// with the index of its request.
+pub async fn pass_allowed(
+    store: &Store,
+    keys: &KeyRing,
+    covenant: &Covenant,
+    actor: &Actor,
+    reqs: &[Request<'_>],
+) -> Result<Result<(StoreTx, Vec<(usize, AccessHandle)>), Denied>, AppError> {
+    let decisions: Vec<Decision> = reqs.iter().map(|r| decide_for(covenant, actor, r)).collect();
+    let mut tx = store.begin().await?;
+    if !decisions.iter().any(|d| d.allowed) {
+        let (Some(req), Some(decision)) = (reqs.first(), decisions.first()) else {
+            return Err(AppError::Internal("pass_allowed called without requests".into()));
+        };
+        let e = entry(actor.tenant_id(), actor.id(), actor.organisation_id(), req, decision);
+        tx.append_audit(e, keys.audit()).await?;
+        tx.commit().await?;
+        tracing::info!(actor = %actor.id(), purpose = ?req.purpose, category = ?req.category, "access denied by covenant");
+        return Ok(Err(Denied { decision: decision.clone() }));
+    }
+    let mut handles = Vec::with_capacity(reqs.len());
+    for (i, (req, decision)) in reqs.iter().zip(&decisions).enumerate().filter(|(_, (_, d))| d.allowed) {
+        let e = entry(actor.tenant_id(), actor.id(), actor.organisation_id(), req, decision);
+        handles.push((i, tx.issue_access(e, keys.audit()).await?));
+    }
+    Ok(Ok((tx, handles)))
+}
+
+/// Reads signals under every data category the covenant gives a signal kind, as far as
+/// the covenant allows this actor (see [`pass_allowed`]): the open transaction and a
+/// [`SignalAccess`] covering the kinds of the allowed categories.
+pub async fn pass_signal_read(
+    store: &Store,
+    keys: &KeyRing,
+    covenant: &Covenant,
+    actor: &Actor,
+    purpose: Purpose,
+    subject: &str,
+) -> Result<Result<(StoreTx, SignalAccess), Denied>, AppError> {
+    let categories = covenant.signal_categories();
+    let requests: Vec<Request> = categories
+        .iter()
+        .map(|category| Request { purpose, category: *category, action: Action::Read, subject, consent: false })
+        .collect();
+    let (tx, handles) = match pass_allowed(store, keys, covenant, actor, &requests).await? {
+        Ok(ok) => ok,
+        Err(denied) => return Ok(Err(denied)),
+    };
+    let allowed: Vec<DataCategory> = handles.iter().map(|(i, _)| categories[*i]).collect();
+    let kinds: Vec<(String, String)> = covenant
+        .signal_kinds_in(&allowed)
+        .into_iter()
+        .map(|k| (k.code().to_string(), covenant.signal_category(k).code().to_string()))
+        .collect();
+    let every_kind = kinds.len() == SignalKind::ALL.len();
+    Ok(Ok((tx, SignalAccess::new(handles.into_iter().map(|(_, h)| h).collect(), kinds, every_kind))))
 }
 
 /// Access by the system itself (the retention job), for a rule of the covenant rather

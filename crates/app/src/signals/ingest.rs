@@ -283,24 +283,43 @@ pub async fn ingest(
     let keep_identity = covenant.terms(Purpose::Reidentification).is_some();
     let has_bsn = keep_identity && rows.iter().any(|r| r.person.is_some());
     let has_address = rows.iter().any(|r| r.signal.address.is_some());
-    let mut requests = vec![Request {
+    // One request per data category the batch holds, as the covenant maps its kinds
+    // (finding 9 of issue 16: a nuisance signal is not financial data).
+    let mut kinds: Vec<SignalKind> = rows.iter().map(|r| r.signal.kind).collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    let mut categories: Vec<DataCategory> = kinds.iter().map(|k| covenant.signal_category(*k)).collect();
+    categories.sort_unstable();
+    categories.dedup();
+    let write = |category| Request {
         purpose: Purpose::EarlySignalling,
-        category: DataCategory::Financial,
+        category,
         action: Action::Write,
         subject: &subject,
         consent: false,
-    }];
-    if has_bsn {
-        requests.push(Request { category: DataCategory::Identity, ..requests[0].clone() });
+    };
+    let mut requests: Vec<Request> = categories.iter().map(|c| write(*c)).collect();
+    if has_bsn && !categories.contains(&DataCategory::Identity) {
+        requests.push(write(DataCategory::Identity));
     }
-    if has_address {
-        requests.push(Request { category: DataCategory::Contact, ..requests[0].clone() });
+    if has_address && !categories.contains(&DataCategory::Contact) {
+        requests.push(write(DataCategory::Contact));
     }
     let (mut tx, handles) = match pass_all(&app.store, &app.keys, covenant, actor, &requests).await? {
         Ok(ok) => ok,
         Err(denied) => return Ok(Ingested::Denied(denied)),
     };
-    let financial = &handles[0];
+    // The identity handle is the vault's, unless a kind's own category is identity.
+    let mut handles = handles;
+    let identity = match handles.iter().position(|h| h.category() == DataCategory::Identity.code()) {
+        Some(i) if !categories.contains(&DataCategory::Identity) => Some(handles.remove(i)),
+        _ => None,
+    };
+    let access = leefwijk_store::SignalAccess::new(
+        handles,
+        kinds.iter().map(|k| (k.code().to_string(), covenant.signal_category(*k).code().to_string())).collect(),
+        kinds.len() == SignalKind::ALL.len(),
+    );
     phases.lap("gate");
     let now = crate::access::identity::now_ms();
     let batch = BatchRecord {
@@ -315,7 +334,7 @@ pub async fn ingest(
         received_at: now,
         outcome: None,
     };
-    if let Err(e) = tx.insert_signal_batch(financial, &batch).await {
+    if let Err(e) = tx.insert_signal_batch(&access, &batch).await {
         // A concurrent delivery with the same key won the race: answer as a replay.
         tx.rollback().await?;
         if let (StoreError::Database(_), Some(key)) = (&e, delivery.idempotency_key) {
@@ -510,14 +529,16 @@ pub async fn ingest(
         restacked.push(case);
     }
     phases.lap("priorities");
-    tx.restack_cases(financial, &batch_id, &tenant, &restacked).await?;
+    tx.restack_cases(&access, &batch_id, &tenant, &restacked).await?;
     let stacked = restacked.len() as u64;
     phases.lap("restack");
-    tx.insert_cases(financial, &batch_id, &cases).await?;
+    tx.insert_cases(&access, &batch_id, &cases).await?;
     phases.lap("insert_cases");
-    tx.insert_signals(financial, &batch_id, &signals).await?;
+    tx.insert_signals(&access, &batch_id, &signals).await?;
     phases.lap("insert_signals");
-    if let Some(identity) = handles.iter().find(|h| h.category() == "identity") {
+    let identity =
+        identity.as_ref().or_else(|| access.handles().iter().find(|h| h.category() == DataCategory::Identity.code()));
+    if let Some(identity) = identity {
         // In key order, so the inserts walk the vault's primary key once.
         vault.sort_unstable();
         tx.vault_put_batch(identity, &tenant, &batch_id, &vault, now).await?;

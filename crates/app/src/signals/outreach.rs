@@ -3,7 +3,7 @@
 //! the gate first; reads of a household unseal its address only after an audited allow.
 
 use super::vault_open;
-use crate::access::gate::{pass, Actor, Denied, Request};
+use crate::access::gate::{pass, pass_signal_read, Actor, Denied, Request};
 use crate::{App, AppError};
 use leefwijk_domain::access::covenant::{Action, Covenant, DataCategory, Purpose};
 use leefwijk_domain::calendar::{working_days_between, Date};
@@ -100,14 +100,12 @@ pub async fn worklist(
 ) -> Result<Result<Vec<WorkItem>, Denied>, AppError> {
     let tenant = actor.tenant_id().to_string();
     let subject = format!("team:{}", team.unwrap_or("*"));
-    let (mut tx, handle) =
-        match pass(&app.store, &app.keys, covenant, actor, &outreach(DataCategory::Financial, Action::Read, &subject))
-            .await?
-        {
+    let (mut tx, access) =
+        match pass_signal_read(&app.store, &app.keys, covenant, actor, Purpose::Outreach, &subject).await? {
             Ok(ok) => ok,
             Err(d) => return Ok(Err(d)),
         };
-    let cases = tx.worklist(&handle, &tenant, team, include_closed, 2_000).await?;
+    let cases = tx.worklist(&access, &tenant, team, include_closed, 2_000).await?;
     let ids: Vec<String> = cases.iter().map(|c| c.id.clone()).collect();
     let signals = tx.signals_of_cases(&ids).await?;
     tx.commit().await?;
@@ -395,18 +393,12 @@ pub async fn partner_feedback(
 ) -> Result<Result<Vec<Feedback>, Denied>, AppError> {
     let tenant = actor.tenant_id().to_string();
     let subject = format!("organisation:{}", actor.organisation_id());
-    let request = Request {
-        purpose: Purpose::EarlySignalling,
-        category: DataCategory::Financial,
-        action: Action::Read,
-        subject: &subject,
-        consent: false,
-    };
-    let (mut tx, handle) = match pass(&app.store, &app.keys, covenant, actor, &request).await? {
-        Ok(ok) => ok,
-        Err(d) => return Ok(Err(d)),
-    };
-    let rows = tx.partner_feedback(&handle, &tenant, actor.organisation_id(), batch_id, 100_000).await?;
+    let (mut tx, access) =
+        match pass_signal_read(&app.store, &app.keys, covenant, actor, Purpose::EarlySignalling, &subject).await? {
+            Ok(ok) => ok,
+            Err(d) => return Ok(Err(d)),
+        };
+    let rows = tx.partner_feedback(&access, &tenant, actor.organisation_id(), batch_id, 100_000).await?;
     tx.commit().await?;
     Ok(Ok(rows
         .into_iter()

@@ -3,6 +3,7 @@
 //! categories, on which legal basis, with or without consent, kept for how long.
 //! [`decide`] is the one rule every access to personal data passes through.
 
+use crate::signals::SignalKind;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -50,6 +51,29 @@ pub enum DataCategory {
 }
 
 impl DataCategory {
+    pub const ALL: [DataCategory; 7] = [
+        DataCategory::Identity,
+        DataCategory::Contact,
+        DataCategory::Financial,
+        DataCategory::Housing,
+        DataCategory::Health,
+        DataCategory::CaseContent,
+        DataCategory::InvolvementOnly,
+    ];
+
+    /// The code in covenants, the audit log and the store (as serialised).
+    pub fn code(self) -> &'static str {
+        match self {
+            DataCategory::Identity => "identity",
+            DataCategory::Contact => "contact",
+            DataCategory::Financial => "financial",
+            DataCategory::Housing => "housing",
+            DataCategory::Health => "health",
+            DataCategory::CaseContent => "case_content",
+            DataCategory::InvolvementOnly => "involvement_only",
+        }
+    }
+
     pub fn label_nl(self) -> &'static str {
         match self {
             DataCategory::Identity => "Identificerende gegevens",
@@ -114,6 +138,12 @@ pub struct PurposeTerms {
     pub grants: Vec<Grant>,
     /// Retention in days per data category.
     pub retention_days: BTreeMap<DataCategory, u32>,
+    /// Early signalling: the data category a signal of each kind is, where the covenant
+    /// departs from the default ([`SignalKind::default_category`]: arrears are financial
+    /// data, nuisance and neglect housing data, worry about a resident case content).
+    /// The gate checks and audits a signal under its kind's category, never all as financial.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub signal_categories: BTreeMap<SignalKind, DataCategory>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -139,6 +169,8 @@ pub enum CovenantError {
     NoRetention { purpose: Purpose, category: DataCategory },
     #[error("purpose {purpose:?} grants to organisation kind '{kind}', which is not a party")]
     UnknownParty { purpose: Purpose, kind: String },
+    #[error("purpose {purpose:?} maps signal kind {kind:?} to {category:?}, a category it sets no retention term for")]
+    SignalCategoryWithoutRetention { purpose: Purpose, kind: SignalKind, category: DataCategory },
 }
 
 impl Covenant {
@@ -165,12 +197,45 @@ impl Covenant {
                     }
                 }
             }
+            for (kind, category) in &terms.signal_categories {
+                if category.is_special() && terms.legal_basis.avg_art9.is_none() {
+                    return Err(CovenantError::HealthWithoutArt9 { purpose: terms.purpose });
+                }
+                if !terms.retention_days.contains_key(category) {
+                    return Err(CovenantError::SignalCategoryWithoutRetention {
+                        purpose: terms.purpose,
+                        kind: *kind,
+                        category: *category,
+                    });
+                }
+            }
         }
         Ok(())
     }
 
     pub fn terms(&self, purpose: Purpose) -> Option<&PurposeTerms> {
         self.purposes.iter().find(|t| t.purpose == purpose)
+    }
+
+    /// The data category of a signal of this kind: the early-signalling purpose's mapping
+    /// where it names the kind, else the kind's default.
+    pub fn signal_category(&self, kind: SignalKind) -> DataCategory {
+        self.terms(Purpose::EarlySignalling)
+            .and_then(|t| t.signal_categories.get(&kind).copied())
+            .unwrap_or_else(|| kind.default_category())
+    }
+
+    /// Every data category a signal can be under this covenant, each once, in order.
+    pub fn signal_categories(&self) -> Vec<DataCategory> {
+        let mut categories: Vec<DataCategory> = SignalKind::ALL.iter().map(|k| self.signal_category(*k)).collect();
+        categories.sort();
+        categories.dedup();
+        categories
+    }
+
+    /// The kinds of signal whose data category is one of `categories`.
+    pub fn signal_kinds_in(&self, categories: &[DataCategory]) -> Vec<SignalKind> {
+        SignalKind::ALL.into_iter().filter(|k| categories.contains(&self.signal_category(*k))).collect()
     }
 }
 
@@ -272,6 +337,7 @@ mod tests {
                     retention_days: [(DataCategory::Contact, 365), (DataCategory::Financial, 365)]
                         .into_iter()
                         .collect(),
+                    signal_categories: BTreeMap::new(),
                 },
                 PurposeTerms {
                     purpose: Purpose::JointPlan,
@@ -291,6 +357,7 @@ mod tests {
                     retention_days: [(DataCategory::CaseContent, 730), (DataCategory::Health, 730)]
                         .into_iter()
                         .collect(),
+                    signal_categories: BTreeMap::new(),
                 },
             ],
         }
@@ -351,6 +418,46 @@ mod tests {
         let mut c = covenant();
         c.purposes[0].grants[0].organisation_kinds.push("politie".into());
         assert!(matches!(c.validate(), Err(CovenantError::UnknownParty { .. })));
+    }
+
+    #[test]
+    fn category_codes_are_their_serialised_names() {
+        for c in DataCategory::ALL {
+            assert_eq!(serde_json::to_value(c).ok(), Some(serde_json::Value::String(c.code().to_string())));
+        }
+    }
+
+    /// Issue 16, finding 9: a signal's data category follows its kind, and a covenant may
+    /// map a kind to another category as long as it keeps that category for a term.
+    #[test]
+    fn a_signal_is_the_data_category_its_kind_is() {
+        let mut c = covenant();
+        assert_eq!(c.signal_category(SignalKind::RentArrears), DataCategory::Financial);
+        assert_eq!(c.signal_category(SignalKind::Nuisance), DataCategory::Housing);
+        assert_eq!(c.signal_category(SignalKind::WorryAboutResident), DataCategory::CaseContent);
+        assert_eq!(
+            c.signal_categories(),
+            vec![DataCategory::Financial, DataCategory::Housing, DataCategory::CaseContent]
+        );
+        assert_eq!(c.signal_kinds_in(&[DataCategory::Housing]), vec![SignalKind::Nuisance, SignalKind::Neglect]);
+
+        let mut early = c.purposes[0].clone();
+        early.purpose = Purpose::EarlySignalling;
+        early.signal_categories.insert(SignalKind::Neglect, DataCategory::Contact);
+        c.purposes.push(early);
+        assert_eq!(c.signal_category(SignalKind::Neglect), DataCategory::Contact);
+        assert_eq!(c.validate(), Ok(()));
+        c.purposes[2].signal_categories.insert(SignalKind::WorryAboutResident, DataCategory::Housing);
+        assert_eq!(
+            c.validate(),
+            Err(CovenantError::SignalCategoryWithoutRetention {
+                purpose: Purpose::EarlySignalling,
+                kind: SignalKind::WorryAboutResident,
+                category: DataCategory::Housing
+            })
+        );
+        c.purposes[2].signal_categories.insert(SignalKind::WorryAboutResident, DataCategory::Health);
+        assert_eq!(c.validate(), Err(CovenantError::HealthWithoutArt9 { purpose: Purpose::EarlySignalling }));
     }
 }
 

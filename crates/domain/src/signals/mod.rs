@@ -81,6 +81,20 @@ impl SignalKind {
         )
     }
 
+    /// The data category a signal of this kind is, unless the covenant maps it otherwise:
+    /// arrears are financial data; nuisance and neglect describe the home and how it is
+    /// lived in (housing data); worry about a resident is what a professional noticed
+    /// about a person (case content). None is special-category data by default: a
+    /// covenant that treats worry as health data says so and names its art. 9 exception.
+    pub fn default_category(self) -> crate::access::covenant::DataCategory {
+        use crate::access::covenant::DataCategory;
+        match self {
+            _ if self.is_financial() => DataCategory::Financial,
+            SignalKind::Nuisance | SignalKind::Neglect => DataCategory::Housing,
+            _ => DataCategory::CaseContent,
+        }
+    }
+
     pub fn label_nl(self) -> &'static str {
         match self {
             SignalKind::RentArrears => "Huurachterstand",
