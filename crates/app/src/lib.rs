@@ -79,6 +79,12 @@ pub struct ApiConfig {
     /// `https://dashboard.gemeente.nl`. Default: none, so browsers allow only pages of
     /// Leefwijk itself; systems that call the API directly (not from a browser) need none.
     pub cors_allowed_origins: Vec<String>,
+    /// Who answers questions about this installation's API, shown in the served OpenAPI
+    /// document's `info.contact` (the NL API Design Rules ask for name, URL and e-mail).
+    /// Default: the placeholder of the committed document.
+    pub contact_name: Option<String>,
+    pub contact_url: Option<String>,
+    pub contact_email: Option<String>,
 }
 
 impl App {

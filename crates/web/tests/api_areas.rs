@@ -371,7 +371,7 @@ fn openapi_operations_are_unique_and_document_their_errors() {
         }
     }
     // The housing plan's body is the housing plan's, not the household plan's.
-    let body = &doc["paths"]["/api/v1/housing/municipalities/{code}/plans"]["post"]["requestBody"];
+    let body = &doc["paths"]["/housing/municipalities/{code}/plans"]["post"]["requestBody"];
     assert_eq!(body["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/NewHousingPlan");
 }
 
@@ -397,9 +397,10 @@ async fn openapi_document_is_committed_and_current() {
     let doc: Value = serde_json::from_str(&generated).expect("json");
     let paths = doc["paths"].as_object().cloned().unwrap_or_default();
     assert!(paths.len() >= 8);
+    assert_eq!(doc["servers"][0]["url"], leefwijk_web::api::API_BASE);
     for (path, item) in &paths {
         let code = if path.contains("/housing/municipalities/") { "GM9901" } else { "WK990101" };
-        let uri = path.replace("{code}", code);
+        let uri = format!("{}{}", leefwijk_web::api::API_BASE, path.replace("{code}", code));
         for method in item.as_object().map(|m| m.keys().cloned().collect::<Vec<_>>()).unwrap_or_default() {
             let secured = item[&method]["security"].is_array();
             let m = Method::from_bytes(method.to_uppercase().as_bytes()).expect("method");
@@ -468,6 +469,22 @@ async fn a_column_named_by_the_codebook_is_an_indicator_like_any_other() {
     }
 }
 
+/// The served document names the installation's contact where `[api] contact_*` is set,
+/// and the placeholder of the committed document where it is not.
+#[tokio::test]
+async fn the_served_api_document_names_the_operators_contact() {
+    let config = leefwijk_app::ApiConfig {
+        contact_name: Some("Team Leefwijk Wijkerveen".into()),
+        contact_email: Some("leefwijk@wijkerveen.example".into()),
+        ..leefwijk_app::ApiConfig::default()
+    };
+    let r = leefwijk_web::router(demo_app("sqlite").await.with_api(config));
+    let doc: Value = serde_json::from_str(&get(&r, "/api/v1/openapi.json").await.body).expect("json");
+    assert_eq!(doc["info"]["contact"]["name"], "Team Leefwijk Wijkerveen");
+    assert_eq!(doc["info"]["contact"]["email"], "leefwijk@wijkerveen.example");
+    assert_eq!(doc["info"]["contact"]["url"], "https://example.invalid/leefwijk", "unset: the placeholder");
+}
+
 /// No cross-origin calls by default; the origins `[api] cors_allowed_origins` names get a
 /// preflight answer and may read the API's answers (issue 16: an OPTIONS preflight got 405).
 #[tokio::test]
@@ -485,7 +502,10 @@ async fn cross_origin_calls_only_from_configured_origins() {
     let reply = closed.clone().oneshot(preflight("https://dashboard.example")).await.expect("response");
     assert!(reply.headers().get(header::ACCESS_CONTROL_ALLOW_ORIGIN).is_none(), "none by default");
 
-    let config = leefwijk_app::ApiConfig { cors_allowed_origins: vec!["https://dashboard.example".into()] };
+    let config = leefwijk_app::ApiConfig {
+        cors_allowed_origins: vec!["https://dashboard.example".into()],
+        ..leefwijk_app::ApiConfig::default()
+    };
     let open = leefwijk_web::router(demo_app("sqlite").await.with_api(config));
     let reply = open.clone().oneshot(preflight("https://dashboard.example")).await.expect("response");
     assert!(reply.status().is_success(), "{}", reply.status());

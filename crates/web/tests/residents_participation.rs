@@ -487,7 +487,11 @@ async fn documented_participation_paths_answer() {
             continue;
         }
         for (method, op) in item.as_object().expect("operations") {
-            let uri = path.replace("{code}", "WK990101").replace("{id}", "onbekend");
+            let uri = format!(
+                "{}{}",
+                leefwijk_web::api::API_BASE,
+                path.replace("{code}", "WK990101").replace("{id}", "onbekend")
+            );
             let m = Method::from_bytes(method.to_uppercase().as_bytes()).expect("method");
             let reply = send(&r, m, &uri, &[JSON], None).await;
             let expected = if op["security"].is_array() {

@@ -21,10 +21,10 @@ use utoipa::OpenApi;
         title = "Leefwijk API",
         description = "Open API of Leefwijk, the shared workplace for the area-based approach (gebiedsgerichte wijkaanpak). Figures: open data of CBS and Kadaster (CC BY 4.0) and RIVM; every response names the source and year of its figures in `source`, and fictional demo figures say so. Errors are application/problem+json. Every table is also available as CSV: add `.csv` to the path or send `Accept: text/csv`.",
         license(name = "EUPL-1.2", identifier = "EUPL-1.2"),
-        contact(name = "Leefwijk", url = "https://example.invalid/leefwijk"),
+        contact(name = "Leefwijk", url = "https://example.invalid/leefwijk", email = "api@example.invalid"),
         version = "1.0.0"
     ),
-    servers((url = "/", description = "this server")),
+    servers((url = "/api/v1", description = "this server, major version 1")),
     paths(
         areas::list_areas,
         areas::get_area,
@@ -120,13 +120,71 @@ impl utoipa::Modify for SecuritySchemes {
 /// `API-Version` header of every API response (NL API Design Rules).
 pub const API_VERSION: &str = "1.0.0";
 
+/// The prefix every API path has: the server URL of the OpenAPI document, whose paths are
+/// relative to it (the NL API Design Rules want the major version in the server's URI).
+pub const API_BASE: &str = "/api/v1";
+
 /// The OpenAPI document as pretty JSON (what `docs/openapi.json` holds).
 pub fn openapi_json() -> String {
+    serde_json::to_string_pretty(&openapi_value()).unwrap_or_default()
+}
+
+/// The OpenAPI document as a JSON value, conformed (see [`conform`]).
+fn openapi_value() -> serde_json::Value {
     let mut doc = ApiDoc::openapi();
     doc.merge(residents::openapi());
     let mut value = serde_json::to_value(&doc).unwrap_or_default();
     conform(&mut value);
+    value
+}
+
+/// The document as this installation serves it: the contact is the operator's
+/// (`[api] contact_*`), where the committed document names a placeholder.
+fn served_openapi_json(config: &leefwijk_app::ApiConfig) -> String {
+    let mut value = openapi_value();
+    if let Some(contact) = value.pointer_mut("/info/contact").and_then(serde_json::Value::as_object_mut) {
+        for (field, given) in
+            [("name", &config.contact_name), ("url", &config.contact_url), ("email", &config.contact_email)]
+        {
+            if let Some(given) = given {
+                contact.insert(field.to_string(), serde_json::Value::String(given.clone()));
+            }
+        }
+    }
     serde_json::to_string_pretty(&value).unwrap_or_default()
+}
+
+/// Whether a schema property holds a calendar date by Leefwijk's naming convention:
+/// `date`, `…_date`, `…_on`, `…_since` and `…_until` are always `YYYY-MM-DD` (moments
+/// are `…_at`). The document says so with `format: date`; a test holds the convention to
+/// the values the API answers.
+pub fn is_date_property(name: &str) -> bool {
+    name == "date" || ["_date", "_on", "_since", "_until"].iter().any(|suffix| name.ends_with(suffix))
+}
+
+/// Adds `format: date` to every string property named as a date (see [`is_date_property`]).
+fn mark_dates(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::Object(properties)) = map.get_mut("properties") {
+                for (name, property) in properties.iter_mut() {
+                    let Some(property) = property.as_object_mut() else { continue };
+                    let is_string = match property.get("type") {
+                        Some(Value::String(t)) => t == "string",
+                        Some(Value::Array(ts)) => ts.iter().any(|t| t == "string"),
+                        _ => false,
+                    };
+                    if is_date_property(name) && is_string && !property.contains_key("format") {
+                        property.insert("format".to_string(), Value::String("date".to_string()));
+                    }
+                }
+            }
+            map.values_mut().for_each(mark_dates);
+        }
+        Value::Array(items) => items.iter_mut().for_each(mark_dates),
+        _ => {}
+    }
 }
 
 /// Paths of version 1.0 renamed since (a verb where a method or a noun belongs): they keep
@@ -138,6 +196,7 @@ pub const DEPRECATED_PATHS: &[(&str, &str)] =
 /// knows of its route: the error statuses it can answer (400 for input, 401 and 403
 /// behind a login or API client, 404 for a path with an id, 429 for rate-limited forms,
 /// 500 always), each as problem+json, and the `API-Version` header on every response.
+/// Paths become relative to the server URL [`API_BASE`]; dates get `format: date`.
 fn conform(doc: &mut serde_json::Value) {
     use serde_json::{json, Value};
     let problem = |description: &str| {
@@ -191,7 +250,15 @@ fn conform(doc: &mut serde_json::Value) {
             }
         }
     }
+    let relative: serde_json::Map<String, Value> = std::mem::take(paths)
+        .into_iter()
+        .map(|(path, item)| (path.strip_prefix(API_BASE).map(str::to_string).unwrap_or(path), item))
+        .collect();
+    *paths = relative;
     if let Some(components) = doc.get_mut("components").and_then(Value::as_object_mut) {
+        if let Some(schemas) = components.get_mut("schemas") {
+            mark_dates(schemas);
+        }
         components.insert(
             "headers".to_string(),
             json!({ "API-Version": {
@@ -240,8 +307,8 @@ pub struct CreatedId {
     pub id: String,
 }
 
-async fn openapi() -> impl axum::response::IntoResponse {
-    ([(axum::http::header::CONTENT_TYPE, "application/json")], openapi_json())
+async fn openapi(axum::extract::State(app): axum::extract::State<App>) -> impl axum::response::IntoResponse {
+    ([(axum::http::header::CONTENT_TYPE, "application/json")], served_openapi_json(&app.api))
 }
 
 async fn api_not_found(axum::extract::OriginalUri(uri): axum::extract::OriginalUri) -> Problem {
