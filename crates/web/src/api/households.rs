@@ -224,7 +224,8 @@ async fn criteria(
 /// Makes the joint plan (coordinator only; needs the member's consent).
 #[utoipa::path(post, path = "/api/v1/plans", tag = "households", request_body = NewPlan, security(("session" = [])),
     responses((status = 201, description = "Created", body = CreatedId),
-        (status = 403, description = "Not the coordinator, or no consent", body = Problem, content_type = "application/problem+json")))]
+        (status = 403, description = "Not the coordinator, or no consent", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No match notice with this id in your collaboration", body = Problem, content_type = "application/problem+json")))]
 async fn create_plan(
     State(app): State<App>,
     Extension(me): Extension<SignedIn>,
