@@ -68,3 +68,60 @@ pub async fn disable_audit_triggers(store: &Store) -> Result<()> {
     };
     raw_sql(store, sql).await
 }
+
+/// The first column of every row a query answers, as text: for tests that need real ids.
+pub async fn raw_strings(store: &Store, sql: &str) -> Result<Vec<String>> {
+    let rows = sqlx::query(sql).fetch_all(&store.pool).await?;
+    rows.iter().map(|r| cell(r, 0)).collect()
+}
+
+/// Every row of every table except those named, as text, table by table in a stable
+/// order: compare two snapshots to prove an action changed nothing.
+pub async fn snapshot(store: &Store, except: &[&str]) -> Result<std::collections::BTreeMap<String, Vec<String>>> {
+    use sqlx::Row;
+    let tables_sql = match store.backend() {
+        crate::Backend::Sqlite => {
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx%'"
+        }
+        crate::Backend::Postgres => {
+            "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema() \
+             AND table_type = 'BASE TABLE' AND table_name NOT LIKE '_sqlx%'"
+        }
+    };
+    let mut out = std::collections::BTreeMap::new();
+    for table in raw_strings(store, tables_sql).await? {
+        if except.contains(&table.as_str()) {
+            continue;
+        }
+        let rows = sqlx::query(&format!("SELECT * FROM {table}")).fetch_all(&store.pool).await?;
+        let mut lines = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let cells: Vec<String> = (0..row.len()).map(|i| cell(row, i)).collect::<Result<_>>()?;
+            lines.push(cells.join("|"));
+        }
+        lines.sort();
+        out.insert(table, lines);
+    }
+    Ok(out)
+}
+
+/// One cell as text, whatever its type.
+fn cell(row: &sqlx::any::AnyRow, i: usize) -> Result<String> {
+    use sqlx::Row;
+    if let Ok(v) = row.try_get::<Option<String>, _>(i) {
+        return Ok(v.unwrap_or_else(|| "∅".into()));
+    }
+    if let Ok(v) = row.try_get::<Option<i64>, _>(i) {
+        return Ok(v.map(|v| v.to_string()).unwrap_or_else(|| "∅".into()));
+    }
+    if let Ok(v) = row.try_get::<Option<f64>, _>(i) {
+        return Ok(v.map(|v| v.to_string()).unwrap_or_else(|| "∅".into()));
+    }
+    if let Ok(v) = row.try_get::<Option<Vec<u8>>, _>(i) {
+        return Ok(v.map(|v| format!("{} bytes", v.len())).unwrap_or_else(|| "∅".into()));
+    }
+    if let Ok(v) = row.try_get::<Option<bool>, _>(i) {
+        return Ok(v.map(|v| v.to_string()).unwrap_or_else(|| "∅".into()));
+    }
+    Ok("?".into())
+}

@@ -525,3 +525,55 @@ async fn cross_origin_calls_only_from_configured_origins() {
         reply.headers().get(header::ACCESS_CONTROL_EXPOSE_HEADERS).and_then(|v| v.to_str().ok()).unwrap_or_default();
     assert!(exposed.contains("api-version"), "{exposed}");
 }
+
+/// Every schema of the API document has one name: two types deriving `ToSchema` under the
+/// same name overwrite each other in `components.schemas` without a word (issue 16 found
+/// `NewPlan` and `PlanView`; later `Assessment`, `SupportIn` and `StatusIn`). A type that
+/// shares its Rust name with another is renamed with `#[schema(as = …)]`.
+#[test]
+fn schema_names_are_unique_across_the_workspace() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut names: std::collections::BTreeMap<String, Vec<String>> = std::collections::BTreeMap::new();
+    let mut files = Vec::new();
+    let mut dirs = vec![root.clone()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).expect("dir").flatten() {
+            let path = entry.path();
+            if path.is_dir() && !path.ends_with("tests") && !path.ends_with("target") {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") && path.to_string_lossy().contains("/src/") {
+                files.push(path);
+            }
+        }
+    }
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("read");
+        let mut pending: Option<Option<String>> = None;
+        for line in text.lines().map(str::trim) {
+            if line.starts_with("#[derive(") && line.contains("ToSchema") {
+                pending = Some(None);
+                continue;
+            }
+            let Some(rename) = pending.as_mut() else { continue };
+            if let Some(rest) = line.strip_prefix("#[schema(as = ") {
+                *rename = rest.split([')', ',']).next().map(str::to_string);
+                continue;
+            }
+            if line.starts_with("#[") || line.starts_with("//") {
+                continue;
+            }
+            let rename = pending.take().flatten();
+            let name = line
+                .split_whitespace()
+                .skip_while(|w| !["struct", "enum"].contains(w))
+                .nth(1)
+                .map(|n| n.trim_end_matches(['{', '(', ';']).split('<').next().unwrap_or_default().to_string());
+            if let Some(name) = rename.or(name) {
+                names.entry(name).or_default().push(file.display().to_string());
+            }
+        }
+    }
+    assert!(names.len() > 50, "found {} schema types", names.len());
+    let twice: Vec<_> = names.iter().filter(|(_, files)| files.len() > 1).collect();
+    assert!(twice.is_empty(), "schema names used by more than one type: {twice:#?}");
+}

@@ -73,6 +73,7 @@ pub(crate) fn open(key: &[u8], sealed: &str) -> Result<String, AppError> {
 
 /// A person registered by a partner: the pseudonym to use from now on.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = PersonRegistered)]
 pub struct Registered {
     pub pseudonym: String,
     pub key_id: String,

@@ -97,6 +97,7 @@ pub struct Ended {
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = InvolvementRegistered)]
 pub struct Registered {
     pub involvement_id: String,
     /// The match this registration made or joined, with the organisations involved.

@@ -549,7 +549,8 @@ pub async fn register_placement(
         .await?
         .into_iter()
         .find(|a| a.id == p.agreement_id)
-        .ok_or_else(|| bad("agreement_id: no such agreement in this collaboration"))?;
+        // Another collaboration's agreement is not found, like any record of theirs.
+        .ok_or_else(|| AppError::NotFound(format!("agreement {}", p.agreement_id)))?;
     let group = PriorityGroup::parse(&p.priority_group).ok_or_else(|| bad("priority_group: unknown group"))?;
     let buurt = AreaCode::parse(&p.buurt_code).map_err(|e| bad(format!("buurt_code: {e}")))?;
     if buurt.kind() != AreaKind::Buurt || app.monitor.view(None).await?.area(&buurt).is_err() {

@@ -303,6 +303,7 @@ async fn survey_view(app: &App, s: SurveyRecord) -> Result<PublicSurvey, AppErro
 
 /// What was wrong with a submitted form, per field ("code" or a question id).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = PanelFieldError)]
 pub struct FieldError {
     pub field: String,
     pub message: String,

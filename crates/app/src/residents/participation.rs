@@ -788,6 +788,7 @@ pub async fn owned_round(app: &App, user: &User, id: &str) -> Result<RoundRecord
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[schema(as = InitiativeAssessment)]
 pub struct Assessment {
     /// in_assessment, accepted or rejected.
     pub status: InitiativeStatus,

@@ -93,6 +93,7 @@ impl DataCategory {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = DataAction)]
 pub enum Action {
     Read,
     Write,

@@ -138,6 +138,7 @@ impl PlanOutcome {
 
 /// One action of a joint plan, in a life domain, owned by one organisation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = PlanAction)]
 pub struct Action {
     pub domain: LifeDomain,
     pub description: String,

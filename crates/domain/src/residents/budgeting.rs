@@ -324,6 +324,7 @@ pub struct Tally {
 
 /// The counted result of a round.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = BudgetOutcome)]
 pub struct Outcome {
     pub ballots: u64,
     /// In ranking order.

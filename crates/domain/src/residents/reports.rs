@@ -272,6 +272,7 @@ pub const MAX_LOCATION_NOTE: usize = 200;
 
 /// A problem with one field, in both languages, for the form and for the API.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = ReportFieldError)]
 pub struct FieldError {
     pub field: &'static str,
     pub nl: String,

@@ -66,6 +66,7 @@ impl SignalInput {
 
 /// A problem with one field of one row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = SignalFieldError)]
 pub struct FieldError {
     pub field: String,
     pub message: String,

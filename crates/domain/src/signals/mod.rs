@@ -121,6 +121,7 @@ impl SignalKind {
 /// GGM outcome codes of an outreach.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = SignalOutcome)]
 pub enum Outcome {
     HelpAcceptedFinancial,
     HelpAcceptedNonFinancial,

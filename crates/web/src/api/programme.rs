@@ -146,6 +146,7 @@ async fn add_commitment(
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = CommitmentStatusChange)]
 pub struct StatusIn {
     /// agreed, delivered, late or withdrawn.
     status: String,

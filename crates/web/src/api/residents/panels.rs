@@ -198,6 +198,7 @@ async fn owned(app: &App, me: &SignedIn, id: &str) -> Result<(), Problem> {
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
+#[schema(as = SurveyStatusChange)]
 pub struct StatusIn {
     /// "open" or "closed".
     pub status: String,

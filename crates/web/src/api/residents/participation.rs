@@ -113,6 +113,7 @@ async fn support_code(State(app): State<App>, Path(id): Path<String>, b: Bytes) 
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = InitiativeSupport)]
 pub struct SupportIn {
     email: String,
     code: String,
