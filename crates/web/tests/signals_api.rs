@@ -476,3 +476,76 @@ async fn a_signal_is_gated_and_audited_under_the_category_of_its_kind() {
         );
     }
 }
+
+/// Issue 17, item 7: the worklist page puts households awaiting a first contact first (a
+/// crisis on top), filters by stage, kind and buurt with a count per option, and explains
+/// the priority in words.
+#[tokio::test]
+async fn the_worklist_page_puts_first_contact_first_and_filters_with_counts() {
+    for url in backend_urls() {
+        let (app, access) = demo_app_with_credentials(&url).await;
+        app.store.put_postcode_areas(&leefwijk_app::demo::demo_postcodes()).await.expect("postcodes");
+        let today = Date::parse(TODAY).expect("date");
+        let app = app.with_signals(SignalsConfig { fixed_today: Some(today), ..SignalsConfig::default() });
+        let r = leefwijk_web::router(app.clone());
+        let (id, secret) = access.api_client.clone().expect("demo client");
+        let stored = post_batch(&r, &format!("Bearer {id}:{secret}"), "worklist-1", &good_batch()).await;
+        assert_eq!(stored.status, StatusCode::CREATED, "{url}: {}", stored.body);
+        let regisseur = login(&r, "regisseur").await;
+
+        // A contact attempt on the stacked household (A) moves it below the others.
+        let list = regisseur.get(&r, "/api/v1/signal-cases?team=all").await.json();
+        let cases = list.as_array().cloned().expect("cases");
+        let a = cases.iter().find(|c| c["signal_count"] == 2).expect("household A")["case_id"].clone();
+        let a = a.as_str().expect("id").to_string();
+        let attempt =
+            r#"{"attempted_on": "2026-12-24", "channel": "phone", "part_of_day": "morning", "reached": false}"#;
+        let reply = send(
+            &r,
+            Method::POST,
+            &format!("/api/v1/signal-cases/{a}/attempts"),
+            &[("cookie", &regisseur.cookie()), ("x-csrf-token", &regisseur.csrf), ("content-type", "application/json")],
+            Some(attempt.into()),
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::NO_CONTENT, "{url}: {}", reply.body);
+        let list = regisseur.get(&r, "/api/v1/signal-cases?team=all").await.json();
+        let stages: Vec<(bool, String)> = list
+            .as_array()
+            .expect("cases")
+            .iter()
+            .map(|c| (c["crisis"] == true, c["stage"].as_str().unwrap_or_default().to_string()))
+            .collect();
+        assert_eq!(
+            stages,
+            [
+                (true, "first_contact".to_string()),
+                (false, "first_contact".to_string()),
+                (false, "in_progress".to_string())
+            ],
+            "{url}: crisis first, then the other awaiting first contact, then the one contacted"
+        );
+
+        let page = regisseur.get(&r, "/signalen?team=all").await;
+        assert_eq!(page.status, StatusCode::OK, "{url}");
+        let position = |needle: &str| page.body.find(needle).unwrap_or(usize::MAX);
+        assert!(
+            position(&a[a.len() - 8..].to_uppercase()) > position("mark-crisis"),
+            "{url}: the crisis row comes first"
+        );
+        assert!(page.body.contains("id=\"worklist-crisis\""), "{url}: waiting crisis called out");
+        assert!(page.body.contains("Wacht op eerste contact (2)"), "{url}: stage counts");
+        assert!(page.body.contains("Overlast (1)"), "{url}: kind counts");
+        assert!(page.body.contains("id=\"priority-explained\""), "{url}: priority explained in words");
+
+        let nuisance = regisseur.get(&r, "/signalen?team=all&soort=nuisance").await;
+        assert_eq!(nuisance.body.matches("class=\"case-row").count(), 1, "{url}: one nuisance case");
+        let contacted = regisseur.get(&r, "/signalen?team=all&fase=in_progress").await;
+        assert_eq!(contacted.body.matches("class=\"case-row").count(), 1, "{url}: one contacted case");
+        assert!(contacted.body.contains(&format!("data-case-id=\"{a}\"")), "{url}");
+        let none = regisseur.get(&r, "/signalen?team=all&fase=closed").await;
+        assert!(none.body.contains("id=\"worklist-empty\""), "{url}: nothing closed yet");
+        let buurt = regisseur.get(&r, "/signalen?team=all&buurt=BU99010201").await;
+        assert_eq!(buurt.body.matches("class=\"case-row").count(), 1, "{url}: household B's buurt");
+    }
+}

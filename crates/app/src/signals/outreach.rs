@@ -7,6 +7,7 @@ use crate::access::gate::{pass, pass_signal_read, Actor, Denied, Request};
 use crate::{App, AppError};
 use leefwijk_domain::access::covenant::{Action, Covenant, DataCategory, Purpose};
 use leefwijk_domain::calendar::{working_days_between, Date};
+use leefwijk_domain::signals::worklist::{order_key, Urgency, WorkStage};
 use leefwijk_domain::signals::{Outcome, PartnerFeedback, SignalKind};
 use leefwijk_store::{AttemptRecord, CaseEvent, CaseRecord, SignalRecord};
 use serde::{Deserialize, Serialize};
@@ -33,6 +34,8 @@ pub struct WorkItem {
     pub crisis: bool,
     pub reached: bool,
     pub first_contact_on: Option<String>,
+    /// Awaiting first contact, in contact, or closed: the worklist's first ordering.
+    pub stage: WorkStage,
 }
 
 fn outreach(category: DataCategory, action: Action, subject: &str) -> Request<'_> {
@@ -53,7 +56,9 @@ fn work_item(app: &App, case: CaseRecord, signals: &[SignalRecord]) -> Result<Wo
     kinds.dedup();
     let crisis = signals.iter().any(|s| s.case_id == case.id && s.crisis);
     let open = case.status == "open";
+    let stage = WorkStage::of(open, case.first_contact_on.is_some());
     Ok(WorkItem {
+        stage,
         overdue: open && case.first_contact_on.is_none() && due < today,
         working_days_left: left,
         case_id: case.id,
@@ -73,6 +78,10 @@ fn work_item(app: &App, case: CaseRecord, signals: &[SignalRecord]) -> Result<Wo
         reached: case.reached,
         first_contact_on: case.first_contact_on,
     })
+}
+
+fn urgency(item: &WorkItem) -> Urgency<'_> {
+    Urgency { stage: item.stage, crisis: item.crisis, due_on: &item.due_on, priority: item.priority }
 }
 
 /// Which team's list a user sees: their own; a regisseur (coordinator) may ask for any
@@ -109,7 +118,9 @@ pub async fn worklist(
     let ids: Vec<String> = cases.iter().map(|c| c.id.clone()).collect();
     let signals = tx.signals_of_cases(&ids).await?;
     tx.commit().await?;
-    Ok(Ok(cases.into_iter().map(|c| work_item(app, c, &signals)).collect::<Result<Vec<_>, _>>()?))
+    let mut items = cases.into_iter().map(|c| work_item(app, c, &signals)).collect::<Result<Vec<_>, _>>()?;
+    items.sort_by(|a, b| order_key(urgency(a)).cmp(&order_key(urgency(b))));
+    Ok(Ok(items))
 }
 
 /// A signal as shown on the household page.

@@ -7,6 +7,7 @@ pub mod grouping;
 pub mod intake;
 pub mod kpi;
 pub mod routing;
+pub mod worklist;
 
 use crate::calendar::Date;
 use serde::{Deserialize, Serialize};

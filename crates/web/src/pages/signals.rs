@@ -23,6 +23,7 @@ use leefwijk_app::{App, AppError};
 use leefwijk_domain::calendar::Date;
 use leefwijk_domain::signals::intake::FIELDS;
 use leefwijk_domain::signals::kpi::OutreachFigures;
+use leefwijk_domain::signals::worklist::WorkStage;
 use leefwijk_domain::signals::{Outcome, SignalKind};
 use leefwijk_domain::{AreaCode, Lang};
 use serde::Deserialize;
@@ -304,16 +305,32 @@ struct WorklistPage {
     rows: Vec<WorkRow>,
     coordinator: bool,
     teams: Vec<Choice>,
+    stages: Vec<Choice>,
+    kinds: Vec<Choice>,
+    buurten: Vec<Choice>,
     show_team: bool,
     closed: bool,
+    filtered: bool,
     scope: String,
     overdue: usize,
+    crisis_waiting: usize,
+}
+
+/// One option of a worklist filter, with how many cases it would show.
+fn filter_choice(value: &str, label: &str, count: usize, selected: &str) -> Choice {
+    Choice { value: value.to_string(), label: format!("{label} ({count})"), selected: value == selected }
 }
 
 #[derive(Deserialize)]
 struct WorklistQuery {
     team: Option<String>,
     gesloten: Option<String>,
+    /// Stage: `open` (default), `first_contact`, `in_progress`, `closed` or `all`.
+    fase: Option<String>,
+    /// A signal kind code.
+    soort: Option<String>,
+    /// A buurt code.
+    buurt: Option<String>,
 }
 
 async fn worklist(
@@ -329,15 +346,82 @@ async fn worklist(
         Err(e) => return app_error(&ctx, e),
     };
     let closed = matches!(q.gesloten.as_deref(), Some("1" | "on" | "true" | "ja"));
+    let stage =
+        q.fase.as_deref().map(str::trim).filter(|f| !f.is_empty()).unwrap_or(if closed { "all" } else { "open" });
+    let kind = q.soort.as_deref().and_then(SignalKind::parse);
+    let buurt = q.buurt.as_deref().map(str::trim).filter(|b| !b.is_empty()).map(str::to_uppercase);
     let covenant = match app.covenant_of(&me.user.tenant_id).await {
         Ok(c) => c,
         Err(e) => return app_error(&ctx, e),
     };
-    let items = match outreach::worklist(&app, &covenant, &actor, team.as_deref(), closed).await {
+    // Closed cases come after every open one, so the counts per stage are complete.
+    let all_items = match outreach::worklist(&app, &covenant, &actor, team.as_deref(), true).await {
         Ok(Ok(items)) => items,
         Ok(Err(d)) => return denied_page(&ctx, &d),
         Err(e) => return app_error(&ctx, e),
     };
+    let in_stage = |i: &&WorkItem| match stage {
+        "all" => true,
+        "open" => i.stage != WorkStage::Closed,
+        code => WorkStage::parse(code).is_some_and(|s| i.stage == s),
+    };
+    let of_kind = |i: &&WorkItem| kind.is_none_or(|k| i.kinds.contains(&k));
+    let in_buurt = |i: &&WorkItem| buurt.as_deref().is_none_or(|b| i.buurt_code == b);
+    // Each filter's counts are of the cases the other two filters leave.
+    let view = buurt_names(&app).await;
+    let mut stages = vec![filter_choice(
+        "open",
+        ctx.t("Alle open casussen", "All open cases"),
+        all_items.iter().filter(of_kind).filter(in_buurt).filter(|i| i.stage != WorkStage::Closed).count(),
+        stage,
+    )];
+    for s in WorkStage::ALL {
+        let n = all_items.iter().filter(of_kind).filter(in_buurt).filter(|i| i.stage == s).count();
+        stages.push(filter_choice(s.code(), ctx.t(s.label_nl(), s.label_en()), n, stage));
+    }
+    stages.push(filter_choice(
+        "all",
+        ctx.t("Alle casussen", "All cases"),
+        all_items.iter().filter(of_kind).filter(in_buurt).count(),
+        stage,
+    ));
+    let selected_kind = kind.map(|k| k.code()).unwrap_or("");
+    let mut kinds = vec![filter_choice(
+        "",
+        ctx.t("Alle soorten", "All kinds"),
+        all_items.iter().filter(in_stage).filter(in_buurt).count(),
+        selected_kind,
+    )];
+    for k in SignalKind::ALL {
+        let n = all_items.iter().filter(in_stage).filter(in_buurt).filter(|i| i.kinds.contains(&k)).count();
+        if n > 0 || Some(k) == kind {
+            kinds.push(filter_choice(k.code(), &kind_label(&ctx, k), n, selected_kind));
+        }
+    }
+    let selected_buurt = buurt.clone().unwrap_or_default();
+    let mut buurt_codes: Vec<&str> = all_items.iter().map(|i| i.buurt_code.as_str()).collect();
+    buurt_codes.sort_unstable();
+    buurt_codes.dedup();
+    let mut buurten = vec![filter_choice(
+        "",
+        ctx.t("Alle buurten", "All neighbourhoods"),
+        all_items.iter().filter(in_stage).filter(of_kind).count(),
+        &selected_buurt,
+    )];
+    let mut named: Vec<(String, &str, usize)> = buurt_codes
+        .into_iter()
+        .map(|code| {
+            let n = all_items.iter().filter(in_stage).filter(of_kind).filter(|i| i.buurt_code == code).count();
+            (area_name(view.as_deref(), code), code, n)
+        })
+        .collect();
+    named.sort();
+    for (name, code, n) in named {
+        buurten.push(filter_choice(code, &name, n, &selected_buurt));
+    }
+    let items: Vec<&WorkItem> = all_items.iter().filter(in_stage).filter(of_kind).filter(in_buurt).collect();
+    let filtered = stage != "open" || kind.is_some() || buurt.is_some();
+    let closed = matches!(stage, "closed" | "all");
     let all_teams = match app.store.teams(&me.user.tenant_id).await {
         Ok(t) => t,
         Err(e) => return app_error(&ctx, AppError::Store(e)),
@@ -361,7 +445,6 @@ async fn worklist(
         Some(id) => all_teams.iter().find(|(t, _, _, _)| t == id).map(|(_, n, _, _)| n.clone()).unwrap_or(id.clone()),
         None => ctx.t("alle teams", "all teams").to_string(),
     };
-    let view = buurt_names(&app).await;
     let rows: Vec<WorkRow> = items
         .iter()
         .map(|i| WorkRow {
@@ -383,9 +466,24 @@ async fn worklist(
         })
         .collect();
     let overdue = rows.iter().filter(|r| r.deadline.overdue).count();
+    let crisis_waiting = items.iter().filter(|i| i.crisis && i.stage == WorkStage::FirstContact).count();
     no_store(render(
         &ctx,
-        &WorklistPage { ctx: ctx.clone(), rows, coordinator, teams, show_team: team.is_none(), closed, scope, overdue },
+        &WorklistPage {
+            ctx: ctx.clone(),
+            rows,
+            coordinator,
+            teams,
+            stages,
+            kinds,
+            buurten,
+            show_team: team.is_none(),
+            closed,
+            filtered,
+            scope,
+            overdue,
+            crisis_waiting,
+        },
     ))
 }
 
