@@ -111,7 +111,7 @@ test('access: keyboard-only login from the home page lands on / signed in', { ti
     assert.equal(res.status(), 303, 'Enter in the password field submits; the server redirects');
     await settleAfterLogin(page, res);
 
-    assert.equal(pathOf(page), '/', 'landed on the home page');
+    assert.equal(pathOf(page), '/werk', 'landed on the start page (Mijn werk)');
     const logout = page.locator('#logout');
     await logout.waitFor({ state: 'visible' });
     assert.match((await logout.textContent()) ?? '', /Uitloggen/, '#logout says "Uitloggen"');
@@ -247,7 +247,7 @@ test('access: admin creates a user; one-time password → /wachtwoord → new pa
 
   await withPage(async ({ page }) => {
     const landed = await signIn(page, username, newPassword);
-    assert.equal(landed, '/', 'the new password signs in, no further change asked');
+    assert.equal(landed, '/werk', 'the new password signs in, no further change asked');
     assert.match((await page.locator('#logout').textContent()) ?? '', new RegExp(`E2E ${username}`));
     await signOut(page);
     // The one-time password is gone.

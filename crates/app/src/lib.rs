@@ -11,6 +11,7 @@ pub mod housing;
 pub mod programme;
 pub mod residents;
 pub mod signals;
+pub mod start;
 
 use leefwijk_domain::pressure::PressureConfig;
 use leefwijk_store::{Store, StoreError};

@@ -117,6 +117,7 @@ static RULES: &[Rule] = &[
     public("GET", "/inloggen/oidc/{provider}"),
     public("GET", "/inloggen/oidc/{provider}/callback"),
     scoped("POST", "/uitloggen", SIGNED),
+    scoped("GET", "/werk", SIGNED),
     scoped("GET", "/wachtwoord", SIGNED),
     scoped("POST", "/wachtwoord", SIGNED),
     // Administration of the own collaboration.

@@ -81,7 +81,7 @@ async fn login_form(State(app): State<App>, ctx: PageCtx, Query(q): Query<LoginQ
     let page = LoginPage {
         ctx: ctx.clone(),
         csrf: csrf.clone(),
-        back: safe_return(q.terug.as_deref().unwrap_or("/")),
+        back: safe_return(q.terug.as_deref().unwrap_or(super::start::START_PAGE)),
         username: String::new(),
         error: String::new(),
         providers: providers(&app),
@@ -129,8 +129,13 @@ async fn login(
             if let Some(old) = cookie(&headers, SESSION_COOKIE) {
                 let _ = identity::logout(&app.store, &old).await;
             }
-            let target =
-                if session.user.must_change_password { "/wachtwoord".to_string() } else { safe_return(&form.terug) };
+            let target = if session.user.must_change_password {
+                "/wachtwoord".to_string()
+            } else if form.terug.is_empty() {
+                super::start::START_PAGE.to_string()
+            } else {
+                safe_return(&form.terug)
+            };
             let mut response = Redirect::to(&target).into_response();
             let h = response.headers_mut();
             h.append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, &session.token, identity::SESSION_MS / 1000));
@@ -183,7 +188,7 @@ async fn sso_start(
     Path(provider): Path<String>,
     Query(q): Query<LoginQuery>,
 ) -> Response {
-    let back = safe_return(q.terug.as_deref().unwrap_or("/"));
+    let back = safe_return(q.terug.as_deref().unwrap_or(super::start::START_PAGE));
     match app.oidc.start(&app.store, &provider, &back).await {
         Ok(Ok(url)) => Redirect::to(&url).into_response(),
         Ok(Err(failure)) => sso_refused(&app, &ctx, failure.to_string()),

@@ -9,6 +9,7 @@ mod programme;
 pub mod residents;
 mod routing;
 pub(crate) mod signals;
+pub(crate) mod start;
 
 use crate::middleware::current_request_id;
 use askama::Template;
@@ -90,6 +91,7 @@ pub fn routes() -> Router<App> {
         .merge(households::routes())
         .merge(routing::routes())
         .merge(residents::routes())
+        .merge(start::routes())
 }
 
 /// The signed-in person as the layout shows them.
@@ -114,6 +116,26 @@ pub struct PageCtx {
 impl PageCtx {
     pub fn t<'a>(&self, nl: &'a str, en: &'a str) -> &'a str {
         self.lang.t(nl, en)
+    }
+
+    /// A calendar date the Dutch (or English) way: "2026-11-23" → "23 nov 2026"; the
+    /// input itself when it is no date. Every page shows dates through this.
+    pub fn date(&self, iso: &str) -> String {
+        const MONTHS_NL: [&str; 12] =
+            ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"];
+        const MONTHS_EN: [&str; 12] =
+            ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+        match leefwijk_domain::calendar::Date::parse(iso) {
+            Ok(d) => {
+                let months = match self.lang {
+                    Lang::Nl => MONTHS_NL,
+                    Lang::En => MONTHS_EN,
+                };
+                let month = months.get(d.month.saturating_sub(1) as usize).copied().unwrap_or_default();
+                format!("{} {month} {}", d.day, d.year)
+            }
+            Err(_) => iso.to_string(),
+        }
     }
 
     pub fn signed_in(&self) -> bool {

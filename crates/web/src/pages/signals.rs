@@ -20,7 +20,6 @@ use leefwijk_app::signals::ingest::Delivery;
 use leefwijk_app::signals::intake::{parse_csv, RowError};
 use leefwijk_app::signals::outreach::{self, NewAttempt, WorkItem, CHANNELS, PARTS_OF_DAY};
 use leefwijk_app::{App, AppError};
-use leefwijk_domain::calendar::Date;
 use leefwijk_domain::signals::intake::FIELDS;
 use leefwijk_domain::signals::kpi::OutreachFigures;
 use leefwijk_domain::signals::worklist::WorkStage;
@@ -42,22 +41,9 @@ pub fn routes() -> Router<App> {
 // ---------------------------------------------------------------------------------------
 // Formatting.
 
-const MONTHS_NL: [&str; 12] = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"];
-const MONTHS_EN: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-
 /// "2026-11-23" → "23 nov 2026" (Dutch) or "23 Nov 2026"; the input when it is no date.
 fn date_text(ctx: &PageCtx, iso: &str) -> String {
-    match Date::parse(iso) {
-        Ok(d) => {
-            let months = match ctx.lang {
-                Lang::Nl => MONTHS_NL,
-                Lang::En => MONTHS_EN,
-            };
-            let month = months.get(d.month.saturating_sub(1) as usize).copied().unwrap_or_default();
-            format!("{} {month} {}", d.day, d.year)
-        }
-        Err(_) => iso.to_string(),
-    }
+    ctx.date(iso)
 }
 
 /// A number with `decimals` decimals and the language's separators (1.234,5 or 1,234.5).
@@ -139,7 +125,7 @@ fn part_of_day_label(ctx: &PageCtx, code: &str) -> String {
 }
 
 /// A short, readable reference of a case: the last eight characters of its id.
-fn reference(case_id: &str) -> String {
+pub(crate) fn reference(case_id: &str) -> String {
     let start = case_id.len().saturating_sub(8);
     case_id.get(start..).unwrap_or(case_id).to_uppercase()
 }

@@ -101,12 +101,14 @@ pub async fn try_login(router: &Router, username: &str, password: &str) -> Reply
     let page = send(router, Method::GET, "/inloggen", &[], None).await;
     let csrf = page.cookie("leefwijk_login_csrf").expect("login csrf cookie");
     assert_eq!(page.hidden("csrf").as_deref(), Some(csrf.as_str()));
+    // The return path the form carries, as a browser would send it back.
+    let back = page.hidden("terug").unwrap_or_default();
     send(
         router,
         Method::POST,
         "/inloggen",
         &[("cookie", &format!("leefwijk_login_csrf={csrf}")), ("content-type", "application/x-www-form-urlencoded")],
-        Some(form(&[("username", username), ("password", password), ("csrf", &csrf), ("terug", "/")])),
+        Some(form(&[("username", username), ("password", password), ("csrf", &csrf), ("terug", &back)])),
     )
     .await
 }
