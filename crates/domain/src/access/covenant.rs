@@ -35,6 +35,32 @@ impl Purpose {
             Purpose::InvolvementIndex => "Betrokkenheidsindex (wie is betrokken, nooit waarom)",
         }
     }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Purpose::EarlySignalling => "Early signalling",
+            Purpose::Outreach => "Outreach (reaching out early)",
+            Purpose::JointPlan => "Joint plan (one household, one plan, one coordinator)",
+            Purpose::HousingPlacement => "Housing for priority groups",
+            Purpose::Monitoring => "Monitoring (aggregated)",
+            Purpose::Reidentification => "Re-identification of a pseudonym",
+            Purpose::InvolvementIndex => "Involvement index (who is involved, never why)",
+        }
+    }
+
+    /// The purpose of a code as stored (`joint_plan`), if it is one.
+    pub fn parse(code: &str) -> Option<Purpose> {
+        Some(match code.trim() {
+            "early_signalling" => Purpose::EarlySignalling,
+            "outreach" => Purpose::Outreach,
+            "joint_plan" => Purpose::JointPlan,
+            "housing_placement" => Purpose::HousingPlacement,
+            "monitoring" => Purpose::Monitoring,
+            "reidentification" => Purpose::Reidentification,
+            "involvement_index" => Purpose::InvolvementIndex,
+            _ => return None,
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
@@ -419,6 +445,23 @@ mod tests {
         let mut c = covenant();
         c.purposes[0].grants[0].organisation_kinds.push("politie".into());
         assert!(matches!(c.validate(), Err(CovenantError::UnknownParty { .. })));
+    }
+
+    #[test]
+    fn purpose_codes_parse_back() {
+        for p in [
+            Purpose::EarlySignalling,
+            Purpose::Outreach,
+            Purpose::JointPlan,
+            Purpose::HousingPlacement,
+            Purpose::Monitoring,
+            Purpose::Reidentification,
+            Purpose::InvolvementIndex,
+        ] {
+            let code = serde_json::to_value(p).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+            assert_eq!(Purpose::parse(&code), Some(p));
+            assert_ne!(p.label_nl(), p.label_en());
+        }
     }
 
     #[test]

@@ -12,6 +12,7 @@ use axum::routing::{get, post};
 use axum::{Extension, Form, Router};
 use leefwijk_app::households::{self, NewAssessment, NewConsent, NewInvolvement, NewItem, NewPlan, PlanView};
 use leefwijk_app::{App, AppError};
+use leefwijk_domain::access::covenant::Purpose;
 use leefwijk_domain::households::zrm::{Level, LifeDomain};
 use leefwijk_domain::Lang;
 use serde::Deserialize;
@@ -30,6 +31,30 @@ pub fn routes() -> Router<App> {
         .route("/plan/{id}/zrm", post(zrm))
         .route("/plan/{id}/afsluiten", post(close))
         .route("/plan/{id}/toestemming/{cid}/intrekken", post(withdraw))
+}
+
+/// How a joint plan ended, in words.
+fn plan_outcome_label(ctx: &PageCtx, code: &str) -> String {
+    let (nl, en) = match code {
+        "goals_reached" => ("Doelen bereikt", "Goals reached"),
+        "partly_reached" => ("Doelen deels bereikt", "Goals partly reached"),
+        "not_reached" => ("Doelen niet bereikt", "Goals not reached"),
+        "moved" => ("Huishouden verhuisd", "Household moved away"),
+        "stopped_by_household" => ("Gestopt op verzoek van het huishouden", "Stopped at the household's request"),
+        "other" => ("Anders", "Other"),
+        other => (other, other),
+    };
+    ctx.t(nl, en).to_string()
+}
+
+/// A plan's status in words.
+fn plan_status_label(ctx: &PageCtx, status: &str) -> String {
+    match status {
+        "active" | "open" => ctx.t("loopt", "running"),
+        "closed" => ctx.t("afgesloten", "closed"),
+        other => other,
+    }
+    .to_string()
 }
 
 fn domain_label(d: LifeDomain, lang: Lang) -> &'static str {
@@ -344,11 +369,27 @@ async fn create_plan(
     }
 }
 
+/// One assessment in the ZRM chart: a dot per scored life domain (none for the others).
 struct ChartLine {
     label: String,
-    points: String,
     latest: bool,
     dots: Vec<(f64, f64, String)>,
+}
+
+/// The chart's geometry: life domains down (their names readable on a phone), levels
+/// 1–5 across. Lines join only the same domain's previous and newest level, never
+/// domains with each other.
+const ZRM_LEVEL_X0: f64 = 180.0;
+const ZRM_LEVEL_STEP: f64 = 50.0;
+const ZRM_ROW_Y0: f64 = 40.0;
+const ZRM_ROW_STEP: f64 = 24.0;
+
+fn zrm_x(level: u8) -> f64 {
+    ZRM_LEVEL_X0 + f64::from(level.saturating_sub(1)) * ZRM_LEVEL_STEP
+}
+
+fn zrm_y(row: usize) -> f64 {
+    ZRM_ROW_Y0 + row as f64 * ZRM_ROW_STEP
 }
 
 struct ItemRow {
@@ -370,11 +411,21 @@ struct PlanPage {
     domains: Vec<(&'static str, &'static str)>,
     levels: Vec<(u8, &'static str)>,
     lines: Vec<ChartLine>,
-    columns: Vec<(f64, String)>,
+    /// Life domain name and the y of its label's baseline.
+    rows: Vec<(&'static str, f64)>,
+    grid_bottom: f64,
+    /// Level and its x.
+    level_ticks: Vec<(u8, f64)>,
+    /// Previous → newest level of one domain: x1, x2, y.
+    changes: Vec<(f64, f64, f64)>,
+    chart_height: f64,
     table: Vec<(String, Vec<String>)>,
     dates: Vec<String>,
     orgs: Vec<(String, String)>,
-    outcomes: Vec<&'static str>,
+    /// Outcome code and its words.
+    outcomes: Vec<(&'static str, String)>,
+    /// The plan's status (and how and when it ended) in words.
+    status_text: String,
     today: String,
     timeline: Vec<(String, String, String, String)>,
     consents: Vec<(String, String, String, String, bool)>,
@@ -399,32 +450,39 @@ async fn plan(
     let orgs = app.store.organisations(&me.user.tenant_id).await.unwrap_or_default();
     let name = |id: &str| orgs.iter().find(|o| o.id == id).map(|o| o.name.clone()).unwrap_or_else(|| id.to_string());
     let lang = ctx.lang;
-    // The chart: life domains across, levels 1–5 up; one line per assessment.
-    let x_of = |i: usize| 60.0 + i as f64 * 45.0;
-    let y_of = |level: u8| 200.0 - f64::from(level) * 35.0;
+    // The chart: life domains down, levels 1–5 across; a dot per scored domain per assessment.
     let n = p.assessments.len();
     let lines = p
         .assessments
         .iter()
         .enumerate()
-        .map(|(k, a)| {
-            let dots: Vec<(f64, f64, String)> = LifeDomain::ALL
+        .map(|(k, a)| ChartLine {
+            label: format!("{} ({})", ctx.date(&a.date.to_string()), a.instrument_version),
+            latest: k + 1 == n,
+            dots: LifeDomain::ALL
                 .iter()
                 .enumerate()
                 .filter_map(|(i, d)| {
                     a.scores.get(d).map(|l| {
-                        (x_of(i), y_of(l.value()), format!("{} {}: {}", a.date, domain_label(*d, lang), l.value()))
+                        let title =
+                            format!("{} {}: {}", ctx.date(&a.date.to_string()), domain_label(*d, lang), l.value());
+                        (zrm_x(l.value()), zrm_y(i), title)
                     })
                 })
-                .collect();
-            ChartLine {
-                label: format!("{} ({})", a.date, a.instrument_version),
-                points: dots.iter().map(|(x, y, _)| format!("{x:.0},{y:.0}")).collect::<Vec<_>>().join(" "),
-                latest: k + 1 == n,
-                dots,
-            }
+                .collect(),
         })
         .collect();
+    let changes = match (n.checked_sub(2).and_then(|i| p.assessments.get(i)), p.assessments.last()) {
+        (Some(before), Some(after)) => LifeDomain::ALL
+            .iter()
+            .enumerate()
+            .filter_map(|(i, d)| match (before.scores.get(d), after.scores.get(d)) {
+                (Some(b), Some(a)) if b.value() != a.value() => Some((zrm_x(b.value()), zrm_x(a.value()), zrm_y(i))),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
     let table = LifeDomain::ALL
         .iter()
         .map(|d| {
@@ -454,7 +512,7 @@ async fn plan(
                 domain: i.domain.map(|d| domain_label(d, lang).to_string()).unwrap_or_default(),
                 text: i.text.clone(),
                 owner: i.owner_org.as_deref().map(name).unwrap_or_default(),
-                due: i.due_on.clone().unwrap_or_default(),
+                due: i.due_on.as_deref().map(|d| ctx.date(d)).unwrap_or_default(),
             })
             .collect(),
         domains: LifeDomain::ALL.iter().map(|d| (d.code(), domain_label(*d, lang))).collect(),
@@ -464,15 +522,22 @@ async fn plan(
             })
             .collect(),
         lines,
-        columns: LifeDomain::ALL
-            .iter()
-            .enumerate()
-            .map(|(i, d)| (x_of(i), d.code().chars().take(4).collect()))
-            .collect(),
+        rows: LifeDomain::ALL.iter().enumerate().map(|(i, d)| (domain_label(*d, lang), zrm_y(i) + 4.0)).collect(),
+        grid_bottom: zrm_y(LifeDomain::ALL.len()) - 10.0,
+        level_ticks: (1..=5u8).map(|l| (l, zrm_x(l))).collect(),
+        changes,
+        chart_height: zrm_y(LifeDomain::ALL.len()),
         table,
-        dates: p.assessments.iter().map(|a| a.date.to_string()).collect(),
+        dates: p.assessments.iter().map(|a| ctx.date(&a.date.to_string())).collect(),
         orgs: orgs.iter().map(|o| (o.id.clone(), o.name.clone())).collect(),
-        outcomes: households::OUTCOMES.to_vec(),
+        outcomes: households::OUTCOMES.iter().map(|o| (*o, plan_outcome_label(&ctx, o))).collect(),
+        status_text: match (&p.outcome, &p.closed_on) {
+            (Some(o), Some(on)) => {
+                format!("{} ({}, {})", plan_status_label(&ctx, &p.status), plan_outcome_label(&ctx, o), ctx.date(on))
+            }
+            (Some(o), None) => format!("{} ({})", plan_status_label(&ctx, &p.status), plan_outcome_label(&ctx, o)),
+            _ => plan_status_label(&ctx, &p.status),
+        },
         today: app.signals.today().to_string(),
         timeline: p
             .timeline
@@ -487,7 +552,7 @@ async fn plan(
                         ("closed", Some(o)) => if lang == Lang::Nl { o.label_nl() } else { o.label_en() }.to_string(),
                         _ => ctx.t("in behandeling", "in progress").to_string(),
                     };
-                (date.clone(), kind, name(org), state)
+                (ctx.date(date), kind, name(org), state)
             })
             .collect(),
         consents: p
@@ -496,11 +561,13 @@ async fn plan(
             .map(|(id, purpose, org, given, withdrawn)| {
                 (
                     id.clone(),
-                    purpose.clone(),
+                    Purpose::parse(purpose)
+                        .map(|p| if lang == Lang::Nl { p.label_nl() } else { p.label_en() }.to_string())
+                        .unwrap_or_else(|| purpose.clone()),
                     name(org),
                     match withdrawn {
-                        Some(w) => format!("{given} – {w}"),
-                        None => given.clone(),
+                        Some(w) => format!("{} – {}", ctx.date(given), ctx.date(w)),
+                        None => format!("{} {}", ctx.t("sinds", "since"), ctx.date(given)),
                     },
                     withdrawn.is_none(),
                 )
@@ -622,6 +689,9 @@ struct CloseForm {
     csrf: String,
     #[serde(default)]
     outcome: String,
+    /// The explicit "I am closing this plan": closing cannot be undone.
+    #[serde(default)]
+    confirm: Option<String>,
 }
 
 async fn close(
@@ -633,6 +703,13 @@ async fn close(
 ) -> Response {
     if let Err(r) = check_csrf(&ctx, &me.csrf, &f.csrf) {
         return r;
+    }
+    if f.outcome.trim().is_empty() || f.confirm.is_none() {
+        let message = ctx.t(
+            "Kies de uitkomst en bevestig dat u het plan afsluit; er is niets veranderd.",
+            "Choose the outcome and confirm that you are closing the plan; nothing was changed.",
+        );
+        return PageError::from_app(&ctx, AppError::BadRequest(message.into())).into_response();
     }
     let covenant = match app.covenant_of(&me.user.tenant_id).await {
         Ok(c) => c,
