@@ -51,10 +51,23 @@ BEARER="$(grep -oE 'Authorization: Bearer lwc_[0-9A-Za-z_-]+:[0-9A-Za-z_-]+' "$L
 CHECKS="not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance,ignored_auth"
 run() {
   local name="$1"; shift
-  echo "--- schemathesis: $name"
-  .venv/bin/schemathesis run "$BASE/api/v1/openapi.json" --url "$BASE/api/v1" \
-    --checks "$CHECKS" --phases examples,coverage,fuzzing --max-examples "$EXAMPLES" \
-    --workers 2 --request-timeout 30 --seed 16 --no-color "$@"
+  local out="$DATA/schemathesis.out"
+  # A run that ends in runtime errors of the tool itself (never a failed check) is tried
+  # again: CPython 3.11 has been seen to raise "AST constructor recursion depth mismatch"
+  # inside Hypothesis under load, which says nothing about the API.
+  for attempt in 1 2 3; do
+    echo "--- schemathesis: $name (attempt $attempt)"
+    if .venv/bin/schemathesis run "$BASE/api/v1/openapi.json" --url "$BASE/api/v1" \
+      --checks "$CHECKS" --phases examples,coverage,fuzzing --max-examples "$EXAMPLES" \
+      --workers 2 --request-timeout 30 --seed 16 --no-color "$@" 2>&1 | tee "$out"; [ "${PIPESTATUS[0]}" -eq 0 ]; then
+      return 0
+    fi
+    if grep -qE "FAILURES|unique failure" "$out" || ! grep -q "Runtime Error" "$out"; then
+      return 1
+    fi
+    echo "--- schemathesis: only runtime errors of the tool, no failed check: trying again"
+  done
+  return 1
 }
 run "without credentials"
 run "as the demo API client" -H "Authorization: $BEARER"

@@ -88,6 +88,36 @@ impl Date {
     }
 }
 
+/// The last Sunday of a month (for the EU's summer-time rule).
+fn last_sunday(year: i32, month: u32) -> Date {
+    let next_first =
+        if month == 12 { Date { year: year + 1, month: 1, day: 1 } } else { Date { year, month: month + 1, day: 1 } };
+    let last = next_first.add_days(-1);
+    last.add_days(-i64::from(last.weekday() % 7))
+}
+
+/// Hours Amsterdam (Europe/Amsterdam) is ahead of UTC at a moment: 2 in summer time,
+/// which runs from 01:00 UTC on the last Sunday of March to 01:00 UTC on the last Sunday
+/// of October (EU directive 2000/84/EC), else 1.
+pub fn amsterdam_offset_hours(utc_ms: i64) -> i64 {
+    let date = Date::from_days_since_epoch(utc_ms.div_euclid(86_400_000));
+    let start = last_sunday(date.year, 3).days_since_epoch() * 86_400_000 + 3_600_000;
+    let end = last_sunday(date.year, 10).days_since_epoch() * 86_400_000 + 3_600_000;
+    if (start..end).contains(&utc_ms) {
+        2
+    } else {
+        1
+    }
+}
+
+/// The Amsterdam calendar date and time (hours, minutes) of a moment in UTC milliseconds.
+pub fn amsterdam_local(utc_ms: i64) -> (Date, u32, u32) {
+    let local = utc_ms + amsterdam_offset_hours(utc_ms) * 3_600_000;
+    let date = Date::from_days_since_epoch(local.div_euclid(86_400_000));
+    let rem = local.rem_euclid(86_400_000);
+    (date, (rem / 3_600_000) as u32, (rem / 60_000 % 60) as u32)
+}
+
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
@@ -279,5 +309,21 @@ mod tests {
             prop_assert!(is_working_day(due, r));
             prop_assert_eq!(working_days_between(s, due, r), i64::from(n));
         }
+    }
+
+    #[test]
+    fn amsterdam_time_follows_the_eu_summer_time_rule() {
+        let ms = |y, m, d, h: i64, min: i64| {
+            Date::new(y, m, d).expect("date").days_since_epoch() * 86_400_000 + h * 3_600_000 + min * 60_000
+        };
+        // Winter: UTC+1. 7 December 2026, 06:44 UTC is 07:44 in Amsterdam.
+        assert_eq!(amsterdam_local(ms(2026, 12, 7, 6, 44)), (Date::new(2026, 12, 7).expect("d"), 7, 44));
+        // Summer time starts 29 March 2026 at 01:00 UTC and ends 25 October 2026 at 01:00 UTC.
+        assert_eq!(amsterdam_offset_hours(ms(2026, 3, 29, 0, 59)), 1);
+        assert_eq!(amsterdam_offset_hours(ms(2026, 3, 29, 1, 0)), 2);
+        assert_eq!(amsterdam_offset_hours(ms(2026, 10, 25, 0, 59)), 2);
+        assert_eq!(amsterdam_offset_hours(ms(2026, 10, 25, 1, 0)), 1);
+        // Late in the evening UTC is the next day in Amsterdam.
+        assert_eq!(amsterdam_local(ms(2026, 6, 30, 22, 30)), (Date::new(2026, 7, 1).expect("d"), 0, 30));
     }
 }

@@ -812,7 +812,12 @@ pub fn column_stem(column: &str) -> &str {
 
 /// Formats a value in the unit, Dutch style (decimal comma, dot for thousands).
 pub fn format_value(value: f64, unit: Unit, lang: crate::Lang) -> String {
-    let decimals = unit.decimals();
+    format_number(value, unit.decimals(), lang)
+}
+
+/// A number with `decimals` decimals and the language's separators: "1.234,5" in Dutch,
+/// "1,234.5" in English. The one number formatter of every page.
+pub fn format_number(value: f64, decimals: usize, lang: crate::Lang) -> String {
     let raw = format!("{:.*}", decimals, value);
     let (int_part, frac) = match raw.split_once('.') {
         Some((i, f)) => (i.to_string(), Some(f.to_string())),

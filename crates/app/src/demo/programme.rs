@@ -94,7 +94,7 @@ pub async fn load_programme(app: &App) -> Result<Option<String>, AppError> {
             GEMEENTE,
             "money",
             "Bijdrage Wmo en Participatiewet aan de wijkpot",
-            "EUR 350.000 per jaar",
+            "€ 350.000 per jaar",
             "Minder maatwerkvoorzieningen en uitkeringen",
             &["agreed", "delivered"][..],
         ),
@@ -102,7 +102,7 @@ pub async fn load_programme(app: &App) -> Result<Option<String>, AppError> {
             VERZEKERAAR,
             "money",
             "Bijdrage Zvw (preventie) aan de wijkpot",
-            "EUR 150.000 per jaar",
+            "€ 150.000 per jaar",
             "Minder huisartsbezoek en ggz-instroom",
             &["agreed", "delivered"][..],
         ),
@@ -110,7 +110,7 @@ pub async fn load_programme(app: &App) -> Result<Option<String>, AppError> {
             CORPORATIE,
             "money",
             "Bijdrage aan vroegsignalering en de buurtkamer",
-            "EUR 100.000 per jaar",
+            "€ 100.000 per jaar",
             "Minder huurachterstand en ontruimingen",
             &["agreed"][..],
         ),
@@ -304,7 +304,7 @@ pub async fn load_programme(app: &App) -> Result<Option<String>, AppError> {
         &Booking::Correction {
             of: "T00008".into(),
             date: "2026-03-01".into(),
-            memo: "Correctie: bedrag was EUR 35.000 in plaats van 30.000".into(),
+            memo: "Correctie: bedrag was € 35.000 in plaats van € 30.000".into(),
         },
     )
     .await?;

@@ -411,7 +411,10 @@ pub struct ProgressLine {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SupportLine {
     pub priority_group: PriorityGroup,
+    /// The organisation's id.
     pub organisation: String,
+    /// The organisation's name, as people see it.
+    pub organisation_name: String,
     pub what: String,
     pub months: i64,
 }
@@ -441,6 +444,7 @@ pub async fn agreement_progress(app: &App, id: &str) -> Result<AgreementProgress
         .find(|a| a.id == id)
         .ok_or_else(|| AppError::NotFound(format!("agreement {id}")))?;
     let (contingents, support) = app.store.agreement_terms(id).await?;
+    let organisations = app.store.organisations(&a.tenant_id).await?;
     let placements = app.store.placement_counts(id).await?;
     let today = app.signals.today();
     let mut realised: BTreeMap<(String, String, i64), (u32, u32)> = BTreeMap::new();
@@ -505,8 +509,14 @@ pub async fn agreement_progress(app: &App, id: &str) -> Result<AgreementProgress
         support: support
             .into_iter()
             .filter_map(|s| {
+                let organisation_name = organisations
+                    .iter()
+                    .find(|o| o.id == s.organisation)
+                    .map(|o| o.name.clone())
+                    .unwrap_or_else(|| s.organisation.clone());
                 Some(SupportLine {
                     priority_group: PriorityGroup::parse(&s.priority_group)?,
+                    organisation_name,
                     organisation: s.organisation,
                     what: s.what,
                     months: s.months,

@@ -224,7 +224,7 @@ pub struct NewCommitment {
     /// money, staff_hours, homes, space or data.
     pub kind: String,
     pub description: String,
-    /// What it amounts to, e.g. "EUR 250.000 per jaar" or "0,8 fte".
+    /// What it amounts to, e.g. "€ 250.000 per jaar" or "0,8 fte".
     pub amount: String,
     /// What the party receives in return.
     pub in_return: String,

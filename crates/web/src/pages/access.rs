@@ -15,6 +15,7 @@ use leefwijk_app::access::identity::{self, LoginFailure, NewUser};
 use leefwijk_app::access::vault;
 use leefwijk_app::{App, AppError};
 use leefwijk_domain::access::covenant::processing_register;
+use leefwijk_domain::Lang;
 use serde::Deserialize;
 
 pub fn routes() -> Router<App> {
@@ -639,12 +640,25 @@ async fn covenant_page(State(app): State<App>, ctx: PageCtx, Extension(me): Exte
         Ok(c) => c,
         Err(e) => return app_error(&ctx, e),
     };
+    let lang = ctx.lang;
+    let category = |c: &leefwijk_domain::access::covenant::DataCategory| match lang {
+        Lang::Nl => c.label_nl().to_string(),
+        Lang::En => cat_name(c).replace('_', " "),
+    };
+    let action = |a: &leefwijk_domain::access::covenant::Action| match a {
+        leefwijk_domain::access::covenant::Action::Read => ctx.t("lezen", "read"),
+        leefwijk_domain::access::covenant::Action::Write => ctx.t("vastleggen", "record"),
+    };
     let grants = c
         .purposes
         .iter()
         .flat_map(|t| {
-            t.grants.iter().map(move |g| GrantRow {
-                purpose: t.purpose.label_nl().to_string(),
+            t.grants.iter().map(|g| GrantRow {
+                purpose: match lang {
+                    Lang::Nl => t.purpose.label_nl(),
+                    Lang::En => t.purpose.label_en(),
+                }
+                .to_string(),
                 basis: format!(
                     "AVG {}{}; {}",
                     t.legal_basis.avg_art6,
@@ -652,16 +666,20 @@ async fn covenant_page(State(app): State<App>, ctx: PageCtx, Extension(me): Exte
                     t.legal_basis.law
                 ),
                 consent: t.consent_required,
-                who: format!("{} — {}", g.organisation_kinds.join(", "), g.roles.join(", ")),
+                who: format!(
+                    "{} — {}",
+                    g.organisation_kinds.iter().map(|k| ctx.organisation_kind(k)).collect::<Vec<_>>().join(", "),
+                    g.roles.iter().map(|r| ctx.role(r)).collect::<Vec<_>>().join(", ")
+                ),
                 what: format!(
                     "{}: {}",
-                    g.actions.iter().map(cat_name).collect::<Vec<_>>().join("/"),
-                    g.categories.iter().map(|c| c.label_nl()).collect::<Vec<_>>().join(", ")
+                    g.actions.iter().map(action).collect::<Vec<_>>().join("/"),
+                    g.categories.iter().map(category).collect::<Vec<_>>().join(", ")
                 ),
                 retention: t
                     .retention_days
                     .iter()
-                    .map(|(c, d)| format!("{} {d} d", cat_name(c)))
+                    .map(|(c, d)| format!("{} {d} {}", category(c), ctx.t("dagen", "days")))
                     .collect::<Vec<_>>()
                     .join(", "),
             })
@@ -671,9 +689,9 @@ async fn covenant_page(State(app): State<App>, ctx: PageCtx, Extension(me): Exte
         ctx: ctx.clone(),
         title: c.title.clone(),
         version: c.version,
-        valid_from: c.valid_from.clone(),
+        valid_from: ctx.date(&c.valid_from),
         controller: c.controller.clone(),
-        parties: c.parties.iter().map(|p| (p.name.clone(), p.kind.clone())).collect(),
+        parties: c.parties.iter().map(|p| (p.name.clone(), ctx.organisation_kind(&p.kind))).collect(),
         grants,
     };
     render(&ctx, &page)
@@ -771,8 +789,6 @@ fn date_ms(s: &str) -> Option<i64> {
     leefwijk_domain::calendar::Date::parse(s).ok().map(|d| d.days_since_epoch() * 86_400_000)
 }
 
-use super::format_ms;
-
 async fn audit_page(
     State(app): State<App>,
     ctx: PageCtx,
@@ -822,7 +838,7 @@ async fn audit_page(
             .into_iter()
             .map(|e| AuditRow {
                 seq: e.seq,
-                at: format_ms(e.at_ms),
+                at: ctx.moment(e.at_ms),
                 actor: e.actor,
                 purpose: e.purpose,
                 action: e.action,

@@ -633,12 +633,11 @@ async fn area_page(app: &App, ctx: &PageCtx, code: &str, q: YearOnly) -> Result<
                 .filter_map(|k| t.values.iter().find(|v| v.indicator == *k))
                 .map(|v| {
                     let d = def(&v.indicator);
-                    let sign = if v.change > 0.0 { "+" } else { "" };
                     TrendRow {
                         name: d.name(ctx.lang).to_string(),
                         from: ctx.value(Some(v.from), d.unit),
                         to: ctx.value(Some(v.to), d.unit),
-                        change: format!("{sign}{}", ctx.value(Some(v.change), d.unit)),
+                        change: ctx.change(v.change, d.unit),
                     }
                 })
                 .collect();

@@ -116,7 +116,7 @@ async fn overview(
             });
         }
         Ok::<_, AppError>((
-            notices.into_iter().map(|n| (super::format_ms(n.created_at), n.text)).collect(),
+            notices.into_iter().map(|n| (ctx.moment(n.created_at), n.text)).collect(),
             matches,
             orgs.iter().map(|o| (o.id.clone(), o.name.clone())).collect(),
         ))

@@ -78,6 +78,13 @@ struct MunicipalityPage {
     message: String,
 }
 
+impl MunicipalityPage {
+    /// A housing segment's name for its stored code.
+    fn segment_label<'a>(&self, code: &'a str) -> &'a str {
+        self.segments.iter().find(|(c, _)| *c == code).map(|(_, label)| *label).unwrap_or(code)
+    }
+}
+
 /// Chart geometry: 600 × 240 view box, shares from 0 to max(40%, highest + 5%).
 fn chart(h: &MunicipalityHousing, lang: Lang) -> (Vec<ChartPoint>, String, f64) {
     let shares: Vec<(i32, f64)> = h.projection.iter().filter_map(|y| y.social_share.map(|s| (y.year, s))).collect();
@@ -326,8 +333,26 @@ struct AgreementPage {
     my_org: String,
     group_options: Vec<(&'static str, &'static str)>,
     orgs: Vec<(String, String)>,
+    /// Names of the buurten the page mentions, by code.
+    area_names: std::collections::HashMap<String, String>,
     today: String,
     message: String,
+}
+
+impl AgreementPage {
+    /// An organisation's name for its id.
+    fn org_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.orgs.iter().find(|(o, _)| o == id).map(|(_, name)| name.as_str()).unwrap_or(id)
+    }
+
+    /// A buurt's name for its code (the code where the monitor does not know it).
+    fn area_name<'a>(&'a self, code: &'a str) -> &'a str {
+        self.area_names.get(code).map(String::as_str).unwrap_or(code)
+    }
+
+    fn group(&self, g: &PriorityGroup) -> String {
+        group_label(*g, self.ctx.lang)
+    }
 }
 
 fn group_label(g: PriorityGroup, lang: Lang) -> String {
@@ -377,7 +402,22 @@ async fn agreement(
         }
         _ => String::new(),
     };
+    let view = app.monitor.view(None).await.ok();
+    let mut area_names = std::collections::HashMap::new();
+    let codes = p
+        .concentration
+        .iter()
+        .map(|f| f.buurt.clone())
+        .chain(placements.iter().flatten().map(|pl| pl.buurt_code.clone()));
+    for code in codes {
+        if let (Some(v), Ok(c)) = (view.as_deref(), leefwijk_domain::AreaCode::parse(&code)) {
+            if let Ok(a) = v.area(&c) {
+                area_names.insert(code, a.name.clone());
+            }
+        }
+    }
     let page = AgreementPage {
+        area_names,
         ctx: ctx.clone(),
         lines: p
             .lines
@@ -402,7 +442,7 @@ async fn agreement(
         support: p
             .support
             .iter()
-            .map(|s| (group_label(s.priority_group, lang), s.organisation.clone(), s.what.clone(), s.months))
+            .map(|s| (group_label(s.priority_group, lang), s.organisation_name.clone(), s.what.clone(), s.months))
             .collect(),
         placements,
         can_place,

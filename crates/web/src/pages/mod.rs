@@ -62,11 +62,6 @@ pub fn denied_page(ctx: &PageCtx, d: &leefwijk_app::access::gate::Denied) -> Res
 }
 
 /// A moment (ms since the epoch) as "2026-11-23 14:05 UTC".
-pub fn format_ms(ms: i64) -> String {
-    let date = leefwijk_domain::calendar::Date::from_days_since_epoch(ms.div_euclid(86_400_000));
-    let rem = ms.rem_euclid(86_400_000);
-    format!("{date} {:02}:{:02} UTC", rem / 3_600_000, rem / 60_000 % 60)
-}
 
 /// A whole number with thousands separators: "1.234.567" in Dutch, "1,234,567" in English.
 pub fn group_thousands(v: u64, lang: Lang) -> String {
@@ -138,6 +133,49 @@ impl PageCtx {
         }
     }
 
+    /// A role's name ("regisseur", "coordinator"), never its code.
+    pub fn role(&self, role: &str) -> String {
+        let (nl, en) = match role {
+            "beheerder" => ("beheerder", "administrator"),
+            "beleidsmedewerker" => ("beleidsmedewerker", "policy officer"),
+            "wijkteammedewerker" => ("wijkteammedewerker", "neighbourhood team worker"),
+            "regisseur" => ("regisseur", "coordinator"),
+            "professional" => ("professional", "professional"),
+            "privacy_officer" => ("privacy officer (FG)", "data protection officer"),
+            "api_client" => ("koppeling (API)", "system link (API)"),
+            other => return other.replace('_', " "),
+        };
+        self.t(nl, en).to_string()
+    }
+
+    /// A kind of organisation's name ("sociaal wijkteam"), never its code.
+    pub fn organisation_kind(&self, kind: &str) -> String {
+        let (nl, en) = match kind {
+            "gemeente" => ("gemeente", "municipality"),
+            "sociaal_wijkteam" => ("sociaal wijkteam", "neighbourhood social team"),
+            "schuldhulpverlening" => ("schuldhulpverlening", "debt help"),
+            "woningcorporatie" => ("woningcorporatie", "housing corporation"),
+            "ggz" => ("ggz", "mental health care"),
+            "energieleverancier" => ("energieleverancier", "energy supplier"),
+            "drinkwaterbedrijf" => ("drinkwaterbedrijf", "drinking-water company"),
+            "zorgverzekeraar" => ("zorgverzekeraar", "health insurer"),
+            "politie" => ("politie", "police"),
+            other => return other.replace('_', " "),
+        };
+        self.t(nl, en).to_string()
+    }
+
+    /// A number with `decimals` decimals, Dutch (1.234,5) or English (1,234.5).
+    pub fn number(&self, value: &f64, decimals: usize) -> String {
+        leefwijk_domain::indicators::format_number(*value, decimals, self.lang)
+    }
+
+    /// A moment (UTC milliseconds) as Amsterdam date and time: "7 dec 2026 07:44".
+    pub fn moment(&self, ms: i64) -> String {
+        let (date, hours, minutes) = leefwijk_domain::calendar::amsterdam_local(ms);
+        format!("{} {hours:02}:{minutes:02}", self.date(&date.to_string()))
+    }
+
     pub fn signed_in(&self) -> bool {
         self.user.is_some()
     }
@@ -181,18 +219,40 @@ impl PageCtx {
         }
     }
 
-    /// A value in its unit, or the CBS symbol for a missing value.
+    /// A value in its unit, or the CBS symbol for a missing value. Amounts that CBS gives
+    /// in thousands of euros are shown as euros ("€ 31.600", not "31,6 × € 1.000").
     pub fn value(&self, value: Option<f64>, unit: Unit) -> String {
         match value {
+            Some(v) if unit == Unit::ThousandEuro => {
+                let euros = format_value((v * 1000.0).round(), Unit::Count, self.lang);
+                match self.lang {
+                    Lang::Nl => format!("€ {euros}"),
+                    Lang::En => format!("€{euros}"),
+                }
+            }
             Some(v) => {
                 let s = format_value(v, unit, self.lang);
-                match unit.symbol() {
-                    "" => s,
-                    "%" => format!("{s}%"),
-                    sym => format!("{s} {sym}"),
+                match (unit, unit.symbol()) {
+                    (_, "") => s,
+                    (_, "%") => format!("{s}%"),
+                    (Unit::PerHousehold, _) if self.lang == Lang::En => format!("{s} per household"),
+                    (Unit::Persons, _) if self.lang == Lang::En => format!("{s} people"),
+                    (_, sym) => format!("{s} {sym}"),
                 }
             }
             None => "·".to_string(),
+        }
+    }
+
+    /// A change between two values, signed: a change of a percentage is in percentage
+    /// points ("-0,3 procentpunt"), never "-0,3%", which would be a relative change.
+    pub fn change(&self, change: f64, unit: Unit) -> String {
+        let sign = if change > 0.0 { "+" } else { "" };
+        if unit == Unit::Percent {
+            let points = format_value(change, unit, self.lang);
+            format!("{sign}{points} {}", self.t("procentpunt", "percentage points"))
+        } else {
+            format!("{sign}{}", self.value(Some(change), unit))
         }
     }
 

@@ -318,7 +318,7 @@ async fn render_report(app: &App, ctx: &PageCtx, me: Option<&SignedIn>, id: &str
         .iter()
         .map(|t| MoneyRow {
             name: t.id.clone(),
-            a: t.date.clone(),
+            a: ctx.date(&t.date),
             b: t.memo.clone(),
             c: eur(t.postings.iter().filter(|p| p.amount_cents > 0).map(|p| p.amount_cents).sum()),
             d: t.corrects.clone().map(|c| format!("{} {c}", ctx.t("corrigeert", "corrects"))).unwrap_or_default(),

@@ -48,30 +48,7 @@ fn date_text(ctx: &PageCtx, iso: &str) -> String {
 
 /// A number with `decimals` decimals and the language's separators (1.234,5 or 1,234.5).
 fn number(ctx: &PageCtx, value: f64, decimals: usize) -> String {
-    let raw = format!("{value:.decimals$}");
-    let (int_part, frac) = match raw.split_once('.') {
-        Some((i, f)) => (i.to_string(), Some(f.to_string())),
-        None => (raw.clone(), None),
-    };
-    let (sign, digits) = match int_part.strip_prefix('-') {
-        Some(d) => ("-", d.to_string()),
-        None => ("", int_part),
-    };
-    let (thousands, decimal) = match ctx.lang {
-        Lang::Nl => ('.', ','),
-        Lang::En => (',', '.'),
-    };
-    let mut grouped = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(thousands);
-        }
-        grouped.push(ch);
-    }
-    match frac {
-        Some(f) => format!("{sign}{grouped}{decimal}{f}"),
-        None => format!("{sign}{grouped}"),
-    }
+    ctx.number(&value, decimals)
 }
 
 /// Cents as euros: "€ 1.250,00" (Dutch) or "€1,250.00".
@@ -534,8 +511,6 @@ struct HouseholdPage {
     teams: Vec<Choice>,
 }
 
-use super::format_ms;
-
 #[derive(Deserialize)]
 struct HouseholdQuery {
     gedaan: Option<String>,
@@ -616,7 +591,7 @@ async fn household(
         .events
         .iter()
         .map(|e| EventRow {
-            at: format_ms(e.at_ms),
+            at: ctx.moment(e.at_ms),
             by: e.by.clone(),
             what: match e.event.as_str() {
                 "outcome" => format!("{}: {}", ctx.t("Uitkomst", "Outcome"), outcome_label(&ctx, &e.detail)),

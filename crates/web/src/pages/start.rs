@@ -52,19 +52,6 @@ fn count(ctx: &PageCtx, n: usize, one: (&str, &str), many: (&str, &str)) -> Stri
     format!("{n} {}", ctx.t(nl, en))
 }
 
-fn role_label(ctx: &PageCtx, role: &str) -> String {
-    let (nl, en) = match role {
-        "beheerder" => ("beheerder", "administrator"),
-        "beleidsmedewerker" => ("beleidsmedewerker", "policy officer"),
-        "wijkteammedewerker" => ("wijkteammedewerker", "neighbourhood team worker"),
-        "regisseur" => ("regisseur", "coordinator"),
-        "professional" => ("professional", "professional"),
-        "privacy_officer" => ("privacy officer (FG)", "data protection officer"),
-        other => (other, other),
-    };
-    ctx.t(nl, en).to_string()
-}
-
 fn section(ctx: &PageCtx, need: Need) -> Section {
     match need {
         Need::Outreach { awaiting_first_contact, overdue, crisis_waiting, first } => Section {
@@ -274,7 +261,7 @@ fn section(ctx: &PageCtx, need: Need) -> Section {
                 .map(|(_, name, expires)| Row {
                     text: name.clone(),
                     href: "/beheer/api-clients".into(),
-                    note: format!("{} {}", ctx.t("verloopt", "expires"), super::format_ms(*expires)),
+                    note: format!("{} {}", ctx.t("verloopt", "expires"), ctx.moment(*expires)),
                     urgent: true,
                 })
                 .collect(),
@@ -302,7 +289,7 @@ async fn start_page(State(app): State<App>, ctx: PageCtx, Extension(me): Extensi
     let page = StartPage {
         ctx: ctx.clone(),
         name: me.user.display_name.clone(),
-        role: role_label(&ctx, &me.user.role),
+        role: ctx.role(&me.user.role),
         today: ctx.date(&app.signals.today().to_string()),
         sections: found.into_iter().map(|n| section(&ctx, n)).collect(),
     };

@@ -3,7 +3,7 @@
 use super::panels::page_error;
 use crate::access_table::{public_form, scoped, Rule, PRIVACY};
 use crate::auth::SignedIn;
-use crate::pages::{check_csrf, format_ms, render, PageCtx};
+use crate::pages::{check_csrf, render, PageCtx};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -201,7 +201,7 @@ async fn detail_page(app: &App, ctx: &PageCtx, me: &SignedIn, id: &str, error: S
                 .steps
                 .iter()
                 .map(|s| {
-                    (format_ms(s.at_ms), status_label(ctx, &step_status(&s.step)), s.note.clone(), s.actor_id.clone())
+                    (ctx.moment(s.at_ms), status_label(ctx, &step_status(&s.step)), s.note.clone(), s.actor_id.clone())
                 })
                 .collect();
             let page = DetailPage { ctx: ctx.clone(), status: status_label(ctx, &d.row.status), d, steps, error };

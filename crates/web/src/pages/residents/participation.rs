@@ -6,7 +6,7 @@
 
 use crate::access_table::{public, public_form, scoped, Rule, POLICY};
 use crate::auth::SignedIn;
-use crate::pages::{check_csrf, format_ms, render, PageCtx, PageError};
+use crate::pages::{check_csrf, render, PageCtx, PageError};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -278,7 +278,7 @@ async fn initiative_page(
     let mut r = render(
         &ctx,
         &InitiativePage {
-            created: format_ms(i.created_at),
+            created: ctx.moment(i.created_at),
             ctx: ctx.clone(),
             i,
             is_new,
@@ -527,7 +527,7 @@ struct ResultPage {
 async fn show_result(State(app): State<App>, ctx: PageCtx, Path(id): Path<String>) -> Response {
     match part::round(&app, &id).await {
         Ok(r) => {
-            let published = r.published_at.map(format_ms).unwrap_or_default();
+            let published = r.published_at.map(|ms| ctx.moment(ms)).unwrap_or_default();
             render(&ctx, &ResultPage { ctx: ctx.clone(), r, published })
         }
         Err(e) => app_error(&ctx, e),

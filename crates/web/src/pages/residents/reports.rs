@@ -512,7 +512,7 @@ fn similar_views(ctx: &PageCtx, list: Vec<SimilarReport>) -> Vec<SimilarView> {
         .map(|s| SimilarView {
             category: find_sub(&s.category).map(|(_, x)| ctx.t(x.nl, x.en).to_string()).unwrap_or(s.category),
             status: s.status.label(ctx.lang).into(),
-            filed_on: s.filed_on,
+            filed_on: ctx.date(&s.filed_on),
             distance: s
                 .distance_m
                 .map(|m| format!("{m} m"))
@@ -705,8 +705,8 @@ async fn list(
                 category: category_label(&ctx, &r.category),
                 buurt: r.buurt_code,
                 status: r.status.label(ctx.lang).into(),
-                filed_on: r.filed_on,
-                due: r.due,
+                filed_on: ctx.date(&r.filed_on),
+                due: ctx.date(&r.due),
                 overdue: r.overdue,
                 days_left: r.days_left.map(|d| d.to_string()).unwrap_or_else(|| "–".into()),
                 id: r.id,
