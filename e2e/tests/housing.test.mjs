@@ -78,7 +78,8 @@ test('housing: the corporation records a placement and the care organisation con
     await row.getByRole('button', { name: 'Begeleiding bevestigen' }).click();
     await care.page.locator('#agreement-message').waitFor({ state: 'visible' });
     const confirmed = care.page.locator('#placements tbody tr', { hasText: 'Ambulante woonbegeleiding (e2e)' });
-    assert.match(await confirmed.locator('td').last().textContent(), /\d{4}-\d{2}-\d{2}/);
+    // Confirmed on a date written the Dutch way ("7 dec 2026"), not as an ISO code.
+    assert.match(await confirmed.locator('td').last().textContent(), /^\s*\d{1,2} [a-z]{3} \d{4}\s*$/);
   } finally {
     await corp.context.close();
     await care.context.close();
