@@ -260,6 +260,20 @@ async fn the_other_collaboration_changes_nothing_of_ours() {
             checked += 1;
         }
         assert!(wrong.is_empty(), "{url}: not refused with 403 or 404:\n{}", wrong.join("\n"));
+        // Our initiative's public page shows the assessment tools to our staff only.
+        let initiative = raw_strings(&app.store, "SELECT id FROM initiatives WHERE tenant_id = 'wijkerveen'")
+            .await
+            .expect("ids")
+            .into_iter()
+            .next()
+            .expect("a demo initiative");
+        let theirs = sessions.iter().find(|(role, _)| *role == "beheerder").map(|(_, b)| b).expect("admin");
+        let page = theirs.get(&router, &format!("/initiatief/{initiative}")).await;
+        assert_eq!(page.status, StatusCode::OK, "{url}: the page itself is public");
+        assert!(!page.body.contains("id=\"assess-heading\""), "{url}: no assessment tools for another collaboration");
+        let ours = login(&router, "beleid").await;
+        let page = ours.get(&router, &format!("/initiatief/{initiative}")).await;
+        assert!(page.body.contains("id=\"assess-heading\""), "{url}: our policy staff assess it");
         assert!(checked >= 40, "{url}: only {checked} routes checked");
         let after = snapshot(&app.store, LOGS).await.expect("snapshot");
         for (table, rows) in &before {

@@ -161,11 +161,16 @@ pub struct InitiativeView {
     pub assessment: Option<String>,
     pub round_id: Option<String>,
     pub created_at: i64,
+    /// The collaboration that handles it: only its staff see the assessment tools.
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub tenant_id: String,
 }
 
 fn initiative_view(app: &App, r: InitiativeRecord) -> InitiativeView {
     let status = InitiativeStatus::parse(&r.status).unwrap_or(InitiativeStatus::Proposed);
     InitiativeView {
+        tenant_id: r.tenant_id.clone(),
         id: r.id,
         area_code: r.area_code,
         title: r.title,

@@ -85,7 +85,7 @@ mod tests {
     /// needed a first contact, and a crisis unreached since August had only a badge.
     #[test]
     fn first_contact_comes_first_and_a_crisis_tops_its_stage() {
-        let mut cases = vec![
+        let mut cases = [
             ("reached in July", u(WorkStage::InProgress, false, "2026-07-01", 3)),
             ("closed", u(WorkStage::Closed, true, "2026-06-01", 13)),
             ("new, due next week", u(WorkStage::FirstContact, false, "2026-12-14", 5)),

@@ -61,8 +61,6 @@ pub fn denied_page(ctx: &PageCtx, d: &leefwijk_app::access::gate::Denied) -> Res
     .into_response()
 }
 
-/// A moment (ms since the epoch) as "2026-11-23 14:05 UTC".
-
 /// A whole number with thousands separators: "1.234.567" in Dutch, "1,234,567" in English.
 pub fn group_thousands(v: u64, lang: Lang) -> String {
     let digits = v.to_string();

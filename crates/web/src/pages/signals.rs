@@ -358,7 +358,7 @@ async fn worklist(
     for k in SignalKind::ALL {
         let n = all_items.iter().filter(in_stage).filter(in_buurt).filter(|i| i.kinds.contains(&k)).count();
         if n > 0 || Some(k) == kind {
-            kinds.push(filter_choice(k.code(), &kind_label(&ctx, k), n, selected_kind));
+            kinds.push(filter_choice(k.code(), kind_label(&ctx, k), n, selected_kind));
         }
     }
     let selected_buurt = buurt.clone().unwrap_or_default();

@@ -272,11 +272,8 @@ fn section(ctx: &PageCtx, need: Need) -> Section {
 }
 
 async fn start_page(State(app): State<App>, ctx: PageCtx, Extension(me): Extension<SignedIn>) -> Response {
-    let covenant = match app.covenant_of(&me.user.tenant_id).await {
-        Ok(c) => Some(c),
-        // Without a covenant nothing personal can be read; the rest of the page still helps.
-        Err(_) => None,
-    };
+    // Without a covenant nothing personal can be read; the rest of the page still helps.
+    let covenant = app.covenant_of(&me.user.tenant_id).await.ok();
     let now = leefwijk_app::access::identity::now_ms();
     let found = match &covenant {
         Some(c) => needs(&app, c, &me.user, now).await,

@@ -267,7 +267,10 @@ async fn initiative_page(
         Ok(i) => i,
         Err(e) => return app_error(&ctx, e),
     };
-    let staff = me.is_some_and(|m| ["beleidsmedewerker", "beheerder"].contains(&m.user.role.as_str()));
+    // Staff of the collaboration that handles the initiative, not of another one.
+    let staff = me.is_some_and(|m| {
+        ["beleidsmedewerker", "beheerder"].contains(&m.user.role.as_str()) && m.user.tenant_id == i.tenant_id
+    });
     let next_statuses = [InitiativeStatus::InAssessment, InitiativeStatus::Accepted, InitiativeStatus::Rejected]
         .into_iter()
         .filter(|s| i.status.can_move_to(*s))
