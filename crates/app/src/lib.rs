@@ -190,6 +190,18 @@ pub mod testing {
         demo_app_with_credentials(backend_url).await.0
     }
 
+    /// The demo as `serve --demo` loads it: figures and access, plus the signals, housing,
+    /// households, programme and residents' records of every capability.
+    pub async fn full_demo_app(backend_url: &str) -> App {
+        let app = demo_app(backend_url).await;
+        crate::demo::load_signals(&app).await.unwrap_or_else(|e| panic!("demo signals on {backend_url}: {e}"));
+        crate::demo::load_housing(&app).await.unwrap_or_else(|e| panic!("demo housing on {backend_url}: {e}"));
+        crate::demo::load_households(&app).await.unwrap_or_else(|e| panic!("demo households on {backend_url}: {e}"));
+        crate::demo::load_programme(&app).await.unwrap_or_else(|e| panic!("demo programme on {backend_url}: {e}"));
+        crate::demo::load_residents(&app).await.unwrap_or_else(|e| panic!("demo residents on {backend_url}: {e}"));
+        app
+    }
+
     /// A fresh, empty store wrapped as an App.
     pub async fn empty_app(backend_url: &str) -> App {
         App::new(store(backend_url).await, PressureConfig::default(), test_keys())

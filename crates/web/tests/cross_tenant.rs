@@ -10,7 +10,7 @@ use axum::http::{Method, StatusCode};
 use common::{login, send, Browser};
 use leefwijk_app::access::identity::{create_user, NewUser};
 use leefwijk_app::demo::{demo_password, DEMO_TENANT, OTHER_TENANT};
-use leefwijk_app::testing::{backend_urls, demo_app};
+use leefwijk_app::testing::{backend_urls, full_demo_app};
 use leefwijk_store::testing::{raw_strings, snapshot};
 use leefwijk_store::Organisation;
 use leefwijk_web::access_table::{rules, Access};
@@ -189,13 +189,8 @@ async fn add_other_collaboration_users(app: &leefwijk_app::App) {
 async fn the_other_collaboration_changes_nothing_of_ours() {
     for url in backend_urls() {
         assert_eq!(DEMO_TENANT, "wijkerveen", "the id queries name our collaboration");
-        let app = demo_app(&url).await;
         // The whole demo, as `serve --demo` loads it, so every kind of record of ours exists.
-        leefwijk_app::demo::load_signals(&app).await.expect("signals");
-        leefwijk_app::demo::load_housing(&app).await.expect("housing");
-        leefwijk_app::demo::load_households(&app).await.expect("households");
-        leefwijk_app::demo::load_programme(&app).await.expect("programme");
-        leefwijk_app::demo::load_residents(&app).await.expect("residents");
+        let app = full_demo_app(&url).await;
         add_other_collaboration_users(&app).await;
         // The demo routes signals by team areas; a rule of ours to try to delete.
         let rule = leefwijk_store::RoutingRuleRecord {

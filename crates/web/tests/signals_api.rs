@@ -43,16 +43,23 @@ async fn post_batch(r: &axum::Router, bearer: &str, key: &str, body: &str) -> Re
     .await
 }
 
+/// The demo with its postcodes on `TODAY`: the app, its router and the partner client's
+/// `Authorization` value.
+async fn on_christmas_eve(url: &str) -> (leefwijk_app::App, axum::Router, String) {
+    let (app, access) = demo_app_with_credentials(url).await;
+    app.store.put_postcode_areas(&leefwijk_app::demo::demo_postcodes()).await.expect("postcodes");
+    let today = Date::parse(TODAY).expect("date");
+    let app = app.with_signals(SignalsConfig { fixed_today: Some(today), ..SignalsConfig::default() });
+    let r = leefwijk_web::router(app.clone());
+    let (id, secret) = access.api_client.clone().expect("demo client");
+    (app, r, format!("Bearer {id}:{secret}"))
+}
+
 #[tokio::test]
 async fn partner_batch_to_outreach_feedback_figures_and_retention() {
     for url in backend_urls() {
-        let (app, access) = demo_app_with_credentials(&url).await;
-        app.store.put_postcode_areas(&leefwijk_app::demo::demo_postcodes()).await.expect("postcodes");
+        let (app, r, bearer) = on_christmas_eve(&url).await;
         let today = Date::parse(TODAY).expect("date");
-        let app = app.with_signals(SignalsConfig { fixed_today: Some(today), ..SignalsConfig::default() });
-        let r = leefwijk_web::router(app.clone());
-        let (id, secret) = access.api_client.clone().expect("demo client");
-        let bearer = format!("Bearer {id}:{secret}");
 
         // A batch with bad rows is refused whole, naming line and field of every problem.
         let bad = format!(
@@ -387,13 +394,7 @@ async fn retention_keeps_a_vault_entry_while_a_newer_signal_uses_it() {
 #[tokio::test]
 async fn a_signal_is_gated_and_audited_under_the_category_of_its_kind() {
     for url in backend_urls() {
-        let (app, access) = demo_app_with_credentials(&url).await;
-        app.store.put_postcode_areas(&leefwijk_app::demo::demo_postcodes()).await.expect("postcodes");
-        let today = Date::parse(TODAY).expect("date");
-        let app = app.with_signals(SignalsConfig { fixed_today: Some(today), ..SignalsConfig::default() });
-        let r = leefwijk_web::router(app.clone());
-        let (id, secret) = access.api_client.clone().expect("demo client");
-        let bearer = format!("Bearer {id}:{secret}");
+        let (app, r, bearer) = on_christmas_eve(&url).await;
         let categories = |batch: String| {
             let app = app.clone();
             async move {
@@ -483,13 +484,8 @@ async fn a_signal_is_gated_and_audited_under_the_category_of_its_kind() {
 #[tokio::test]
 async fn the_worklist_page_puts_first_contact_first_and_filters_with_counts() {
     for url in backend_urls() {
-        let (app, access) = demo_app_with_credentials(&url).await;
-        app.store.put_postcode_areas(&leefwijk_app::demo::demo_postcodes()).await.expect("postcodes");
-        let today = Date::parse(TODAY).expect("date");
-        let app = app.with_signals(SignalsConfig { fixed_today: Some(today), ..SignalsConfig::default() });
-        let r = leefwijk_web::router(app.clone());
-        let (id, secret) = access.api_client.clone().expect("demo client");
-        let stored = post_batch(&r, &format!("Bearer {id}:{secret}"), "worklist-1", &good_batch()).await;
+        let (_, r, bearer) = on_christmas_eve(&url).await;
+        let stored = post_batch(&r, &bearer, "worklist-1", &good_batch()).await;
         assert_eq!(stored.status, StatusCode::CREATED, "{url}: {}", stored.body);
         let regisseur = login(&r, "regisseur").await;
 

@@ -5,7 +5,7 @@ mod common;
 
 use axum::http::StatusCode;
 use common::{login, send, try_login};
-use leefwijk_app::testing::{backend_urls, demo_app};
+use leefwijk_app::testing::{backend_urls, full_demo_app};
 
 /// The blocks each demo account's start page shows, in order.
 const EXPECTED: &[(&str, &[&str])] = &[
@@ -28,12 +28,8 @@ fn sections(html: &str) -> Vec<String> {
 #[tokio::test]
 async fn every_role_lands_on_its_start_page() {
     for url in backend_urls() {
-        let app = demo_app(&url).await;
-        leefwijk_app::demo::load_signals(&app).await.expect("signals");
-        leefwijk_app::demo::load_housing(&app).await.expect("housing");
-        leefwijk_app::demo::load_households(&app).await.expect("households");
-        leefwijk_app::demo::load_programme(&app).await.expect("programme");
-        leefwijk_app::demo::load_residents(&app).await.expect("residents");
+        // The whole demo, as `serve --demo` loads it, so every kind of record of ours exists.
+        let app = full_demo_app(&url).await;
         let r = leefwijk_web::router(app.clone());
 
         // Signing in without a return path lands on the start page; with one, there.

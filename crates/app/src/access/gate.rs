@@ -119,6 +119,22 @@ pub async fn pass(
         .map(|(tx, mut handles)| (tx, handles.remove(0))))
 }
 
+/// Commits the audit entry of a refusal and returns it: a denial is on record even though
+/// nothing else happens.
+async fn refuse(
+    mut tx: StoreTx,
+    keys: &KeyRing,
+    actor: &Actor,
+    req: &Request<'_>,
+    decision: &Decision,
+) -> Result<Denied, AppError> {
+    let e = entry(actor.tenant_id(), actor.id(), actor.organisation_id(), req, decision);
+    tx.append_audit(e, keys.audit()).await?;
+    tx.commit().await?;
+    tracing::info!(actor = %actor.id(), purpose = ?req.purpose, category = ?req.category, "access denied by covenant");
+    Ok(Denied { decision: decision.clone() })
+}
+
 /// Like [`pass`] for several requests that one operation needs together (a batch writes
 /// financial data and identities): all are allowed and audited in one transaction, or the
 /// first refusal is audited and returned.
@@ -132,11 +148,7 @@ pub async fn pass_all(
     let decisions: Vec<Decision> = reqs.iter().map(|r| decide_for(covenant, actor, r)).collect();
     let mut tx = store.begin().await?;
     if let Some((req, decision)) = reqs.iter().zip(&decisions).find(|(_, d)| !d.allowed) {
-        let e = entry(actor.tenant_id(), actor.id(), actor.organisation_id(), req, decision);
-        tx.append_audit(e, keys.audit()).await?;
-        tx.commit().await?;
-        tracing::info!(actor = %actor.id(), purpose = ?req.purpose, category = ?req.category, "access denied by covenant");
-        return Ok(Err(Denied { decision: decision.clone() }));
+        return Ok(Err(refuse(tx, keys, actor, req, decision).await?));
     }
     let mut handles = Vec::with_capacity(reqs.len());
     for (req, decision) in reqs.iter().zip(&decisions) {
@@ -164,11 +176,7 @@ pub async fn pass_allowed(
         let (Some(req), Some(decision)) = (reqs.first(), decisions.first()) else {
             return Err(AppError::Internal("pass_allowed called without requests".into()));
         };
-        let e = entry(actor.tenant_id(), actor.id(), actor.organisation_id(), req, decision);
-        tx.append_audit(e, keys.audit()).await?;
-        tx.commit().await?;
-        tracing::info!(actor = %actor.id(), purpose = ?req.purpose, category = ?req.category, "access denied by covenant");
-        return Ok(Err(Denied { decision: decision.clone() }));
+        return Ok(Err(refuse(tx, keys, actor, req, decision).await?));
     }
     let mut handles = Vec::with_capacity(reqs.len());
     for (i, (req, decision)) in reqs.iter().zip(&decisions).enumerate().filter(|(_, (_, d))| d.allowed) {
