@@ -315,8 +315,9 @@ test('access: API registers a person; wijkteam re-identifies, corporatie is refu
     assert.ok(rows.length >= 2, `at least two audit rows for the pseudonym (got ${rows.length})`);
     for (const r of rows) assert.equal(r[6], pseudonym, `every row is about the pseudonym: ${r.join(' | ')}`);
     const outcomes = rows.map((r) => r[7]);
-    assert.ok(outcomes.includes('allow'), `an allow entry (outcomes: ${outcomes.join(', ')})`);
-    assert.ok(outcomes.includes('deny'), `a deny entry (outcomes: ${outcomes.join(', ')})`);
+    // Outcomes by name, not code (issue 17).
+    assert.ok(outcomes.includes('toegestaan'), `an allowed entry (outcomes: ${outcomes.join(', ')})`);
+    assert.ok(outcomes.includes('geweigerd'), `a denied entry (outcomes: ${outcomes.join(', ')})`);
     const chain = ((await page.locator('#chain-status').textContent()) ?? '').trim();
     assert.match(chain, /^Keten intact/, `#chain-status: ${chain}`);
     assert.ok(!(await page.content()).includes(BSN), 'the audit page holds no BSN');

@@ -152,8 +152,13 @@ pub struct IndicatorDef {
     pub name_en: &'static str,
     pub unit: Unit,
     pub origin: Origin,
-    /// Definition or formula, in English (the formula is in canonical keys).
+    /// Definition in English prose; the formula, if any, is in [`IndicatorDef::formula`].
     pub definition: &'static str,
+    /// Definition in Dutch prose.
+    pub definition_nl: &'static str,
+    /// How a derived indicator is computed, in canonical keys
+    /// (`round(social_share / 100 × housing_stock)`); empty when there is no formula.
+    pub formula: &'static str,
     pub source: &'static str,
     pub higher_is_better: HigherIsBetter,
     /// Name stems of the CBS StatLine/OData CSV columns (the part before `_<number>`).
@@ -173,6 +178,14 @@ impl IndicatorDef {
             crate::Lang::En => self.name_en,
         }
     }
+
+    /// The definition in prose, in the language asked for (without the formula).
+    pub fn definition_in(&self, lang: crate::Lang) -> &'static str {
+        match lang {
+            crate::Lang::Nl => self.definition_nl,
+            crate::Lang::En => self.definition,
+        }
+    }
 }
 
 const KWB: &str = "CBS Kerncijfers wijken en buurten";
@@ -181,10 +194,10 @@ const LEEFWIJK: &str = "Leefwijk, computed from CBS Kerncijfers wijken en buurte
 pub const RIVM: &str = "RIVM Gezondheid per wijk en buurt (StatLine 50090NED)";
 
 macro_rules! base {
-    ($key:literal, $nl:literal, $en:literal, $unit:expr, $def:literal, $hib:expr, [$($stem:literal),*], [$($pdok:literal),*]) => {
+    ($key:literal, $nl:literal, $en:literal, $unit:expr, $def:literal, $def_nl:literal, $hib:expr, [$($stem:literal),*], [$($pdok:literal),*]) => {
         IndicatorDef {
             key: $key, name_nl: $nl, name_en: $en, unit: $unit, origin: Origin::Base,
-            definition: $def, source: KWB, higher_is_better: $hib,
+            definition: $def, definition_nl: $def_nl, formula: "", source: KWB, higher_is_better: $hib,
             cbs_stems: &[$($stem),*], pdok_names: &[$($pdok),*], age_group: AgeGroup::All,
         }
     };
@@ -192,7 +205,7 @@ macro_rules! base {
 
 /// A RIVM health estimate: one StatLine column, two indicators (adults 18+ and 65+).
 macro_rules! rivm {
-    ($key:literal, $key65:literal, $nl:literal, $en:literal, $def:literal, $hib:expr, $stem:literal) => {
+    ($key:literal, $key65:literal, $nl:literal, $en:literal, $def:literal, $def_nl:literal, $hib:expr, $stem:literal) => {
         [
             IndicatorDef {
                 key: $key,
@@ -201,6 +214,8 @@ macro_rules! rivm {
                 unit: Unit::Percent,
                 origin: Origin::Base,
                 definition: concat!($def, " Share of adults (18 or older), model estimate."),
+                definition_nl: concat!($def_nl, " Aandeel volwassenen (18 jaar of ouder), modelschatting."),
+                formula: "",
                 source: RIVM,
                 higher_is_better: $hib,
                 cbs_stems: &[$stem],
@@ -214,6 +229,8 @@ macro_rules! rivm {
                 unit: Unit::Percent,
                 origin: Origin::Base,
                 definition: concat!($def, " Share of inhabitants aged 65 or older, model estimate."),
+                definition_nl: concat!($def_nl, " Aandeel inwoners van 65 jaar of ouder, modelschatting."),
+                formula: "",
                 source: RIVM,
                 higher_is_better: $hib,
                 cbs_stems: &[$stem],
@@ -225,7 +242,7 @@ macro_rules! rivm {
 }
 
 macro_rules! derived {
-    ($key:literal, $nl:literal, $en:literal, $unit:expr, $def:literal, $hib:expr) => {
+    ($key:literal, $nl:literal, $en:literal, $unit:expr, $def:literal, $def_nl:literal, $formula:literal, $hib:expr) => {
         IndicatorDef {
             key: $key,
             name_nl: $nl,
@@ -233,6 +250,8 @@ macro_rules! derived {
             unit: $unit,
             origin: Origin::Derived,
             definition: $def,
+            definition_nl: $def_nl,
+            formula: $formula,
             source: LEEFWIJK,
             higher_is_better: $hib,
             cbs_stems: &[],
@@ -250,6 +269,7 @@ static RIVM_CATALOGUE: [[IndicatorDef; 2]; 33] = [
         "Ervaren gezondheid goed of zeer goed",
         "Rates own health as good or very good",
         "Rates own health as good or very good.",
+        "Beoordeelt de eigen gezondheid als goed of zeer goed.",
         Some(true),
         "ErvarenGezondheidGoedZeerGoed"
     ),
@@ -259,6 +279,7 @@ static RIVM_CATALOGUE: [[IndicatorDef; 2]; 33] = [
         "Voldoet aan beweegrichtlijn",
         "Meets the physical activity guideline",
         "Meets the Dutch physical activity guideline.",
+        "Voldoet aan de Beweegrichtlijnen van de Gezondheidsraad.",
         Some(true),
         "VoldoetAanBeweegrichtlijn"
     ),
@@ -268,6 +289,7 @@ static RIVM_CATALOGUE: [[IndicatorDef; 2]; 33] = [
         "Wekelijkse sporters",
         "Does sport weekly",
         "Does sport at least once a week.",
+        "Sport minstens één keer per week.",
         Some(true),
         "WekelijkseSporters"
     ),
@@ -277,6 +299,7 @@ static RIVM_CATALOGUE: [[IndicatorDef; 2]; 33] = [
         "Ondergewicht",
         "Underweight",
         "Body-mass index below 18.5.",
+        "Body-mass-index lager dan 18,5.",
         None,
         "Ondergewicht"
     ),
@@ -286,6 +309,7 @@ static RIVM_CATALOGUE: [[IndicatorDef; 2]; 33] = [
         "Normaal gewicht",
         "Normal weight",
         "Body-mass index from 18.5 to 25.",
+        "Body-mass-index van 18,5 tot 25.",
         Some(true),
         "NormaalGewicht"
     ),
@@ -295,6 +319,7 @@ static RIVM_CATALOGUE: [[IndicatorDef; 2]; 33] = [
         "Overgewicht",
         "Overweight",
         "Body-mass index of 25 or more.",
+        "Body-mass-index van 25 of hoger.",
         Some(false),
         "Overgewicht"
     ),
@@ -304,16 +329,18 @@ static RIVM_CATALOGUE: [[IndicatorDef; 2]; 33] = [
         "Ernstig overgewicht",
         "Obesity",
         "Body-mass index of 30 or more.",
+        "Body-mass-index van 30 of hoger.",
         Some(false),
         "ErnstigOvergewicht"
     ),
-    rivm!("smoker", "smoker_65plus", "Roker", "Smokes", "Smokes.", Some(false), "Roker"),
+    rivm!("smoker", "smoker_65plus", "Roker", "Smokes", "Smokes.", "Rookt.", Some(false), "Roker"),
     rivm!(
         "alcohol_guideline",
         "alcohol_guideline_65plus",
         "Voldoet aan alcoholrichtlijn",
         "Meets the alcohol guideline",
         "Drinks no alcohol or at most one glass a day.",
+        "Drinkt geen alcohol of hooguit één glas per dag.",
         Some(true),
         "VoldoetAanAlcoholRichtlijn"
     ),
@@ -323,6 +350,7 @@ static RIVM_CATALOGUE: [[IndicatorDef; 2]; 33] = [
         "Drinkt alcohol",
         "Drinks alcohol",
         "Drank alcohol in the past twelve months.",
+        "Heeft in de afgelopen twaalf maanden alcohol gedronken.",
         None,
         "Drinker"
     ),
@@ -332,6 +360,7 @@ static RIVM_CATALOGUE: [[IndicatorDef; 2]; 33] = [
         "Zware drinker",
         "Heavy drinker",
         "Drinks six (men) or four (women) glasses on one day at least weekly.",
+        "Drinkt minstens één keer per week zes (mannen) of vier (vrouwen) glazen op één dag.",
         Some(false),
         "ZwareDrinker"
     ),
@@ -341,6 +370,7 @@ static RIVM_CATALOGUE: [[IndicatorDef; 2]; 33] = [
         "Overmatige drinker",
         "Excessive drinker",
         "Drinks more than 21 (men) or 14 (women) glasses a week.",
+        "Drinkt meer dan 21 (mannen) of 14 (vrouwen) glazen per week.",
         Some(false),
         "OvermatigeDrinker"
     ),
@@ -350,6 +380,7 @@ static RIVM_CATALOGUE: [[IndicatorDef; 2]; 33] = [
         "Eén of meer langdurige aandoeningen",
         "One or more chronic conditions",
         "Has one or more long-term illnesses or conditions.",
+        "Heeft één of meer langdurige ziekten of aandoeningen.",
         Some(false),
         "EenOfMeerLangdurigeAandoeningen"
     ),
@@ -359,6 +390,7 @@ static RIVM_CATALOGUE: [[IndicatorDef; 2]; 33] = [
         "Beperkt vanwege gezondheid",
         "Limited by health",
         "Limited in daily activities because of health for at least six months.",
+        "Is al minstens zes maanden beperkt in de dagelijkse activiteiten vanwege de gezondheid.",
         Some(false),
         "BeperktVanwegeGezondheid"
     ),
@@ -368,6 +400,7 @@ static RIVM_CATALOGUE: [[IndicatorDef; 2]; 33] = [
         "Ernstig beperkt vanwege gezondheid",
         "Severely limited by health",
         "Severely limited in daily activities because of health.",
+        "Is ernstig beperkt in de dagelijkse activiteiten vanwege de gezondheid.",
         Some(false),
         "ErnstigBeperktVanwegeGezondheid"
     ),
@@ -377,6 +410,7 @@ static RIVM_CATALOGUE: [[IndicatorDef; 2]; 33] = [
         "Langdurige ziekte en beperkt",
         "Long-term illness and limited",
         "Has a long-term illness and is limited by it.",
+        "Heeft een langdurige ziekte en is daardoor beperkt.",
         Some(false),
         "LangdurigeZiekteEnBeperkt"
     ),
@@ -386,6 +420,7 @@ static RIVM_CATALOGUE: [[IndicatorDef; 2]; 33] = [
         "Eén of meer lichamelijke beperkingen",
         "One or more physical limitations",
         "Has at least one limitation in hearing, seeing or moving.",
+        "Heeft minstens één beperking in horen, zien of bewegen.",
         Some(false),
         "EenOfMeerLichamelijkeBeperkingen"
     ),
@@ -395,6 +430,7 @@ static RIVM_CATALOGUE: [[IndicatorDef; 2]; 33] = [
         "Beperking in horen",
         "Hearing limitation",
         "Has a limitation in hearing.",
+        "Heeft een beperking in horen.",
         Some(false),
         "BeperkingInHoren"
     ),
@@ -404,6 +440,7 @@ static RIVM_CATALOGUE: [[IndicatorDef; 2]; 33] = [
         "Beperking in zien",
         "Sight limitation",
         "Has a limitation in seeing.",
+        "Heeft een beperking in zien.",
         Some(false),
         "BeperkingInZien"
     ),
@@ -413,6 +450,7 @@ static RIVM_CATALOGUE: [[IndicatorDef; 2]; 33] = [
         "Beperking in bewegen",
         "Mobility limitation",
         "Has a limitation in moving.",
+        "Heeft een beperking in bewegen.",
         Some(false),
         "BeperkingInBewegen"
     ),
@@ -422,6 +460,7 @@ static RIVM_CATALOGUE: [[IndicatorDef; 2]; 33] = [
         "Matig of hoog risico op angststoornis of depressie",
         "Moderate or high risk of anxiety or depression",
         "Moderate or high risk of an anxiety disorder or depression on the K10 scale.",
+        "Matig of hoog risico op een angststoornis of depressie volgens de K10-schaal.",
         Some(false),
         "MatigHoogRisicoOpAngstOfDepressie"
     ),
@@ -431,6 +470,7 @@ static RIVM_CATALOGUE: [[IndicatorDef; 2]; 33] = [
         "Hoog risico op angststoornis of depressie",
         "High risk of anxiety or depression",
         "High risk of an anxiety disorder or depression on the K10 scale.",
+        "Hoog risico op een angststoornis of depressie volgens de K10-schaal.",
         Some(false),
         "HoogRisicoOpAngstOfDepressie"
     ),
@@ -440,6 +480,7 @@ static RIVM_CATALOGUE: [[IndicatorDef; 2]; 33] = [
         "(Heel) veel stress",
         "(Very) much stress",
         "Had much or very much stress in the past four weeks.",
+        "Had in de afgelopen vier weken veel of heel veel stress.",
         Some(false),
         "HeelVeelStressInAfgelopen4Weken"
     ),
@@ -449,6 +490,7 @@ static RIVM_CATALOGUE: [[IndicatorDef; 2]; 33] = [
         "Matig of veel regie over eigen leven",
         "Moderate or much control over own life",
         "Feels in moderate or much control over their own life.",
+        "Ervaart matig of veel regie over het eigen leven.",
         Some(true),
         "MatigVeelRegieOverEigenLeven"
     ),
@@ -458,6 +500,7 @@ static RIVM_CATALOGUE: [[IndicatorDef; 2]; 33] = [
         "Eenzaam",
         "Lonely",
         "Lonely on the De Jong Gierveld scale.",
+        "Eenzaam volgens de eenzaamheidsschaal van De Jong Gierveld.",
         Some(false),
         "Eenzaam"
     ),
@@ -467,6 +510,7 @@ static RIVM_CATALOGUE: [[IndicatorDef; 2]; 33] = [
         "Ernstig of zeer ernstig eenzaam",
         "Severely or very severely lonely",
         "Severely or very severely lonely on the De Jong Gierveld scale.",
+        "Ernstig of zeer ernstig eenzaam volgens de eenzaamheidsschaal van De Jong Gierveld.",
         Some(false),
         "ErnstigZeerErnstigEenzaam"
     ),
@@ -476,6 +520,7 @@ static RIVM_CATALOGUE: [[IndicatorDef; 2]; 33] = [
         "Emotioneel eenzaam",
         "Emotionally lonely",
         "Misses an intimate relationship or close bond.",
+        "Mist een intieme relatie of een hechte band.",
         Some(false),
         "EmotioneelEenzaam"
     ),
@@ -485,6 +530,7 @@ static RIVM_CATALOGUE: [[IndicatorDef; 2]; 33] = [
         "Sociaal eenzaam",
         "Socially lonely",
         "Misses a wider circle of people.",
+        "Mist een bredere kring van mensen om zich heen.",
         Some(false),
         "SociaalEenzaam"
     ),
@@ -494,6 +540,7 @@ static RIVM_CATALOGUE: [[IndicatorDef; 2]; 33] = [
         "Mantelzorger",
         "Informal carer",
         "Gives informal care (mantelzorg) for at least three months or eight hours a week.",
+        "Geeft mantelzorg, minstens drie maanden lang of minstens acht uur per week.",
         None,
         "Mantelzorger"
     ),
@@ -503,6 +550,7 @@ static RIVM_CATALOGUE: [[IndicatorDef; 2]; 33] = [
         "Vrijwilligerswerk",
         "Does volunteer work",
         "Does volunteer work.",
+        "Doet vrijwilligerswerk.",
         Some(true),
         "Vrijwilligerswerk"
     ),
@@ -512,6 +560,7 @@ static RIVM_CATALOGUE: [[IndicatorDef; 2]; 33] = [
         "Lopen of fietsen naar school of werk",
         "Walks or cycles to school or work",
         "Walks or cycles to school or work.",
+        "Loopt of fietst naar school of werk.",
         None,
         "LopenEnOfFietsenNaarSchoolOfWerk"
     ),
@@ -521,6 +570,7 @@ static RIVM_CATALOGUE: [[IndicatorDef; 2]; 33] = [
         "Ernstige geluidhinder door buren",
         "Severely bothered by noise from neighbours",
         "Severely bothered by noise from neighbours.",
+        "Heeft ernstige geluidhinder door buren.",
         Some(false),
         "ErnstigeGeluidhinderDoorBuren"
     ),
@@ -530,6 +580,7 @@ static RIVM_CATALOGUE: [[IndicatorDef; 2]; 33] = [
         "Moeite met rondkomen",
         "Difficulty making ends meet",
         "Has (some or great) difficulty making ends meet: the poverty and debt proxy at buurt level.",
+        "Heeft enige of grote moeite met rondkomen: de benadering van armoede en schulden op buurtniveau.",
         Some(false),
         "MoeiteMetRondkomen"
     ),
@@ -548,129 +599,185 @@ pub static CATALOGUE: std::sync::LazyLock<Vec<IndicatorDef>> = std::sync::LazyLo
 /// The CBS indicators and the derived ones.
 static KWB_CATALOGUE: &[IndicatorDef] = &[
     base!("population", "Inwoners", "Inhabitants", Unit::Count,
-        "Number of registered inhabitants on 1 January.", None,
+        "Number of registered inhabitants on 1 January.",
+        "Aantal ingeschreven inwoners op 1 januari.", None,
         ["AantalInwoners"], ["aantalInwoners"]),
-    base!("men", "Mannen", "Men", Unit::Count, "Number of male inhabitants.", None,
+    base!("men", "Mannen", "Men", Unit::Count, "Number of male inhabitants.",
+        "Aantal mannelijke inwoners.", None,
         ["Mannen"], ["mannen"]),
-    base!("women", "Vrouwen", "Women", Unit::Count, "Number of female inhabitants.", None,
+    base!("women", "Vrouwen", "Women", Unit::Count, "Number of female inhabitants.",
+        "Aantal vrouwelijke inwoners.", None,
         ["Vrouwen"], ["vrouwen"]),
-    base!("age_0_14", "0 tot 15 jaar", "Aged 0 to 14", Unit::Count, "Inhabitants aged 0 to 14.", None,
+    base!("age_0_14", "0 tot 15 jaar", "Aged 0 to 14", Unit::Count, "Inhabitants aged 0 to 14.",
+        "Inwoners van 0 tot 15 jaar.", None,
         ["k_0Tot15Jaar"], []),
-    base!("age_15_24", "15 tot 25 jaar", "Aged 15 to 24", Unit::Count, "Inhabitants aged 15 to 24.", None,
+    base!("age_15_24", "15 tot 25 jaar", "Aged 15 to 24", Unit::Count, "Inhabitants aged 15 to 24.",
+        "Inwoners van 15 tot 25 jaar.", None,
         ["k_15Tot25Jaar"], []),
-    base!("age_25_44", "25 tot 45 jaar", "Aged 25 to 44", Unit::Count, "Inhabitants aged 25 to 44.", None,
+    base!("age_25_44", "25 tot 45 jaar", "Aged 25 to 44", Unit::Count, "Inhabitants aged 25 to 44.",
+        "Inwoners van 25 tot 45 jaar.", None,
         ["k_25Tot45Jaar"], []),
-    base!("age_45_64", "45 tot 65 jaar", "Aged 45 to 64", Unit::Count, "Inhabitants aged 45 to 64.", None,
+    base!("age_45_64", "45 tot 65 jaar", "Aged 45 to 64", Unit::Count, "Inhabitants aged 45 to 64.",
+        "Inwoners van 45 tot 65 jaar.", None,
         ["k_45Tot65Jaar"], []),
-    base!("age_65_plus", "65 jaar of ouder", "Aged 65 or over", Unit::Count, "Inhabitants aged 65 or over.", None,
+    base!("age_65_plus", "65 jaar of ouder", "Aged 65 or over", Unit::Count, "Inhabitants aged 65 or over.",
+        "Inwoners van 65 jaar of ouder.", None,
         ["k_65JaarOfOuder"], []),
     base!("pct_age_65_plus", "Aandeel 65+ (bron)", "Share 65+ (source)", Unit::Percent,
-        "Share of inhabitants aged 65 or over as published (PDOK).", None,
+        "Share of inhabitants aged 65 or over as published (PDOK).",
+        "Aandeel inwoners van 65 jaar of ouder, zoals gepubliceerd (PDOK).", None,
         [], ["percentagePersonen65JaarEnOuder"]),
-    base!("households", "Huishoudens", "Households", Unit::Count, "Number of private households.", None,
+    base!("households", "Huishoudens", "Households", Unit::Count, "Number of private households.",
+        "Aantal particuliere huishoudens.", None,
         ["HuishoudensTotaal"], ["aantalHuishoudens"]),
     base!("single_person_households", "Eenpersoonshuishoudens", "Single-person households", Unit::Count,
-        "Number of households of one person.", None,
+        "Number of households of one person.",
+        "Aantal eenpersoonshuishoudens.", None,
         ["Eenpersoonshuishoudens"], []),
     base!("pct_single_person_households", "Aandeel eenpersoonshuishoudens (bron)", "Share of single-person households (source)", Unit::Percent,
-        "Share of single-person households as published (PDOK).", None,
+        "Share of single-person households as published (PDOK).",
+        "Aandeel eenpersoonshuishoudens, zoals gepubliceerd (PDOK).", None,
         [], ["percentageEenpersoonshuishoudens"]),
     base!("avg_household_size", "Gemiddelde huishoudensgrootte", "Average household size", Unit::Persons,
-        "Average number of persons per household.", None,
+        "Average number of persons per household.",
+        "Gemiddeld aantal personen per huishouden.", None,
         ["GemiddeldeHuishoudensgrootte"], ["gemiddeldeHuishoudsgrootte"]),
     base!("population_density", "Bevolkingsdichtheid", "Population density", Unit::PerKm2,
-        "Inhabitants per km² of land.", None,
+        "Inhabitants per km² of land.",
+        "Aantal inwoners per km² land.", None,
         ["Bevolkingsdichtheid"], ["bevolkingsdichtheidInwonersPerKm2"]),
     base!("housing_stock", "Woningvoorraad", "Housing stock", Unit::Count,
-        "Number of homes on 1 January.", None,
+        "Number of homes on 1 January.",
+        "Aantal woningen op 1 januari.", None,
         ["Woningvoorraad"], ["woningvoorraad", "aantalWoningen"]),
     base!("avg_woz", "Gemiddelde WOZ-waarde", "Average property value (WOZ)", Unit::ThousandEuro,
-        "Average WOZ value of homes, × € 1,000.", None,
+        "Average WOZ value of homes, × € 1,000.",
+        "Gemiddelde WOZ-waarde van woningen, × € 1.000.", None,
         ["GemiddeldeWOZWaardeVanWoningen", "GemiddeldeWoningwaarde"], ["gemiddeldeWoningwaarde"]),
     base!("pct_owner_occupied", "Koopwoningen", "Owner-occupied homes", Unit::Percent,
-        "Share of owner-occupied homes in the stock.", None,
+        "Share of owner-occupied homes in the stock.",
+        "Aandeel koopwoningen in de woningvoorraad.", None,
         ["Koopwoningen"], ["percentageKoopwoningen"]),
     base!("pct_rental", "Huurwoningen", "Rental homes", Unit::Percent,
-        "Share of rental homes in the stock.", None,
+        "Share of rental homes in the stock.",
+        "Aandeel huurwoningen in de woningvoorraad.", None,
         ["HuurwoningenTotaal"], ["percentageHuurwoningen"]),
     base!("pct_corporation", "Huurwoningen van woningcorporaties", "Rental homes owned by housing corporations", Unit::Percent,
-        "Share of the stock owned by housing corporations.", None,
+        "Share of the stock owned by housing corporations.",
+        "Aandeel van de woningvoorraad in bezit van woningcorporaties.", None,
         ["InBezitWoningcorporatie"], ["percHuurwoningenInBezitWoningcorporaties"]),
     base!("pct_other_landlords", "Huurwoningen van overige verhuurders", "Rental homes of other landlords", Unit::Percent,
-        "Share of the stock owned by other landlords.", None,
+        "Share of the stock owned by other landlords.",
+        "Aandeel van de woningvoorraad in bezit van overige verhuurders.", None,
         ["InBezitOverigeVerhuurders"], ["percHuurwoningenInBezitOverigeVerhuurders"]),
     base!("avg_income_per_inhabitant", "Gemiddeld inkomen per inwoner", "Average income per inhabitant", Unit::ThousandEuro,
-        "Average personal income per inhabitant, × € 1,000.", Some(true),
+        "Average personal income per inhabitant, × € 1,000.",
+        "Gemiddeld persoonlijk inkomen per inwoner, × € 1.000.", Some(true),
         ["GemiddeldInkomenPerInwoner"], ["gemiddeldInkomenPerInwoner"]),
     base!("pct_low_income_households", "Huishoudens met een laag inkomen", "Households with a low income", Unit::Percent,
-        "Share of households with a low income (below the CBS low-income threshold).", Some(false),
+        "Share of households with a low income (below the CBS low-income threshold).",
+        "Aandeel huishoudens met een laag inkomen (onder de lage-inkomensgrens van het CBS).", Some(false),
         ["HuishoudensMetEenLaagInkomen"], ["percentageHuishoudensMetLaagInkomen", "huishoudensMetEenLaagInkomen"]),
     base!("pct_social_minimum", "Huishoudens onder of rond sociaal minimum", "Households at or below the social minimum", Unit::Percent,
-        "Share of households with an income up to 110% of the social minimum.", Some(false),
+        "Share of households with an income up to 110% of the social minimum.",
+        "Aandeel huishoudens met een inkomen tot 110% van het sociaal minimum.", Some(false),
         ["HuishOnderOfRondSociaalMinimum"], ["percentageHuishoudensOnderOfRondSociaalMinimum"]),
     base!("benefit_bijstand", "Personen met bijstand", "Persons on social assistance", Unit::Count,
-        "Persons receiving social assistance (Participatiewet).", None,
+        "Persons receiving social assistance (Participatiewet).",
+        "Personen met een bijstandsuitkering (Participatiewet).", None,
         ["PersonenPerSoortUitkeringBijstand"], ["aantalPersonenMetUitkeringBijstand"]),
     base!("benefit_ao", "Personen met arbeidsongeschiktheidsuitkering", "Persons on disability benefit", Unit::Count,
-        "Persons receiving a disability benefit.", None,
+        "Persons receiving a disability benefit.",
+        "Personen met een arbeidsongeschiktheidsuitkering.", None,
         ["PersonenPerSoortUitkeringAO"], ["aantalPersonenMetUitkeringAO"]),
     base!("benefit_ww", "Personen met WW-uitkering", "Persons on unemployment benefit", Unit::Count,
-        "Persons receiving an unemployment benefit (WW).", None,
+        "Persons receiving an unemployment benefit (WW).",
+        "Personen met een werkloosheidsuitkering (WW).", None,
         ["PersonenPerSoortUitkeringWW"], ["aantalPersonenMetUitkeringWW"]),
     base!("benefit_aow", "Personen met AOW-uitkering", "Persons on state pension", Unit::Count,
-        "Persons receiving the state pension (AOW).", None,
+        "Persons receiving the state pension (AOW).",
+        "Personen met een AOW-uitkering (Algemene Ouderdomswet).", None,
         ["PersonenPerSoortUitkeringAOW"], ["aantalPersonenMetUitkeringAOW"]),
     base!("distance_gp", "Afstand tot huisartsenpraktijk", "Distance to GP practice", Unit::Km,
-        "Average road distance of inhabitants to the nearest GP practice.", Some(false),
+        "Average road distance of inhabitants to the nearest GP practice.",
+        "Gemiddelde afstand over de weg van alle inwoners tot de dichtstbijzijnde huisartsenpraktijk.", Some(false),
         ["AfstandTotHuisartsenpraktijk"], ["afstandTotHuisartsenpraktijk"]),
     base!("distance_supermarket", "Afstand tot grote supermarkt", "Distance to large supermarket", Unit::Km,
-        "Average road distance of inhabitants to the nearest large supermarket.", Some(false),
+        "Average road distance of inhabitants to the nearest large supermarket.",
+        "Gemiddelde afstand over de weg van alle inwoners tot de dichtstbijzijnde grote supermarkt.", Some(false),
         ["AfstandTotGroteSupermarkt"], ["afstandTotGroteSupermarkt"]),
     base!("distance_daycare", "Afstand tot kinderdagverblijf", "Distance to day-care centre", Unit::Km,
-        "Average road distance of inhabitants to the nearest day-care centre.", Some(false),
+        "Average road distance of inhabitants to the nearest day-care centre.",
+        "Gemiddelde afstand over de weg van alle inwoners tot het dichtstbijzijnde kinderdagverblijf.", Some(false),
         ["AfstandTotKinderdagverblijf"], ["afstandTotKinderdagverblijf"]),
     base!("distance_school", "Afstand tot school", "Distance to school", Unit::Km,
-        "Average road distance of inhabitants to the nearest primary school.", Some(false),
+        "Average road distance of inhabitants to the nearest primary school.",
+        "Gemiddelde afstand over de weg van alle inwoners tot de dichtstbijzijnde basisschool.", Some(false),
         ["AfstandTotSchool"], ["afstandTotSchool"]),
     base!("area_land", "Oppervlakte land", "Land area", Unit::Hectare,
-        "Land area in hectares.", None,
+        "Land area in hectares.",
+        "Oppervlakte land in hectare.", None,
         ["OppervlakteLand"], ["oppervlakteLandInHa"]),
     base!("urbanity", "Mate van stedelijkheid", "Degree of urbanity", Unit::Code,
-        "CBS urbanity class: 1 very strongly urban … 5 not urban.", None,
+        "CBS urbanity class: 1 very strongly urban … 5 not urban.",
+        "Stedelijkheidsklasse van het CBS: 1 zeer sterk stedelijk … 5 niet stedelijk.", None,
         ["MateVanStedelijkheid"], ["stedelijkheidAdressenPerKm2"]),
     base!("labour_participation", "Netto arbeidsparticipatie", "Net labour participation", Unit::Percent,
-        "Employed persons aged 15 to 75 as a share of all persons of that age.", Some(true),
+        "Employed persons aged 15 to 75 as a share of all persons of that age.",
+        "Werkzame personen van 15 tot 75 jaar als aandeel van alle personen van die leeftijd.", Some(true),
         ["Nettoarbeidsparticipatie"], ["nettoarbeidsparticipatie"]),
     base!("pct_low_income_persons", "Personen met laag inkomen (laagste 40%)", "Persons with a low income (lowest 40%)", Unit::Percent,
-        "Share of persons with an income in the lowest 40% of personal incomes nationally.", Some(false),
+        "Share of persons with an income in the lowest 40% of personal incomes nationally.",
+        "Aandeel personen met een inkomen in de laagste 40% van de persoonlijke inkomens in Nederland.", Some(false),
         ["k_40PersonenMetLaagsteInkomen"], ["percentagePersonenMetLaagsteInkomen"]),
     base!("pct_high_income_persons", "Personen met hoog inkomen (hoogste 20%)", "Persons with a high income (highest 20%)", Unit::Percent,
-        "Share of persons with an income in the highest 20% of personal incomes nationally.", None,
+        "Share of persons with an income in the highest 20% of personal incomes nationally.",
+        "Aandeel personen met een inkomen in de hoogste 20% van de persoonlijke inkomens in Nederland.", None,
         ["k_20PersonenMetHoogsteInkomen"], ["percentagePersonenMetHoogsteInkomen"]),
     base!("pct_high_education", "Hoog opleidingsniveau", "High level of education", Unit::Percent,
-        "Share of persons aged 15 to 75 with a known level of education whose level is high (hbo, wo).", None,
+        "Share of persons aged 15 to 75 with a known level of education whose level is high (hbo, wo).",
+        "Aandeel personen van 15 tot 75 jaar met een bekend opleidingsniveau van wie het opleidingsniveau hoog is (hbo, wo).", None,
         [], []),
     base!("boundary_change", "Indelingswijziging", "Boundary change", Unit::Code,
-        "CBS code for change since the previous year: 1 = code and boundaries unchanged.", None,
+        "CBS code for change since the previous year: 1 = code and boundaries unchanged.",
+        "CBS-code voor een wijziging sinds het vorige jaar: 1 = code en grenzen ongewijzigd.", None,
         ["IndelingswijzigingWijkenEnBuurten", "IndelingswijzigingGemeenteWijkBuurt"], ["indelingswijzigingWijkenEnBuurten"]),
     derived!("social_share", "Aandeel sociale huur (corporatiebezit)", "Social-rent share (corporation-owned)", Unit::Percent,
-        "pct_corporation: share of the housing stock owned by housing corporations, the measure of the 30% target.", None),
+        "Share of the housing stock owned by housing corporations, the measure of the 30% target.",
+        "Aandeel van de woningvoorraad in bezit van woningcorporaties, de maat voor het doel van 30% sociale huur.",
+        "pct_corporation", None),
     derived!("social_homes", "Corporatiewoningen", "Corporation-owned homes", Unit::Count,
-        "round(social_share / 100 × housing_stock).", None),
+        "Number of homes owned by housing corporations: the social-rent share of the housing stock, rounded.",
+        "Aantal woningen in bezit van woningcorporaties: het aandeel sociale huur van de woningvoorraad, afgerond.",
+        "round(social_share / 100 × housing_stock)", None),
     derived!("social_gap_30", "Tekort tot 30% sociale huur", "Shortfall to 30% social rent", Unit::Count,
-        "max(0, ceil((0.30 × housing_stock − social_homes) / 0.70)): social homes to add to the stock until they are 30% of it.", Some(false)),
+        "Social homes to add to the stock until they are 30% of it; 0 once that share is reached.",
+        "Aantal sociale huurwoningen dat erbij moet komen tot 30% van de woningvoorraad sociale huur is; 0 als dat aandeel al is bereikt.",
+        "max(0, ceil((0.30 × housing_stock − social_homes) / 0.70))", Some(false)),
     derived!("low_income_share", "Aandeel huishoudens met laag inkomen", "Share of low-income households", Unit::Percent,
-        "pct_low_income_households.", Some(false)),
+        "Share of households with a low income, as CBS publishes it.",
+        "Aandeel huishoudens met een laag inkomen, zoals het CBS het publiceert.",
+        "pct_low_income_households", Some(false)),
     derived!("single_person_share", "Aandeel eenpersoonshuishoudens", "Share of single-person households", Unit::Percent,
-        "single_person_households / households × 100 (or the published share).", None),
+        "Single-person households as a share of all households; the published share when the counts are missing.",
+        "Eenpersoonshuishoudens als aandeel van alle huishoudens; het gepubliceerde aandeel als de aantallen ontbreken.",
+        "single_person_households / households × 100, or pct_single_person_households", None),
     derived!("share_65_plus", "Aandeel 65-plussers", "Share aged 65 or over", Unit::Percent,
-        "age_65_plus / population × 100 (or the published share).", None),
+        "Inhabitants aged 65 or over as a share of all inhabitants; the published share when the counts are missing.",
+        "Inwoners van 65 jaar of ouder als aandeel van alle inwoners; het gepubliceerde aandeel als de aantallen ontbreken.",
+        "age_65_plus / population × 100, or pct_age_65_plus", None),
     derived!("bijstand_per_1000", "Bijstand per 1.000 inwoners", "Social assistance per 1,000 inhabitants", Unit::PerThousand,
-        "benefit_bijstand / population × 1000.", Some(false)),
+        "Persons on social assistance per 1,000 inhabitants.",
+        "Personen met een bijstandsuitkering per 1.000 inwoners.",
+        "benefit_bijstand / population × 1000", Some(false)),
     derived!("benefits_per_1000", "Uitkeringen per 1.000 inwoners", "Benefit recipients per 1,000 inhabitants", Unit::PerThousand,
-        "(benefit_bijstand + benefit_ao + benefit_ww) / population × 1000: working-age benefits, AOW excluded.", Some(false)),
+        "Persons on social assistance, disability or unemployment benefit per 1,000 inhabitants: working-age benefits, state pension (AOW) excluded.",
+        "Personen met een bijstands-, arbeidsongeschiktheids- of werkloosheidsuitkering per 1.000 inwoners: uitkeringen op werkende leeftijd, zonder AOW.",
+        "(benefit_bijstand + benefit_ao + benefit_ww) / population × 1000", Some(false)),
     derived!("pressure_index", "Drukindex", "Pressure index", Unit::Score,
-        "Weighted mean of z-scores of the configured indicator set among areas of the same level; > 0 is more pressure than average.", Some(false)),
+        "Weighted mean of z-scores of the configured indicator set among areas of the same level; > 0 is more pressure than average.",
+        "Gewogen gemiddelde van de z-scores van de ingestelde indicatoren, ten opzichte van gebieden van hetzelfde niveau; boven 0 is meer druk dan gemiddeld.",
+        "", Some(false)),
 ];
 
 /// Looks an indicator up by key: the catalogue, then the indicators named from a codebook.
@@ -745,13 +852,17 @@ pub fn register(indicator: &CodebookIndicator) -> &'static IndicatorDef {
         return known;
     }
     let leak = |s: &str| -> &'static str { Box::leak(s.to_string().into_boxed_str()) };
+    let description = leak(&indicator.description);
     let def: &'static IndicatorDef = Box::leak(Box::new(IndicatorDef {
         key: leak(&indicator.key),
         name_nl: leak(&indicator.title),
         name_en: leak(&indicator.title),
         unit: indicator.unit,
         origin: Origin::Base,
-        definition: leak(&indicator.description),
+        // StatLine's description is Dutch and has no English version: both languages show it.
+        definition: description,
+        definition_nl: description,
+        formula: "",
         source: CODEBOOK_SOURCE,
         higher_is_better: None,
         cbs_stems: Box::leak(vec![leak(&indicator.stem)].into_boxed_slice()),
@@ -888,6 +999,49 @@ mod tests {
         let before = keys.len();
         keys.dedup();
         assert_eq!(before, keys.len());
+    }
+
+    #[test]
+    fn definitions_are_prose_in_both_languages() {
+        // A decimal point between digits: one not followed by exactly three digits (a
+        // thousands separator, "1.000", is Dutch).
+        fn point_decimal(text: &str) -> Option<&str> {
+            let bytes = text.as_bytes();
+            (1..bytes.len()).find_map(|i| {
+                let digits_before = bytes[..i].iter().rev().take_while(|b| b.is_ascii_digit()).count();
+                let digits_after = bytes[i + 1..].iter().take_while(|b| b.is_ascii_digit()).count();
+                (bytes[i] == b'.' && digits_before > 0 && digits_after > 0 && digits_after != 3)
+                    .then(|| &text[i - digits_before..i + 1 + digits_after])
+            })
+        }
+        for d in CATALOGUE.iter() {
+            assert!(!d.definition_nl.trim().is_empty(), "{}: no Dutch definition", d.key);
+            assert!(!d.definition.trim().is_empty(), "{}: no English definition", d.key);
+            for text in [d.definition, d.definition_nl] {
+                let key = text.split_whitespace().find(|word| word.contains('_'));
+                assert_eq!(key, None, "{}: a key in the prose {text:?}; formulas go in `formula`", d.key);
+            }
+            assert_eq!(
+                point_decimal(d.definition_nl),
+                None,
+                "{}: decimal point in Dutch: {:?}",
+                d.key,
+                d.definition_nl
+            );
+            assert_eq!(d.definition_in(Lang::Nl), d.definition_nl);
+            assert_eq!(d.definition_in(Lang::En), d.definition);
+            assert!(d.origin == Origin::Derived || d.formula.is_empty(), "{}: a base figure has no formula", d.key);
+        }
+        let gap = indicator("social_gap_30").expect("social_gap_30");
+        assert!(gap.formula.contains("0.30 × housing_stock"));
+        assert_eq!(
+            indicator("underweight").map(|d| d.definition_nl),
+            Some("Body-mass-index lager dan 18,5. Aandeel volwassenen (18 jaar of ouder), modelschatting.")
+        );
+        assert!(indicator("underweight_65plus")
+            .is_some_and(|d| d.definition_nl.ends_with("Aandeel inwoners van 65 jaar of ouder, modelschatting.")));
+        assert_eq!(point_decimal("lager dan 18.5."), Some("18.5"));
+        assert_eq!(point_decimal("per 1.000 inwoners"), None);
     }
 
     #[test]

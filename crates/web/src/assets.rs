@@ -7,8 +7,13 @@ use axum::Router;
 use leefwijk_app::App;
 
 const APP_CSS: &str = include_str!("../assets/app.css");
-const UTRECHT_HTML_CSS: &str = include_str!("../assets/vendor/utrecht-html.css");
-const VOORBEELD_THEME_CSS: &str = include_str!("../assets/vendor/voorbeeld-theme.css");
+// The vendored NL Design System stylesheets stay byte-for-byte as published; they are
+// served inside cascade layers so the app's own (unlayered) rules in app.css win where
+// they disagree, whatever the selectors' specificity.
+const UTRECHT_HTML_CSS: &str =
+    concat!("@layer nlds-components {\n", include_str!("../assets/vendor/utrecht-html.css"), "\n}\n");
+const VOORBEELD_THEME_CSS: &str =
+    concat!("@layer nlds-theme {\n", include_str!("../assets/vendor/voorbeeld-theme.css"), "\n}\n");
 const FAVICON_SVG: &str = include_str!("../assets/favicon.svg");
 
 /// The icon browsers show in a tab (and ask for at `/favicon.ico` when a page names none).

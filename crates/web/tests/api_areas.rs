@@ -266,7 +266,7 @@ async fn focus_areas_indicators_and_health() {
         let entries = catalogue.as_array().cloned().unwrap_or_default();
         assert!(entries
             .iter()
-            .any(|e| e["key"] == "social_gap_30" && e["definition"].as_str().unwrap_or_default().contains("0.30")));
+            .any(|e| e["key"] == "social_gap_30" && e["formula"].as_str().unwrap_or_default().contains("0.30")));
         assert!(entries.iter().any(|e| e["key"] == "difficulty_making_ends_meet" && e["pressure_weight"] == 1.0));
         assert!(entries
             .iter()

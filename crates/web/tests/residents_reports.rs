@@ -428,7 +428,9 @@ async fn the_form_works_without_javascript_and_escapes_input() {
         assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
         let location = sent.headers.get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
         let status = send(&r, Method::GET, &location, &[], None).await;
-        assert!(status.body.contains("BU99010201") && status.body.contains("Sociaal Wijkteam"), "routed by the buurt");
+        // The buurt by its name (Polderhof, BU99010201), never its code (issue 17).
+        assert!(status.body.contains("Polderhof") && status.body.contains("Sociaal Wijkteam"), "routed by the buurt");
+        assert!(!status.body.contains("BU99010201"), "the resident is not shown the buurt code");
 
         // Errors re-render the form with what was typed, escaped, next to the field.
         let bad = send(
@@ -819,6 +821,8 @@ async fn a_click_on_the_map_chooses_the_point_without_javascript() {
         .await;
         assert_eq!(filed.status, StatusCode::SEE_OTHER, "{url}: {}", filed.body);
         let status = send(&r, Method::GET, filed.headers["location"].to_str().expect("ascii"), &[], None).await;
-        assert!(status.body.contains(&buurt), "{url}: filed in the clicked buurt");
+        let view = app.monitor.view(None).await.expect("figures");
+        let name = view.area(&leefwijk_domain::AreaCode::parse(&buurt).expect("code")).expect("known buurt").name.clone();
+        assert!(status.body.contains(&name), "{url}: filed in the clicked buurt ({name})");
     }
 }

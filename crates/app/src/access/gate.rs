@@ -225,7 +225,7 @@ pub async fn system_access(
     req: &Request<'_>,
     rule: String,
 ) -> Result<(StoreTx, AccessHandle), AppError> {
-    let decision = Decision { allowed: true, rule, missing: None };
+    let decision = Decision { allowed: true, rule, missing: None, refusal: None };
     let mut tx = store.begin().await?;
     let handle = tx.issue_access(entry(tenant, "system", "system", req, &decision), keys.audit()).await?;
     Ok((tx, handle))

@@ -133,7 +133,14 @@ async fn refuse(app: &App, actor: &Actor, subject: &str, rule: &str, missing: &s
     )
     .await?;
     tx.commit().await?;
-    Ok(Denied { decision: Decision { allowed: false, rule: rule.into(), missing: Some(missing.into()) } })
+    Ok(Denied {
+        decision: Decision {
+            allowed: false,
+            rule: rule.into(),
+            missing: Some(missing.into()),
+            refusal: Some(leefwijk_domain::access::covenant::Refusal::NotInvolved),
+        },
+    })
 }
 
 /// The record as the domain's involvement, for its youth-regime and activity rules.

@@ -10,7 +10,7 @@ use leefwijk_domain::programme::business_case::{
 };
 use leefwijk_domain::programme::ledger::{FunderSummary, InterventionSummary, StreamSummary, Transaction};
 use leefwijk_domain::programme::{goal_progress, CommitmentStatus, FundingStream, GoalDirection};
-use leefwijk_domain::AreaCode;
+use leefwijk_domain::{AreaCode, Lang};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -88,6 +88,8 @@ pub struct Report {
     pub business_case: Vec<ScenarioResult>,
     /// Residents' evaluation: results of linked panels, once the residents capability has them.
     pub residents_evaluation: Option<String>,
+    /// The same evaluation in English, for the English pages.
+    pub residents_evaluation_en: Option<String>,
     /// Source note for the indicator figures.
     pub source: String,
 }
@@ -208,7 +210,8 @@ pub async fn report(app: &App, programme_id: &str) -> Result<Report, AppError> {
         discount_rate: p.discount_rate,
         business_case,
         // From the panels' surveys linked to this programme (disclosure-controlled).
-        residents_evaluation: crate::residents::panels::programme_evaluation(app, &p.id).await?,
+        residents_evaluation: crate::residents::panels::programme_evaluation(app, &p.id, Lang::Nl).await?,
+        residents_evaluation_en: crate::residents::panels::programme_evaluation(app, &p.id, Lang::En).await?,
         source: match &view {
             Some(v) => {
                 let keys: Vec<&str> = goals.iter().filter_map(|g| g.indicator.as_deref()).collect();

@@ -29,6 +29,8 @@ pub struct ProgrammeSummary {
     pub interventions: usize,
     /// Results of residents' panels linked to the programme, when there are any.
     pub residents_evaluation: Option<String>,
+    /// The same in English.
+    pub residents_evaluation_en: Option<String>,
 }
 
 /// Everything the public page of one area shows.
@@ -83,6 +85,7 @@ async fn covering_programmes(app: &App, area: &AreaCode) -> Result<Vec<Programme
             commitments_kept: r.commitments_kept,
             interventions: r.interventions.len(),
             residents_evaluation: r.residents_evaluation,
+            residents_evaluation_en: r.residents_evaluation_en,
         });
     }
     Ok(out)

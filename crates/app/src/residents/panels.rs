@@ -13,6 +13,7 @@ use leefwijk_domain::residents::panels::{
     check_text, code_from_random, code_hash, question_result, AnswerMode, PanelKind, QuestionDef, QuestionKind,
     QuestionResult, SurveyStatus, CODE_CHARS, MAX_QUESTIONS, MAX_TITLE_CHARS,
 };
+use leefwijk_domain::Lang;
 use leefwijk_store::{AnswerRefusal, PanelRecord, QuestionRecord, SurveyRecord, User};
 use serde::{Deserialize, Serialize};
 
@@ -521,28 +522,45 @@ pub async fn overview(app: &App, user: &User) -> Result<(Vec<PanelRecord>, Vec<S
     Ok((panels, surveys))
 }
 
-fn one_decimal_nl(v: f64) -> String {
-    format!("{v:.1}").replace('.', ",")
+fn one_decimal(v: f64, lang: Lang) -> String {
+    let s = format!("{v:.1}");
+    if lang == Lang::Nl {
+        s.replace('.', ",")
+    } else {
+        s
+    }
 }
 
 /// The residents' evaluation of a programme, from the surveys linked to it (open or
-/// closed), as one paragraph for the results report; `None` when no survey is linked.
-pub async fn programme_evaluation(app: &App, programme_id: &str) -> Result<Option<String>, AppError> {
+/// closed), as one paragraph in `lang` for the results report; `None` when no survey is
+/// linked. The surveys' own titles and questions stay in the language they were written in.
+pub async fn programme_evaluation(app: &App, programme_id: &str, lang: Lang) -> Result<Option<String>, AppError> {
     let mut parts = Vec::new();
     for s in app.store.surveys_of_programme(programme_id).await? {
         if s.status == SurveyStatus::Draft.as_str() {
             continue;
         }
         let r = results_of(app, s).await?;
-        let mut text = format!("{} ({}, {}): ", r.title, r.panel_name, r.status.label_nl());
+        let status = lang.t(r.status.label_nl(), r.status.label_en());
+        let mut text = format!("{} ({}, {status}): ", r.title, r.panel_name);
         match r.responses {
-            None => text.push_str("te weinig reacties om resultaten te publiceren."),
+            None => text.push_str(
+                lang.t("te weinig reacties om resultaten te publiceren.", "too few responses to publish results."),
+            ),
             Some(n) => {
-                text.push_str(&format!("ongeveer {n} reacties"));
+                text.push_str(&match lang {
+                    Lang::Nl => format!("ongeveer {n} reacties"),
+                    Lang::En => format!("about {n} responses"),
+                });
                 let means: Vec<String> = r
                     .questions
                     .iter()
-                    .filter_map(|q| q.mean.map(|m| format!("“{}” gemiddeld {} op 5", q.text, one_decimal_nl(m))))
+                    .filter_map(|q| {
+                        q.mean.map(|m| match lang {
+                            Lang::Nl => format!("“{}” gemiddeld {} op 5", q.text, one_decimal(m, lang)),
+                            Lang::En => format!("“{}” on average {} out of 5", q.text, one_decimal(m, lang)),
+                        })
+                    })
                     .collect();
                 if !means.is_empty() {
                     text.push_str("; ");

@@ -112,6 +112,18 @@ impl DataCategory {
         }
     }
 
+    pub fn label_en(self) -> &'static str {
+        match self {
+            DataCategory::Identity => "Identifying data",
+            DataCategory::Contact => "Contact details",
+            DataCategory::Financial => "Financial data",
+            DataCategory::Housing => "Housing data",
+            DataCategory::Health => "Health data (special category)",
+            DataCategory::CaseContent => "Content of the plan",
+            DataCategory::InvolvementOnly => "Involvement only",
+        }
+    }
+
     pub fn is_special(self) -> bool {
         self == DataCategory::Health
     }
@@ -285,6 +297,23 @@ pub struct Decision {
     pub rule: String,
     /// What is missing when denied.
     pub missing: Option<String>,
+    /// Why it was denied, as values a page can put in a person's own words.
+    #[serde(skip)]
+    pub refusal: Option<Refusal>,
+}
+
+/// Why the gate said no, typed, so the pages can say it in Dutch or English with names
+/// instead of the rule's codes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// The covenant has no such purpose.
+    NoPurpose(Purpose),
+    /// No grant of the purpose covers this role, organisation kind, action and category.
+    NoGrant { purpose: Purpose, role: String, organisation_kind: String, action: Action, category: DataCategory },
+    /// The purpose needs the subject's consent, and there is none.
+    NoConsent(Purpose),
+    /// The organisation is not involved with the household (involvement index).
+    NotInvolved,
 }
 
 impl fmt::Display for Decision {
@@ -307,6 +336,7 @@ pub fn decide(covenant: &Covenant, req: &AccessRequest<'_>) -> Decision {
             allowed: false,
             rule: base,
             missing: Some(format!("the covenant has no purpose {:?}", req.purpose)),
+            refusal: Some(Refusal::NoPurpose(req.purpose)),
         };
     };
     let rule = format!("{base} / {:?}", req.purpose);
@@ -324,13 +354,25 @@ pub fn decide(covenant: &Covenant, req: &AccessRequest<'_>) -> Decision {
                 "no grant lets role '{}' of a '{}' {:?} {:?} data for this purpose",
                 req.role, req.organisation_kind, req.action, req.category
             )),
+            refusal: Some(Refusal::NoGrant {
+                purpose: req.purpose,
+                role: req.role.to_string(),
+                organisation_kind: req.organisation_kind.to_string(),
+                action: req.action,
+                category: req.category,
+            }),
         };
     };
     let rule = format!("{rule} / grant {}", index + 1);
     if terms.consent_required && !req.consent {
-        return Decision { allowed: false, rule, missing: Some("the subject's consent for this purpose".into()) };
+        return Decision {
+            allowed: false,
+            rule,
+            missing: Some("the subject's consent for this purpose".into()),
+            refusal: Some(Refusal::NoConsent(req.purpose)),
+        };
     }
-    Decision { allowed: true, rule, missing: None }
+    Decision { allowed: true, rule, missing: None, refusal: None }
 }
 
 #[cfg(test)]

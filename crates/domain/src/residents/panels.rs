@@ -77,6 +77,13 @@ impl SurveyStatus {
             SurveyStatus::Closed => "gesloten",
         }
     }
+    pub fn label_en(self) -> &'static str {
+        match self {
+            SurveyStatus::Draft => "in preparation",
+            SurveyStatus::Open => "open",
+            SurveyStatus::Closed => "closed",
+        }
+    }
     /// Draft → open → closed, and closed → open (reopen). Nothing goes back to draft, so
     /// questions never change once answers may exist.
     pub fn can_move_to(self, to: SurveyStatus) -> bool {

@@ -471,7 +471,12 @@ pub struct IndicatorEntry {
     name_en: String,
     unit: leefwijk_domain::Unit,
     origin: leefwijk_domain::indicators::Origin,
+    /// Definition in English prose.
     definition: String,
+    /// Definition in Dutch prose.
+    definition_nl: String,
+    /// How a derived indicator is computed, in canonical keys; empty when there is none.
+    formula: String,
     source: String,
     higher_is_better: Option<bool>,
     /// Weight in the pressure index, when part of it.
@@ -492,6 +497,8 @@ async fn catalogue(app: &App) -> Result<Vec<IndicatorEntry>, Problem> {
             unit: d.unit,
             origin: d.origin,
             definition: d.definition.into(),
+            definition_nl: d.definition_nl.into(),
+            formula: d.formula.into(),
             source: d.source.into(),
             higher_is_better: d.higher_is_better,
             pressure_weight: weights.iter().find(|w| w.indicator == d.key).map(|w| w.weight),
@@ -526,6 +533,8 @@ async fn indicators_response(app: App, headers: HeaderMap, csv: bool) -> Result<
                 "unit",
                 "origin",
                 "definition",
+                "definition_nl",
+                "formula",
                 "source",
                 "higher_is_better",
                 "pressure_weight",
@@ -543,6 +552,8 @@ async fn indicators_response(app: App, headers: HeaderMap, csv: bool) -> Result<
                             .and_then(|v| v.as_str().map(String::from))
                             .unwrap_or_default(),
                         e.definition,
+                        e.definition_nl,
+                        e.formula,
                         e.source,
                         e.higher_is_better.map(|b| b.to_string()).unwrap_or_default(),
                         num(e.pressure_weight),

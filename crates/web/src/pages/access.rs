@@ -408,6 +408,7 @@ async fn admin_page(
 ) -> Result<AdminPage, AppError> {
     let tenant = me.user.tenant_id.clone();
     let now = identity::now_ms();
+    let ctx = &ctx.clone().with_areas(app).await;
     let organisations = app.store.organisations(&tenant).await?;
     let users = app.store.users(&tenant).await?;
     let clients = app.store.api_clients(&tenant).await?;
@@ -430,7 +431,7 @@ async fn admin_page(
                 id: u.id,
                 username: u.username,
                 name: u.display_name,
-                role: u.role,
+                role: ctx.role(&u.role),
                 organisation: u.organisation_name,
             })
             .collect(),
@@ -459,11 +460,11 @@ async fn admin_page(
             .collect(),
         organisations: organisations
             .iter()
-            .map(|o| Choice { value: o.id.clone(), label: format!("{} ({})", o.name, o.kind) })
+            .map(|o| Choice { value: o.id.clone(), label: format!("{} ({})", o.name, ctx.organisation_kind(&o.kind)) })
             .collect(),
-        roles: identity::ROLES.iter().map(|r| Choice { value: r.to_string(), label: r.to_string() }).collect(),
+        roles: identity::ROLES.iter().map(|r| Choice { value: r.to_string(), label: ctx.role(r) }).collect(),
         scopes: identity::SCOPES.iter().map(|s| s.to_string()).collect(),
-        teams: teams.into_iter().map(|(_, name, org, areas)| (name, org, areas.join(", "))).collect(),
+        teams: teams.into_iter().map(|(_, name, org, areas)| (name, org, ctx.areas_named(&areas))).collect(),
         secret_for,
         secret,
         error,
@@ -724,15 +725,31 @@ async fn register_page(State(app): State<App>, ctx: PageCtx, Extension(me): Exte
     let rows = processing_register(&c)
         .into_iter()
         .map(|r| RegisterRow {
-            name: r.name,
+            name: ctx.t(r.purpose.label_nl(), r.purpose.label_en()).to_string(),
             description: r.description,
             categories: r
                 .categories
                 .iter()
-                .map(|(c, d)| format!("{} ({d} {})", c.label_nl(), ctx.t("dagen", "days")))
+                .map(|(c, d)| format!("{} ({d} {})", ctx.t(c.label_nl(), c.label_en()), ctx.t("dagen", "days")))
                 .collect::<Vec<_>>()
                 .join("; "),
-            recipients: r.recipients.join("; "),
+            // Organisation kinds and roles by name (the register's JSON keeps the codes).
+            recipients: {
+                let mut named: Vec<String> = c
+                    .terms(r.purpose)
+                    .map(|t| t.grants.as_slice())
+                    .unwrap_or_default()
+                    .iter()
+                    .flat_map(|g| {
+                        let roles = g.roles.iter().map(|role| ctx.role(role)).collect::<Vec<_>>().join(", ");
+                        g.organisation_kinds.iter().map(move |k| (k.clone(), roles.clone()))
+                    })
+                    .map(|(k, roles)| format!("{} ({roles})", ctx.organisation_kind(&k)))
+                    .collect();
+                named.sort();
+                named.dedup();
+                named.join("; ")
+            },
             basis: format!("AVG {}{}; {}", r.avg_art6, r.avg_art9.map(|a| format!(", {a}")).unwrap_or_default(), r.law),
             special: r.special_category,
             consent: r.consent_required,
@@ -768,6 +785,27 @@ struct AuditRow {
     subject: String,
     outcome: String,
     rule: String,
+}
+
+/// An audit entry's purpose by name: a covenant purpose, or one of the processings the
+/// system records on its own account (a resident's access request).
+fn audit_purpose(ctx: &PageCtx, code: &str) -> String {
+    match (leefwijk_domain::access::covenant::Purpose::parse(code), code) {
+        (Some(p), _) => ctx.t(p.label_nl(), p.label_en()).to_string(),
+        (None, leefwijk_app::residents::inzage::AUDIT_PURPOSE) => {
+            ctx.t("Inzageverzoek (AVG art. 15)", "Access request (GDPR art. 15)").to_string()
+        }
+        (None, other) => other.to_string(),
+    }
+}
+
+/// An audit entry's data category by name.
+fn audit_category(ctx: &PageCtx, code: &str) -> String {
+    match leefwijk_domain::access::covenant::DataCategory::ALL.iter().find(|c| c.code() == code) {
+        Some(c) => ctx.t(c.label_nl(), c.label_en()).to_string(),
+        None if code == "access_request" => ctx.t("Inzageverzoek", "Access request").to_string(),
+        None => code.to_string(),
+    }
 }
 
 #[derive(Template)]
@@ -840,11 +878,19 @@ async fn audit_page(
                 seq: e.seq,
                 at: ctx.moment(e.at_ms),
                 actor: e.actor,
-                purpose: e.purpose,
-                action: e.action,
-                category: e.category,
+                purpose: audit_purpose(&ctx, &e.purpose),
+                action: match e.action.as_str() {
+                    "read" => ctx.t("inzien", "read").to_string(),
+                    "write" => ctx.t("vastleggen", "record").to_string(),
+                    other => other.to_string(),
+                },
+                category: audit_category(&ctx, &e.category),
                 subject: e.subject,
-                outcome: e.outcome,
+                outcome: match e.outcome.as_str() {
+                    "allow" => ctx.t("toegestaan", "allowed").to_string(),
+                    "deny" => ctx.t("geweigerd", "denied").to_string(),
+                    other => other.to_string(),
+                },
                 rule: e.rule,
             })
             .collect(),

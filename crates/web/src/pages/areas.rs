@@ -814,7 +814,10 @@ struct CatalogueRow {
     key: String,
     name: String,
     unit: String,
+    /// The definition in the page's language, in prose.
     definition: String,
+    /// How a derived indicator is computed, in canonical keys; empty when there is none.
+    formula: String,
     source: String,
     direction: String,
 }
@@ -838,7 +841,8 @@ async fn indicators(State(app): State<App>, ctx: PageCtx) -> Response {
             key: d.key.to_string(),
             name: d.name(ctx.lang).to_string(),
             unit: d.unit.symbol().to_string(),
-            definition: d.definition.to_string(),
+            definition: d.definition_in(ctx.lang).to_string(),
+            formula: d.formula.to_string(),
             source: d.source.to_string(),
             direction: match d.higher_is_better {
                 Some(true) => ctx.t("hoger is beter", "higher is better"),

@@ -334,7 +334,6 @@ struct AgreementPage {
     group_options: Vec<(&'static str, &'static str)>,
     orgs: Vec<(String, String)>,
     /// Names of the buurten the page mentions, by code.
-    area_names: std::collections::HashMap<String, String>,
     today: String,
     message: String,
 }
@@ -346,8 +345,8 @@ impl AgreementPage {
     }
 
     /// A buurt's name for its code (the code where the monitor does not know it).
-    fn area_name<'a>(&'a self, code: &'a str) -> &'a str {
-        self.area_names.get(code).map(String::as_str).unwrap_or(code)
+    fn area_name(&self, code: &str) -> String {
+        self.ctx.area(code)
     }
 
     fn group(&self, g: &PriorityGroup) -> String {
@@ -402,29 +401,15 @@ async fn agreement(
         }
         _ => String::new(),
     };
-    let view = app.monitor.view(None).await.ok();
-    let mut area_names = std::collections::HashMap::new();
-    let codes = p
-        .concentration
-        .iter()
-        .map(|f| f.buurt.clone())
-        .chain(placements.iter().flatten().map(|pl| pl.buurt_code.clone()));
-    for code in codes {
-        if let (Some(v), Ok(c)) = (view.as_deref(), leefwijk_domain::AreaCode::parse(&code)) {
-            if let Ok(a) = v.area(&c) {
-                area_names.insert(code, a.name.clone());
-            }
-        }
-    }
+    let ctx = &ctx.clone().with_areas(&app).await;
     let page = AgreementPage {
-        area_names,
         ctx: ctx.clone(),
         lines: p
             .lines
             .iter()
             .map(|l| LineView {
                 group: group_label(l.priority_group, lang),
-                municipality: l.municipality_code.clone(),
+                municipality: ctx.area(&l.municipality_code),
                 year: l.year,
                 agreed: l.progress.agreed,
                 realised: l.progress.realised,
@@ -456,7 +441,7 @@ async fn agreement(
         message,
         p,
     };
-    render(&ctx, &page)
+    render(ctx, &page)
 }
 
 #[derive(Deserialize)]

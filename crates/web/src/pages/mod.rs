@@ -46,19 +46,7 @@ pub fn check_csrf(ctx: &PageCtx, expected: &str, given: &str) -> Result<(), Resp
 
 /// A covenant refusal as a 403 page that names the rule.
 pub fn denied_page(ctx: &PageCtx, d: &leefwijk_app::access::gate::Denied) -> Response {
-    PageError {
-        ctx: ctx.clone(),
-        status: StatusCode::FORBIDDEN,
-        message: format!(
-            "{} {}",
-            ctx.t(
-                "Het convenant staat dit niet toe. Beslissing van de poort:",
-                "The covenant does not allow this. The gate's decision:"
-            ),
-            d.decision
-        ),
-    }
-    .into_response()
+    PageError { ctx: ctx.clone(), status: StatusCode::FORBIDDEN, message: ctx.refusal(&d.decision) }.into_response()
 }
 
 /// A whole number with thousands separators: "1.234.567" in Dutch, "1,234,567" in English.
@@ -104,9 +92,31 @@ pub struct PageCtx {
     /// The current path and query without `lang`, for the language switch.
     pub here: String,
     pub user: Option<PageUser>,
+    /// The newest year's areas, for pages that name areas by code (`with_areas`).
+    pub areas: Option<std::sync::Arc<leefwijk_app::areas::monitor::YearView>>,
 }
 
 impl PageCtx {
+    /// The same context with the area names loaded, for a page that names areas.
+    pub async fn with_areas(mut self, app: &App) -> Self {
+        self.areas = app.monitor.view(None).await.ok();
+        self
+    }
+
+    /// An area's name for its code ("WK990101" → "Centrum"); the code itself when the
+    /// figures do not know it (or `with_areas` was not called).
+    pub fn area(&self, code: &str) -> String {
+        leefwijk_domain::AreaCode::parse(code)
+            .ok()
+            .and_then(|c| self.areas.as_ref().and_then(|v| v.area(&c).ok().map(|a| a.name.clone())))
+            .unwrap_or_else(|| code.to_string())
+    }
+
+    /// Several areas by name, joined the way a sentence lists them.
+    pub fn areas_named(&self, codes: &[String]) -> String {
+        codes.iter().map(|c| self.area(c)).collect::<Vec<_>>().join(", ")
+    }
+
     pub fn t<'a>(&self, nl: &'a str, en: &'a str) -> &'a str {
         self.lang.t(nl, en)
     }
@@ -147,6 +157,69 @@ impl PageCtx {
     }
 
     /// A kind of organisation's name ("sociaal wijkteam"), never its code.
+    /// Why the covenant said no, in the person's language and with names, followed by the
+    /// rule that decided it (which the privacy officer finds in the audit log).
+    pub fn refusal(&self, d: &leefwijk_domain::access::covenant::Decision) -> String {
+        use leefwijk_domain::access::covenant::{Action, Refusal};
+        let purpose = |p: leefwijk_domain::access::covenant::Purpose| self.t(p.label_nl(), p.label_en()).to_string();
+        let why = match &d.refusal {
+            Some(Refusal::NoGrant { purpose: p, role, organisation_kind, action, category }) => {
+                let category = self.t(category.label_nl(), category.label_en()).to_lowercase();
+                match (self.lang, action) {
+                    (Lang::Nl, Action::Read) => format!(
+                        "Het convenant geeft een {} van een {} geen recht om {category} in te zien voor het doel “{}”.",
+                        self.role(role),
+                        self.organisation_kind(organisation_kind),
+                        purpose(*p)
+                    ),
+                    (Lang::Nl, Action::Write) => format!(
+                        "Het convenant geeft een {} van een {} geen recht om {category} vast te leggen voor het doel “{}”.",
+                        self.role(role),
+                        self.organisation_kind(organisation_kind),
+                        purpose(*p)
+                    ),
+                    (Lang::En, Action::Read) => format!(
+                        "The covenant gives a {} of a {} no right to see {category} for the purpose “{}”.",
+                        self.role(role),
+                        self.organisation_kind(organisation_kind),
+                        purpose(*p)
+                    ),
+                    (Lang::En, Action::Write) => format!(
+                        "The covenant gives a {} of a {} no right to record {category} for the purpose “{}”.",
+                        self.role(role),
+                        self.organisation_kind(organisation_kind),
+                        purpose(*p)
+                    ),
+                }
+            }
+            Some(Refusal::NoConsent(p)) => match self.lang {
+                Lang::Nl => format!(
+                    "Voor het doel “{}” is toestemming van de bewoner nodig, en die is er (nog) niet.",
+                    purpose(*p)
+                ),
+                Lang::En => {
+                    format!("The purpose “{}” needs the resident's consent, and there is none (yet).", purpose(*p))
+                }
+            },
+            Some(Refusal::NoPurpose(p)) => match self.lang {
+                Lang::Nl => format!("Het convenant kent het doel “{}” niet.", purpose(*p)),
+                Lang::En => format!("The covenant has no purpose “{}”.", purpose(*p)),
+            },
+            Some(Refusal::NotInvolved) => self
+                .t(
+                    "Uw organisatie is niet betrokken bij dit huishouden (betrokkenheidsindex).",
+                    "Your organisation is not involved with this household (involvement index).",
+                )
+                .to_string(),
+            None => self.t("Het convenant staat dit niet toe.", "The covenant does not allow this.").to_string(),
+        };
+        let rule = d.rule.split(" / ").next().unwrap_or(&d.rule);
+        format!(
+            "{why} {} {rule}.",
+            self.t("Het besluit staat in de auditlog onder", "The decision is in the audit log under")
+        )
+    }
+
     pub fn organisation_kind(&self, kind: &str) -> String {
         let (nl, en) = match kind {
             "gemeente" => ("gemeente", "municipality"),
@@ -292,7 +365,7 @@ impl<S: Send + Sync> FromRequestParts<S> for PageCtx {
             csrf: s.csrf.clone(),
             tenant_id: s.user.tenant_id.clone(),
         });
-        Ok(PageCtx { lang: from_query.or(from_cookie).unwrap_or_default(), here, user })
+        Ok(PageCtx { lang: from_query.or(from_cookie).unwrap_or_default(), here, user, areas: None })
     }
 }
 

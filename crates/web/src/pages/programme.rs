@@ -49,6 +49,7 @@ struct ListPage {
 }
 
 async fn list(State(app): State<App>, ctx: PageCtx) -> Response {
+    let ctx = ctx.with_areas(&app).await;
     match app.store.programmes(None).await {
         Ok(all) => render(
             &ctx,
@@ -59,7 +60,7 @@ async fn list(State(app): State<App>, ctx: PageCtx) -> Response {
                     .map(|p| Row {
                         href: format!("/programma/{}", p.id),
                         name: p.name,
-                        areas: p.area_codes.join(", "),
+                        areas: ctx.areas_named(&p.area_codes),
                         period: format!("{}–{}", p.start_year, p.end_year),
                         lead: p.lead,
                     })
@@ -140,6 +141,16 @@ struct ReportPage {
     error: String,
 }
 
+impl ReportPage {
+    /// The residents' evaluation in the page's language.
+    fn evaluation(&self) -> Option<&str> {
+        match self.ctx.lang {
+            Lang::Nl => self.r.residents_evaluation.as_deref(),
+            Lang::En => self.r.residents_evaluation_en.as_deref(),
+        }
+    }
+}
+
 fn num(v: f64, lang: Lang) -> String {
     let s = format!("{v:.1}");
     let s = s.strip_suffix(".0").map(String::from).unwrap_or(s);
@@ -195,6 +206,7 @@ async fn render_report(app: &App, ctx: &PageCtx, me: Option<&SignedIn>, id: &str
         Ok(r) => r,
         Err(e) => return PageError::from_app(ctx, e).into_response(),
     };
+    let ctx = &ctx.clone().with_areas(app).await;
     let can_edit = match me {
         Some(me) => leefwijk_app::programme::owned_programme(app, &me.user, id).await.is_ok(),
         None => false,
@@ -217,8 +229,9 @@ async fn render_report(app: &App, ctx: &PageCtx, me: Option<&SignedIn>, id: &str
                 title: g.title.clone(),
                 source: match (&g.indicator, &g.area_code) {
                     (Some(i), Some(a)) => format!(
-                        "{} ({a}), {}",
+                        "{} ({}), {}",
                         leefwijk_domain::indicators::indicator(i).map(|d| d.name(lang)).unwrap_or(i.as_str()),
+                        ctx.area(a),
                         ctx.t(
                             "bron en jaar: zie het wijkbeeld van het gebied",
                             "source and year: see the area's monitor page"

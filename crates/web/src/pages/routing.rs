@@ -23,7 +23,9 @@ pub fn routes() -> Router<App> {
 
 struct RuleRow {
     id: String,
+    /// The area's name, and its code as secondary text for the administrator.
     area: String,
+    code: String,
     kind: String,
     team: String,
 }
@@ -40,6 +42,7 @@ struct RoutingPage {
 }
 
 async fn render_page(app: &App, ctx: &PageCtx, me: &SignedIn, message: String) -> Response {
+    let ctx = &ctx.clone().with_areas(app).await;
     let tenant = &me.user.tenant_id;
     let (rules, teams) = match (app.store.routing_rules(tenant).await, app.store.teams(tenant).await) {
         (Ok(r), Ok(t)) => (r, t),
@@ -55,7 +58,8 @@ async fn render_page(app: &App, ctx: &PageCtx, me: &SignedIn, message: String) -
                 .iter()
                 .map(|r| RuleRow {
                     id: r.id.clone(),
-                    area: r.area_code.clone(),
+                    area: ctx.area(&r.area_code),
+                    code: r.area_code.clone(),
                     kind: r
                         .kind
                         .as_deref()
@@ -65,7 +69,7 @@ async fn render_page(app: &App, ctx: &PageCtx, me: &SignedIn, message: String) -
                     team: team_name(&r.team_id),
                 })
                 .collect(),
-            served: teams.iter().map(|t| (t.1.clone(), t.3.join(", "))).collect(),
+            served: teams.iter().map(|t| (t.1.clone(), ctx.areas_named(&t.3))).collect(),
             teams: teams.iter().map(|t| (t.0.clone(), t.1.clone())).collect(),
             kinds: SignalKind::ALL.iter().map(|k| (k.code(), kind_label(*k))).collect(),
             message,

@@ -865,19 +865,21 @@ async fn kpi(
 struct ColumnDoc {
     name: &'static str,
     text: String,
+    /// Values the column takes, as the file writes them (shown as code) with their names.
+    values: Vec<(&'static str, String)>,
 }
 
 fn column_docs(ctx: &PageCtx) -> Vec<ColumnDoc> {
-    let kinds = SignalKind::ALL
-        .iter()
-        .map(|k| format!("{} ({})", k.code(), kind_label(ctx, *k)))
-        .collect::<Vec<_>>()
-        .join(", ");
     FIELDS
         .iter()
         .map(|name| {
+            let values = match *name {
+                "kind" => SignalKind::ALL.iter().map(|k| (k.code(), kind_label(ctx, *k).to_string())).collect(),
+                "buurt_code" => vec![("BU03630000", ctx.t("voorbeeld", "example").to_string())],
+                _ => Vec::new(),
+            };
             let text = match *name {
-                "kind" => format!("{} {kinds}.", ctx.t("Verplicht. Soort signaal:", "Required. Kind of signal:")),
+                "kind" => ctx.t("Verplicht. Soort signaal:", "Required. Kind of signal:").into(),
                 "bsn" => ctx
                     .t(
                         "BSN (9 cijfers, elfproef). Verplicht bij betalingsachterstanden.",
@@ -896,8 +898,8 @@ fn column_docs(ctx: &PageCtx) -> Vec<ColumnDoc> {
                 }
                 "buurt_code" => ctx
                     .t(
-                        "CBS-buurtcode, zoals BU03630000; nodig als de postcode niet bekend is.",
-                        "CBS buurt code, such as BU03630000; needed when the postcode is unknown.",
+                        "CBS-buurtcode; nodig als de postcode niet bekend is.",
+                        "CBS buurt code; needed when the postcode is unknown.",
                     )
                     .into(),
                 "arrears_cents" => ctx
@@ -956,7 +958,7 @@ fn column_docs(ctx: &PageCtx) -> Vec<ColumnDoc> {
                 }
                 _ => String::new(),
             };
-            ColumnDoc { name, text }
+            ColumnDoc { name, text, values }
         })
         .collect()
 }

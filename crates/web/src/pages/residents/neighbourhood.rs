@@ -228,7 +228,11 @@ fn view(ctx: &PageCtx, n: Neighbourhood) -> NeighbourhoodPage {
             goals: p.goals.iter().map(|g| goal_row(ctx, g)).collect(),
             commitments: format!("{} {} {}", p.commitments_kept.0, ctx.t("van de", "of"), p.commitments_kept.1),
             interventions: p.interventions,
-            evaluation: p.residents_evaluation.clone().unwrap_or_default(),
+            evaluation: match ctx.lang {
+                leefwijk_domain::Lang::Nl => p.residents_evaluation.clone(),
+                leefwijk_domain::Lang::En => p.residents_evaluation_en.clone(),
+            }
+            .unwrap_or_default(),
         })
         .collect();
     NeighbourhoodPage {

@@ -159,9 +159,52 @@ struct InitiativeListPage {
     rounds: Vec<RoundView>,
     form: ProposeForm,
     error: FieldError,
+    /// Wijken and buurten to choose by name, per municipality Leefwijk serves here.
+    area_groups: Vec<AreaGroup>,
+}
+
+/// A municipality's wijken, each followed by its buurten, as a resident chooses them.
+struct AreaGroup {
+    municipality: String,
+    options: Vec<(String, String)>,
+}
+
+/// The areas of the municipalities where Leefwijk takes reports and initiatives (those
+/// with a routing rule), by name: a resident never needs to know a CBS code.
+async fn area_groups(app: &App, ctx: &PageCtx) -> Vec<AreaGroup> {
+    let Some(view) = ctx.areas.clone() else { return Vec::new() };
+    let municipalities = leefwijk_app::residents::reports::map_municipalities(app).await.unwrap_or_default();
+    let mut groups = Vec::new();
+    for (code, name) in municipalities {
+        let Ok(gm) = leefwijk_domain::AreaCode::parse(&code) else { continue };
+        let within = |kind: leefwijk_domain::AreaKind, parent: &leefwijk_domain::AreaCode| {
+            let mut areas: Vec<(String, String)> = view
+                .areas
+                .values()
+                .filter(|a| a.code.kind() == kind && leefwijk_app::areas::monitor::is_within(&a.code, parent))
+                .map(|a| (a.code.as_str().to_string(), a.name.clone()))
+                .collect();
+            areas.sort_by(|a, b| a.1.cmp(&b.1));
+            areas
+        };
+        let mut options = Vec::new();
+        for (wk, wk_name) in within(leefwijk_domain::AreaKind::Wijk, &gm) {
+            let Ok(wk_code) = leefwijk_domain::AreaCode::parse(&wk) else { continue };
+            options.push((wk.clone(), format!("{wk_name} ({})", ctx.t("hele wijk", "whole district"))));
+            for (bu, bu_name) in within(leefwijk_domain::AreaKind::Buurt, &wk_code) {
+                options.push((bu, format!("{bu_name}, {wk_name}")));
+            }
+        }
+        if !options.is_empty() {
+            groups.push(AreaGroup { municipality: if name.is_empty() { code } else { name }, options });
+        }
+    }
+    groups
 }
 
 async fn list_page(app: &App, ctx: PageCtx, area: String, form: ProposeForm, error: FieldError) -> Response {
+    let ctx = ctx.with_areas(app).await;
+    let area_groups = area_groups(app, &ctx).await;
     let filter = (!area.is_empty()).then_some(area.as_str());
     let items = match part::initiatives(app, filter).await {
         Ok(i) => i,
@@ -172,7 +215,8 @@ async fn list_page(app: &App, ctx: PageCtx, area: String, form: ProposeForm, err
         Err(e) => return app_error(&ctx, e),
     };
     let status = if error.message.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
-    let mut response = render(&ctx, &InitiativeListPage { ctx: ctx.clone(), area, items, rounds, form, error });
+    let mut response =
+        render(&ctx, &InitiativeListPage { ctx: ctx.clone(), area, items, rounds, form, error, area_groups });
     if response.status() == StatusCode::OK {
         *response.status_mut() = status;
     }
@@ -267,6 +311,7 @@ async fn initiative_page(
         Ok(i) => i,
         Err(e) => return app_error(&ctx, e),
     };
+    let ctx = ctx.with_areas(app).await;
     // Staff of the collaboration that handles the initiative, not of another one.
     let staff = me.is_some_and(|m| {
         ["beleidsmedewerker", "beheerder"].contains(&m.user.role.as_str()) && m.user.tenant_id == i.tenant_id
@@ -414,6 +459,7 @@ async fn round_page(
         Ok(r) => r,
         Err(e) => return app_error(&ctx, e),
     };
+    let ctx = ctx.with_areas(app).await;
     let status = if error.message.is_empty() {
         StatusCode::OK
     } else if error.message == part::ALREADY_VOTED {
@@ -599,6 +645,7 @@ async fn manage_page(
         Ok(r) => r,
         Err(e) => return app_error(&ctx, e),
     };
+    let ctx = ctx.with_areas(app).await;
     let initiatives = match part::initiatives_to_assess(app, &me.user).await {
         Ok(i) => i,
         Err(e) => return app_error(&ctx, e),

@@ -30,7 +30,9 @@ pub fn routes() -> Router<App> {
 
 struct RouteRow {
     id: String,
+    /// The area's name, and its code as secondary text for the administrator.
     area: String,
+    code: String,
     category: String,
     organisation: String,
 }
@@ -61,6 +63,7 @@ struct RouteForm {
 }
 
 async fn render_page(app: &App, ctx: &PageCtx, me: &SignedIn, form: RouteForm, error: String) -> Response {
+    let ctx = &ctx.clone().with_areas(app).await;
     let routes = match reports::routes(app, &me.user).await {
         Ok(r) => r,
         Err(e) => return PageError::from_app(ctx, e).into_response(),
@@ -84,7 +87,8 @@ async fn render_page(app: &App, ctx: &PageCtx, me: &SignedIn, form: RouteForm, e
                 .iter()
                 .map(|r| RouteRow {
                     id: r.id.clone(),
-                    area: r.area_code.clone(),
+                    area: ctx.area(&r.area_code),
+                    code: r.area_code.clone(),
                     category: category_label(&r.category),
                     organisation: org_name(&r.organisation_id),
                 })

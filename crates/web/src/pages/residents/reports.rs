@@ -146,6 +146,7 @@ impl FormPage {
 /// The map part of the form: the map of the chosen municipality (from `gemeente`, or the
 /// preselected buurt's), or links to the maps of the municipalities that take reports.
 async fn with_map(app: &App, mut page: FormPage) -> FormPage {
+    page.ctx = page.ctx.clone().with_areas(app).await;
     let gemeente = Some(page.v.gemeente.trim().to_string())
         .filter(|g| !g.is_empty())
         .or_else(|| {
@@ -531,6 +532,7 @@ async fn status_view(
 ) -> Result<StatusPage, AppError> {
     let s = reports::status_by_token(app, token).await?;
     let similar = s.similar.clone();
+    let ctx = &ctx.clone().with_areas(app).await;
     Ok(StatusPage {
         ctx: ctx.clone(),
         token: token.to_string(),
@@ -539,7 +541,7 @@ async fn status_view(
         history: s
             .history
             .iter()
-            .map(|e| EventView { on: e.on.clone(), status: e.status.label(ctx.lang).into(), text: e.text.clone() })
+            .map(|e| EventView { on: ctx.date(&e.on), status: e.status.label(ctx.lang).into(), text: e.text.clone() })
             .collect(),
         similar: similar_views(ctx, similar),
         is_new: q.nieuw.is_some(),
@@ -695,6 +697,7 @@ async fn list(
         Ok(rows) => rows,
         Err(e) => return app_error(&ctx, e),
     };
+    let ctx = ctx.with_areas(&app).await;
     let mut statuses = vec![("open".to_string(), ctx.t("Alle open", "All open").to_string())];
     statuses.extend(Status::ALL.iter().map(|s| (s.code().to_string(), s.label(ctx.lang).to_string())));
     let page = ListPage {
@@ -703,7 +706,7 @@ async fn list(
             .into_iter()
             .map(|r| RowView {
                 category: category_label(&ctx, &r.category),
-                buurt: r.buurt_code,
+                buurt: ctx.area(&r.buurt_code),
                 status: r.status.label(ctx.lang).into(),
                 filed_on: ctx.date(&r.filed_on),
                 due: ctx.date(&r.due),
@@ -747,6 +750,7 @@ async fn detail_page(
     chosen: String,
 ) -> Result<DetailPage, AppError> {
     let r = reports::detail(app, me, id).await?;
+    let ctx = &ctx.clone().with_areas(app).await;
     Ok(DetailPage {
         ctx: ctx.clone(),
         category: category_label(ctx, &r.row.category),
@@ -755,7 +759,7 @@ async fn detail_page(
         history: r
             .history
             .iter()
-            .map(|e| (e.on.clone(), e.status.label(ctx.lang).to_string(), e.text.clone(), e.actor.clone()))
+            .map(|e| (ctx.date(&e.on), e.status.label(ctx.lang).to_string(), e.text.clone(), e.actor.clone()))
             .collect(),
         next: r.next.iter().map(|s| (s.code().to_string(), s.label(ctx.lang).to_string())).collect(),
         error,
