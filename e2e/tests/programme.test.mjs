@@ -35,7 +35,7 @@ test('the demo programme report opens from the list and adds up', { timeout: TES
     assert.doesNotMatch(main, /Bron: CBS/);
 
     // The full ledger opens, with the correction visible as its own booking.
-    await page.locator('details summary').click();
+    await page.locator('main details summary').click();
     assert.match(await page.locator('#ledger').textContent(), /corrigeert T00008/);
     await expectNoViolations(page, 'programme report');
 

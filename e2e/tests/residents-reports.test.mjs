@@ -149,7 +149,9 @@ test('on a phone a resident points at the spot on the map, then files the report
     await page.getByLabel('Beschrijving').fill('Losliggende stoeptegels bij de bushalte (test)');
     await map.click({ position: { x: Math.round(box.width * 0.4), y: Math.round(box.height * 0.5) } });
     await page.locator('#map-picked').waitFor();
-    assert.match(await page.locator('#map-picked').textContent(), /Gekozen plek in buurt .*\(BU9901\d{4}\)/);
+    // The buurt by its name, never its CBS code (issue 17).
+    assert.match(await page.locator('#map-picked').textContent(), /Gekozen plek in buurt \p{L}[\p{L} -]+\./u);
+    assert.doesNotMatch(await page.locator('#map-picked').textContent(), /BU\d/);
     assert.equal(await page.getByLabel('Beschrijving').inputValue(), 'Losliggende stoeptegels bij de bushalte (test)');
     assert.match(await page.locator('#lat').inputValue(), /^\d+\.\d{6}$/);
     await expectNoViolations(page, '/melden after a map click (phone)');
@@ -157,7 +159,8 @@ test('on a phone a resident points at the spot on the map, then files the report
     await page.locator('#category').selectOption('verval.zwerfafval');
     await page.locator('#report-submit').click();
     await page.waitForURL(/\/melding\//);
-    assert.match(await page.locator('main').textContent(), /BU9901\d{4}/);
+    assert.match(await page.locator('main').textContent(), /Buurt\s*\p{L}/u, 'the status page names the buurt');
+    assert.doesNotMatch(await page.locator('main').textContent(), /BU9901\d{4}|\d{4}-\d{2}-\d{2}/, 'no code, no ISO date');
   } finally {
     await context.close();
   }

@@ -68,3 +68,61 @@ test('start page: fits a 320 px phone and the household rows link to their work'
     await context.close();
   }
 });
+
+test('menu: one button on a phone that opens the grouped menu; an open bar on a desktop', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const phone = await newPage(env.browser, env.baseURL, PHONE);
+  try {
+    await signIn(phone.page, 'regisseur');
+    const toggle = phone.page.locator('#site-menu > summary');
+    assert.ok(await toggle.isVisible(), 'the Menu button shows on a phone');
+    assert.ok(!(await phone.page.locator('#nav-map').isVisible()), 'the menu is closed at first');
+    const header = await phone.page.locator('.site-header').boundingBox();
+    assert.ok(header && header.height < 200, `the closed header is short (${header?.height} px)`);
+    await toggle.click();
+    assert.ok(await phone.page.locator('#nav-map').isVisible(), 'the menu opens');
+    assert.deepEqual(
+      await phone.page.locator('.nav-group-title').allTextContents(),
+      ['Werk', 'Wijkbeeld en afspraken'],
+      'the menu is grouped: work first',
+    );
+    await expectNoViolations(phone.page, 'open menu on a phone');
+    await Promise.all([phone.page.waitForURL((u) => u.pathname === '/kaart'), phone.page.click('#nav-map')]);
+  } finally {
+    await phone.context.close();
+  }
+  const desktop = await newPage(env.browser, env.baseURL);
+  try {
+    await signIn(desktop.page, 'regisseur');
+    assert.ok(!(await desktop.page.locator('#site-menu > summary').isVisible()), 'no Menu button on a desktop');
+    assert.ok(await desktop.page.locator('#nav-signals').isVisible(), 'the work links show');
+    assert.ok(await desktop.page.locator('#nav-map').isVisible(), 'the monitor links show');
+    await expectNoViolations(desktop.page, 'menu on a desktop');
+  } finally {
+    await desktop.context.close();
+  }
+});
+
+test('look: one typeface for text, headings, labels, legends, captions, buttons and the menu', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const { context, page } = await newPage(env.browser, env.baseURL);
+  try {
+    await signIn(page, 'wijkteam');
+    await page.goto('/signalen', { waitUntil: 'load' });
+    const fonts = await page.evaluate(() => {
+      const pick = (sel) => document.querySelector(sel);
+      const out = {};
+      for (const sel of ['body', 'h1', 'label', 'caption', 'button', '.nav-list a', 'select', 'th']) {
+        const el = pick(sel);
+        if (el) out[sel] = getComputedStyle(el).fontFamily;
+      }
+      return out;
+    });
+    const families = new Set(Object.values(fonts));
+    assert.equal(families.size, 1, `one font family everywhere: ${JSON.stringify(fonts)}`);
+    assert.ok(![...families][0].toLowerCase().includes('times'), `not the browser's Times: ${[...families][0]}`);
+    // The app's own rules win over the vendored components: numbers right-aligned.
+    const align = await page.locator('#worklist td.num').first().evaluate((td) => getComputedStyle(td).textAlign);
+    assert.equal(align, 'right', 'number cells are right-aligned');
+  } finally {
+    await context.close();
+  }
+});

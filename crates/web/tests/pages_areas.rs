@@ -116,7 +116,7 @@ async fn english_is_one_click_away_and_remembered() {
 async fn errors_are_pages_with_a_request_id() {
     let r = leefwijk_web::router(demo_app("sqlite").await);
     for (uri, status, text) in [
-        ("/gebied/GM0000", StatusCode::NOT_FOUND, "Niet gevonden"),
+        ("/gebied/GM0000", StatusCode::NOT_FOUND, "Leefwijk kent geen gebied met de code GM0000"),
         ("/gebied/Utrecht", StatusCode::BAD_REQUEST, "not a CBS area code"),
         ("/gemeente/WK990101", StatusCode::BAD_REQUEST, "not a municipality"),
         ("/bestaat-niet", StatusCode::NOT_FOUND, "Er is geen pagina op /bestaat-niet"),

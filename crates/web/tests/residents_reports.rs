@@ -822,7 +822,8 @@ async fn a_click_on_the_map_chooses_the_point_without_javascript() {
         assert_eq!(filed.status, StatusCode::SEE_OTHER, "{url}: {}", filed.body);
         let status = send(&r, Method::GET, filed.headers["location"].to_str().expect("ascii"), &[], None).await;
         let view = app.monitor.view(None).await.expect("figures");
-        let name = view.area(&leefwijk_domain::AreaCode::parse(&buurt).expect("code")).expect("known buurt").name.clone();
+        let name =
+            view.area(&leefwijk_domain::AreaCode::parse(&buurt).expect("code")).expect("known buurt").name.clone();
         assert!(status.body.contains(&name), "{url}: filed in the clicked buurt ({name})");
     }
 }

@@ -1131,6 +1131,8 @@ pub struct ReportMap {
     pub height: f64,
     /// (buurt code, SVG path) per buurt.
     pub buurten: Vec<(String, String)>,
+    /// (buurt code, x, y): where each buurt's name goes (the middle of its bounding box).
+    pub labels: Vec<(String, f64, f64)>,
     projection: leefwijk_domain::geometry::Projection,
 }
 
@@ -1153,11 +1155,20 @@ pub async fn map_of(app: &App, gemeente: &str) -> Result<Option<ReportMap>, AppE
     };
     let projection = leefwijk_domain::geometry::Projection::fit(bbox, MAP_WIDTH);
     let buurten = shapes.iter().map(|s| (s.code.as_str().to_string(), projection.path(&s.shape))).collect();
+    let labels = shapes
+        .iter()
+        .filter_map(|s| {
+            let b = s.shape.bbox()?;
+            let (x, y) = projection.project(&[(b.min_x + b.max_x) / 2.0, (b.min_y + b.max_y) / 2.0]);
+            Some((s.code.as_str().to_string(), x, y))
+        })
+        .collect();
     Ok(Some(ReportMap {
         gemeente: code.as_str().to_string(),
         width: projection.width,
         height: projection.height,
         buurten,
+        labels,
         projection,
     }))
 }

@@ -389,7 +389,7 @@ pub struct PageError {
 impl PageError {
     pub fn from_app(ctx: &PageCtx, e: AppError) -> PageError {
         let (status, message) = match &e {
-            AppError::NotFound(what) => (StatusCode::NOT_FOUND, format!("{}: {what}", ctx.t("Niet gevonden", "Not found"))),
+            AppError::NotFound(what) => (StatusCode::NOT_FOUND, not_found_message(ctx, what)),
             AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, m.clone()),
             AppError::Forbidden(m) => (StatusCode::FORBIDDEN, m.clone()),
             AppError::Conflict(m) => (StatusCode::CONFLICT, m.clone()),
@@ -407,6 +407,22 @@ impl PageError {
             }
         };
         PageError { ctx: ctx.clone(), status, message }
+    }
+}
+
+/// What a 404 page says: in the page's language, without the use case's technical words.
+fn not_found_message(ctx: &PageCtx, what: &str) -> String {
+    match what.strip_prefix("area ") {
+        Some(code) => match ctx.lang {
+            Lang::Nl => format!("Leefwijk kent geen gebied met de code {code}. Zoek het gebied op naam via het wijkbeeld."),
+            Lang::En => format!("Leefwijk knows no area with the code {code}. Look the area up by name in the monitor."),
+        },
+        None => ctx
+            .t(
+                "Wat u zoekt bestaat niet (meer), of hoort bij een ander samenwerkingsverband. Controleer de link of begin bij Mijn werk of het wijkbeeld.",
+                "What you are looking for does not exist (any more), or belongs to another collaboration. Check the link, or start from My work or the monitor.",
+            )
+            .to_string(),
     }
 }
 

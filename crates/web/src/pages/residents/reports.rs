@@ -253,6 +253,15 @@ async fn map_image(
             "<path d=\"{d}\" fill=\"#dfe9f0\" stroke=\"#00507a\" stroke-width=\"1\" fill-rule=\"evenodd\"/>"
         ));
     }
+    // The buurten's names, so a resident finds their own part of town on the map.
+    let ctx = ctx.with_areas(&app).await;
+    for (code, x, y) in &map.labels {
+        let name = ctx.area(code).replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+        svg.push_str(&format!(
+            "<text x=\"{x:.1}\" y=\"{y:.1}\" text-anchor=\"middle\" font-family=\"sans-serif\" font-size=\"10\" \
+             fill=\"#1a1a1a\" stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\">{name}</text>"
+        ));
+    }
     if let (Some(lat), Some(lon)) = (q.lat, q.lon) {
         if let Some((x, y)) = map.position_of(lat, lon) {
             svg.push_str(&format!(
@@ -443,8 +452,8 @@ async fn map_click(app: &App, ctx: &PageCtx, mut v: Values) -> Response {
                     let name = leefwijk_domain::AreaCode::parse(&buurt)
                         .ok()
                         .and_then(|code| view.as_ref().and_then(|v| v.area(&code).ok().map(|a| a.name.clone())))
-                        .unwrap_or_default();
-                    format!("{} {name} ({buurt}).", ctx.t("Gekozen plek in buurt", "Chosen spot in neighbourhood"))
+                        .unwrap_or(buurt);
+                    format!("{} {name}.", ctx.t("Gekozen plek in buurt", "Chosen spot in neighbourhood"))
                 }
                 Ok(None) => ctx
                     .t(
