@@ -801,7 +801,8 @@ async fn a_click_on_the_map_chooses_the_point_without_javascript() {
         .expect("lookup")
         .expect("the click lies in a buurt");
         let view = app.monitor.view(None).await.expect("figures");
-        let name = view.area(&leefwijk_domain::AreaCode::parse(&buurt).expect("code")).expect("known buurt").name.clone();
+        let name =
+            view.area(&leefwijk_domain::AreaCode::parse(&buurt).expect("code")).expect("known buurt").name.clone();
         assert!(clicked.body.contains(&format!("Gekozen plek in buurt {name}.")), "{url}: the page names {name}");
         let marked = send(&r, Method::GET, &format!("/melden/kaart/GM9901?lat={lat}&lon={lon}"), &[], None).await;
         assert!(marked.body.contains("<circle"), "the map marks the chosen spot");

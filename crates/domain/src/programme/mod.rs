@@ -60,6 +60,22 @@ impl FundingStream {
         }
     }
 
+    pub fn label_en(self) -> &'static str {
+        match self {
+            FundingStream::Wmo => "Wmo 2015 (social support act)",
+            FundingStream::Jeugdwet => "Jeugdwet (youth act)",
+            FundingStream::Participatiewet => "Participatiewet (participation act)",
+            FundingStream::Zvw => "Zvw (health insurer)",
+            FundingStream::Wlz => "Wlz (long-term care act)",
+            FundingStream::Corporation => "Housing corporation",
+            FundingStream::Other => "Other",
+        }
+    }
+
+    pub fn label(self, lang: crate::Lang) -> &'static str {
+        lang.t(self.label_nl(), self.label_en())
+    }
+
     /// Accepts the code or the Dutch label, ignoring case and surrounding space, because
     /// imports come from spreadsheets typed by people.
     pub fn parse(s: &str) -> Option<FundingStream> {
@@ -110,6 +126,20 @@ impl ContributionKind {
         }
     }
 
+    pub fn label_en(self) -> &'static str {
+        match self {
+            ContributionKind::Money => "Money",
+            ContributionKind::StaffHours => "Staff hours",
+            ContributionKind::Homes => "Homes",
+            ContributionKind::Space => "Space",
+            ContributionKind::Data => "Data",
+        }
+    }
+
+    pub fn label(self, lang: crate::Lang) -> &'static str {
+        lang.t(self.label_nl(), self.label_en())
+    }
+
     pub fn parse(s: &str) -> Option<ContributionKind> {
         let s = s.trim();
         ContributionKind::ALL
@@ -156,6 +186,20 @@ impl CommitmentStatus {
             CommitmentStatus::Late => "Te laat",
             CommitmentStatus::Withdrawn => "Ingetrokken",
         }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            CommitmentStatus::Proposed => "Proposed",
+            CommitmentStatus::Agreed => "Agreed",
+            CommitmentStatus::Delivered => "Delivered",
+            CommitmentStatus::Late => "Late",
+            CommitmentStatus::Withdrawn => "Withdrawn",
+        }
+    }
+
+    pub fn label(self, lang: crate::Lang) -> &'static str {
+        lang.t(self.label_nl(), self.label_en())
     }
 
     pub fn parse(s: &str) -> Option<CommitmentStatus> {
@@ -247,6 +291,25 @@ impl PartyRole {
             PartyRole::Bewoners => "Bewoners",
             PartyRole::Other => "Overig",
         }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            PartyRole::Gemeente => "Municipality",
+            PartyRole::Zorgverzekeraar => "Health insurer",
+            PartyRole::Zorg => "Care provider",
+            PartyRole::Welzijn => "Social welfare organisation",
+            PartyRole::Politie => "Police",
+            PartyRole::Justitie => "Justice",
+            PartyRole::Onderwijs => "Education",
+            PartyRole::Corporatie => "Housing corporation",
+            PartyRole::Bewoners => "Residents",
+            PartyRole::Other => "Other",
+        }
+    }
+
+    pub fn label(self, lang: crate::Lang) -> &'static str {
+        lang.t(self.label_nl(), self.label_en())
     }
 
     pub fn parse(s: &str) -> Option<PartyRole> {

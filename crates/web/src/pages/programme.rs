@@ -272,17 +272,17 @@ async fn render_report(app: &App, ctx: &PageCtx, me: Option<&SignedIn>, id: &str
                     CommitmentStatus::ALL
                         .into_iter()
                         .filter(|to| from.can_move_to(*to))
-                        .map(|to| NextStatus { code: to.code(), label: to.label_nl() })
+                        .map(|to| NextStatus { code: to.code(), label: to.label(lang) })
                         .collect()
                 })
                 .unwrap_or_default(),
             party: c.party.clone(),
-            kind: ContributionKind::parse(&c.kind).map(|k| k.label_nl().to_string()).unwrap_or_else(|| c.kind.clone()),
+            kind: ContributionKind::parse(&c.kind).map(|k| k.label(lang).to_string()).unwrap_or_else(|| c.kind.clone()),
             description: c.description.clone(),
             amount: c.amount.clone(),
             in_return: c.in_return.clone(),
             status: CommitmentStatus::parse(&c.status)
-                .map(|s| s.label_nl().to_string())
+                .map(|s| s.label(lang).to_string())
                 .unwrap_or_else(|| c.status.clone()),
         })
         .collect();
@@ -291,7 +291,7 @@ async fn render_report(app: &App, ctx: &PageCtx, me: Option<&SignedIn>, id: &str
         .per_stream
         .iter()
         .map(|(s, m): (&FundingStream, _)| MoneyRow {
-            name: s.label_nl().to_string(),
+            name: s.label(lang).to_string(),
             a: eur(m.contributed_cents),
             b: eur(m.unallocated_cents),
             c: eur(m.allocated_unspent_cents),
@@ -305,7 +305,7 @@ async fn render_report(app: &App, ctx: &PageCtx, me: Option<&SignedIn>, id: &str
         .map(|(f, m)| MoneyRow {
             name: f.clone(),
             a: eur(m.contributed_cents),
-            b: m.per_stream.keys().map(|s| s.label_nl()).collect::<Vec<_>>().join(", "),
+            b: m.per_stream.keys().map(|s| s.label(lang)).collect::<Vec<_>>().join(", "),
             c: String::new(),
             d: String::new(),
         })
@@ -374,7 +374,7 @@ async fn render_report(app: &App, ctx: &PageCtx, me: Option<&SignedIn>, id: &str
             .parties
             .iter()
             .map(|(n, role)| {
-                (n.clone(), PartyRole::parse(role).map(|p| p.label_nl().to_string()).unwrap_or_else(|| role.clone()))
+                (n.clone(), PartyRole::parse(role).map(|p| p.label(lang).to_string()).unwrap_or_else(|| role.clone()))
             })
             .collect(),
         goals,
