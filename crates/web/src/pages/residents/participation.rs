@@ -108,6 +108,19 @@ impl FieldError {
         self.field == field
     }
 
+    /// What the resident reads: without the field's code ("area_code: …") and, where the
+    /// use case gives both languages ("nl / en"), only the page's.
+    pub fn shown(&self, lang: &leefwijk_domain::Lang) -> String {
+        let text = match self.message.split_once(':') {
+            Some((field, rest)) if field.trim() == self.field && self.field != "form" => rest.trim(),
+            _ => self.message.trim(),
+        };
+        match text.split_once(" / ") {
+            Some((nl, en)) => lang.t(nl, en).trim().to_string(),
+            None => text.to_string(),
+        }
+    }
+
     pub fn general(&self) -> bool {
         !self.message.is_empty()
             && ![
@@ -870,5 +883,23 @@ async fn proposer_contact(
     match part::proposer_contact(&app, &me.user, &id).await {
         Ok(contact) => render(&ctx, &ContactPage { ctx: ctx.clone(), id, contact }),
         Err(e) => app_error(&ctx, e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FieldError;
+    use leefwijk_domain::Lang;
+
+    #[test]
+    fn a_form_error_reads_in_the_page_language_without_the_field_code() {
+        let e = FieldError::of("area_code: kies een wijk of buurt / choose a wijk or buurt".into());
+        assert!(e.on("area_code"));
+        assert_eq!(e.shown(&Lang::Nl), "kies een wijk of buurt");
+        assert_eq!(e.shown(&Lang::En), "choose a wijk or buurt");
+        let one = FieldError::of("cost_euros: vul een bedrag in hele euro's in".into());
+        assert_eq!(one.shown(&Lang::Nl), "vul een bedrag in hele euro's in");
+        let general = FieldError::of("Er ging iets mis: probeer het opnieuw".into());
+        assert_eq!(general.shown(&Lang::Nl), "Er ging iets mis: probeer het opnieuw");
     }
 }
