@@ -170,6 +170,12 @@ impl Projection {
     }
 
     /// Whether the source coordinates are longitude/latitude (else metres, RD New).
+    /// For a map of projected metres (RD), its top-left corner and pixels per metre: what
+    /// a base map in the same grid needs to line up under it. `None` for longitude/latitude.
+    pub fn metric_frame(&self) -> Option<(f64, f64, f64)> {
+        (!self.is_geographic()).then_some((self.bbox.min_x, self.bbox.max_y, self.scale))
+    }
+
     pub fn is_geographic(&self) -> bool {
         self.bbox.is_geographic()
     }

@@ -15,6 +15,7 @@ pub mod pressure;
 pub mod programme;
 pub mod residents;
 pub mod signals;
+pub mod tiles;
 pub mod trend;
 
 pub use area::{Area, AreaCode, AreaCodeError, AreaKind};

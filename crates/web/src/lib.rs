@@ -24,6 +24,7 @@ pub use problem::Problem;
 /// The whole web application.
 pub fn router(app: App) -> Router {
     let cors = cors_layer(&app.api);
+    let csp = middleware::content_security_policy(app.residents.reports.base_map_origin().as_deref());
     let router = Router::new()
         .merge(pages::routes())
         .merge(assets::routes())
@@ -31,7 +32,7 @@ pub fn router(app: App) -> Router {
         .route_layer(axum::middleware::from_fn_with_state(app.clone(), auth::authorize))
         .fallback(pages::not_found)
         .with_state(app)
-        .layer(axum::middleware::from_fn(middleware::request_context))
+        .layer(axum::middleware::from_fn_with_state(csp, middleware::request_context))
         // Maps of the whole country are a few hundred kilobytes of SVG path data: gzip makes
         // them a fifth of that for a phone. Only when the client asks (Accept-Encoding).
         .layer(tower_http::compression::CompressionLayer::new());

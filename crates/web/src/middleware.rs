@@ -1,7 +1,7 @@
 //! Cross-cutting concerns on every response: a request id (header, log line, error page
 //! and problem document), security headers, and remembering the chosen language.
 
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::header::{self, HeaderName, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -19,11 +19,23 @@ pub fn current_request_id() -> Option<String> {
     REQUEST_ID.try_with(Clone::clone).ok()
 }
 
-/// Content-Security-Policy: nothing inline, nothing from elsewhere, never framed.
-const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; \
-                   form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+/// Content-Security-Policy: nothing inline, nothing from elsewhere, never framed; images
+/// also from the configured base map's tile server (`base_map_origin`), nothing else.
+pub fn content_security_policy(base_map_origin: Option<&str>) -> HeaderValue {
+    let images = match base_map_origin {
+        Some(origin) => format!("'self' data: {origin}"),
+        None => "'self' data:".to_string(),
+    };
+    let csp = format!(
+        "default-src 'none'; style-src 'self'; img-src {images}; script-src 'self'; \
+         form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    );
+    HeaderValue::from_str(&csp).unwrap_or_else(|_| HeaderValue::from_static(
+        "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+    ))
+}
 
-pub async fn request_context(request: Request, next: Next) -> Response {
+pub async fn request_context(State(csp): State<HeaderValue>, request: Request, next: Next) -> Response {
     let id = uuid::Uuid::now_v7().to_string();
     let method = request.method().clone();
     // Log the route as declared (`/melding/{token}`), never the path as asked: a path may
@@ -63,7 +75,7 @@ pub async fn request_context(request: Request, next: Next) -> Response {
     if let Ok(v) = HeaderValue::from_str(&id) {
         headers.insert(HeaderName::from_static(REQUEST_ID_HEADER), v);
     }
-    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    headers.insert(header::CONTENT_SECURITY_POLICY, csp);
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));

@@ -831,3 +831,40 @@ async fn a_click_on_the_map_chooses_the_point_without_javascript() {
         assert!(status.body.contains(&name), "{url}: filed in the clicked buurt ({name})");
     }
 }
+
+/// A configured base map lies under the click-map: its tiles (Dutch tiling scheme) in an SVG
+/// of the same size, the map image transparent over it, its origin the only addition to the
+/// CSP, and its attribution under the map. Without one, none of it (issue 17).
+#[tokio::test]
+async fn a_configured_base_map_lies_under_the_click_map() {
+    let url = backend_urls().into_iter().next().expect("a backend");
+    let config = ResidentsConfig {
+        reports: ReportsConfig {
+            base_map_tiles: "http://127.0.0.1:9/tiles/{z}/{x}/{y}.png".into(),
+            base_map_attribution: "Kaart: testtegels".into(),
+            ..ReportsConfig::default()
+        },
+        ..ResidentsConfig::default()
+    };
+    let app = demo_app(&url).await.with_residents(config);
+    setup(&app).await;
+    let r = leefwijk_web::router(app.clone());
+    let page = send(&r, Method::GET, "/melden?gemeente=GM9901", &[], None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let csp = page.headers.get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    assert!(csp.contains("img-src 'self' data: http://127.0.0.1:9;"), "{csp}");
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    let tiles = page.body.matches("<image href=\"http://127.0.0.1:9/tiles/").count();
+    assert!((1..=leefwijk_domain::tiles::MAX_TILES).contains(&tiles), "{tiles} tiles: {}", page.body);
+    assert_eq!(attribute(&page.body, "map-base", "width"), attribute(&page.body, "map", "width"), "same pixels");
+    assert!(page.body.contains("id=\"map-attribution\">Kaart: testtegels<"));
+    let svg = send(&r, Method::GET, "/melden/kaart/GM9901", &[], None).await;
+    assert!(!svg.body.contains("<rect"), "the map image lets the base map show through");
+
+    let plain_app = demo_app(&url).await;
+    setup(&plain_app).await;
+    let plain = send(&leefwijk_web::router(plain_app), Method::GET, "/melden?gemeente=GM9901", &[], None).await;
+    assert!(!plain.body.contains("map-base") && !plain.body.contains("<image"), "no base map unless configured");
+    let csp = plain.headers.get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    assert!(csp.contains("img-src 'self' data:;"), "{csp}");
+}

@@ -43,6 +43,12 @@ pub struct ReportsConfig {
     /// The site's public address (e.g. "https://leefwijk.example.nl"), put before the
     /// status link in the confirmation e-mail; empty: the e-mail gives the path only.
     pub link_base_url: String,
+    /// A base map under the report form's click-map: a tile URL with `{z}`, `{x}` and `{y}`
+    /// in the Dutch tiling scheme (EPSG:28992), such as PDOK's BRT achtergrondkaart
+    /// (docs/residents/reports.md). Empty: the map shows the buurten only.
+    pub base_map_tiles: String,
+    /// The base map's attribution, shown under the map (e.g. "Kaart: BRT Achtergrondkaart, Kadaster").
+    pub base_map_attribution: String,
 }
 
 /// Built-in service levels in working days: unsafe situations fastest, green space slowest.
@@ -60,6 +66,8 @@ impl Default for ReportsConfig {
             similar_weeks: 4,
             summary_weeks: 13,
             link_base_url: String::new(),
+            base_map_tiles: String::new(),
+            base_map_attribution: String::new(),
         }
     }
 }
@@ -1110,6 +1118,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_base_map_origin_is_taken_only_from_a_tile_url() {
+        let with = |t: &str| ReportsConfig { base_map_tiles: t.into(), ..ReportsConfig::default() }.base_map_origin();
+        assert_eq!(
+            with("https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:28992/{z}/{x}/{y}.png")
+                .as_deref(),
+            Some("https://service.pdok.nl")
+        );
+        assert_eq!(with("http://127.0.0.1:8081/t/{z}/{x}/{y}.png").as_deref(), Some("http://127.0.0.1:8081"));
+        assert_eq!(with(""), None, "no base map");
+        assert_eq!(with("https://tiles.example/{z}/{x}.png"), None, "a template without {{y}}");
+        assert_eq!(with("ftp://tiles.example/{z}/{x}/{y}"), None, "not http(s)");
+        assert_eq!(with("https://evil.example; script-src */{z}/{x}/{y}"), None, "nothing that could widen the CSP");
+    }
+
+    #[test]
     fn config_keeps_built_in_levels_for_categories_not_named() {
         let c: ReportsConfig =
             toml::from_str("service_levels = { groen = 3 }\nmax_photo_bytes = 1000").expect("config");
@@ -1173,7 +1196,29 @@ pub async fn map_of(app: &App, gemeente: &str) -> Result<Option<ReportMap>, AppE
     }))
 }
 
+impl ReportsConfig {
+    /// The origin (scheme, host and port) of the base map's tiles, for the pages' CSP;
+    /// `None` without a base map or with a template that is no http(s) URL.
+    pub fn base_map_origin(&self) -> Option<String> {
+        let t = self.base_map_tiles.trim();
+        let rest =
+            t.strip_prefix("https://").map(|r| ("https", r)).or_else(|| t.strip_prefix("http://").map(|r| ("http", r)));
+        let (scheme, rest) = rest?;
+        let host = rest.split('/').next().filter(|h| !h.is_empty() && !h.contains(['{', '}', ' ', '\'', ';']))?;
+        (t.contains("{z}") && t.contains("{x}") && t.contains("{y}")).then(|| format!("{scheme}://{host}"))
+    }
+}
+
 impl ReportMap {
+    /// The base-map tiles under this map, when it is drawn in RD metres.
+    pub fn base_tiles(&self, template: &str) -> Vec<(String, leefwijk_domain::tiles::PlacedTile)> {
+        let Some((min_x, max_y, scale)) = self.projection.metric_frame() else { return Vec::new() };
+        leefwijk_domain::tiles::covering(min_x, max_y, scale, self.width, self.height)
+            .into_iter()
+            .map(|t| (leefwijk_domain::tiles::url(template, &t), t))
+            .collect()
+    }
+
     /// Where a WGS84 point lies on the map image, when it lies on it.
     pub fn position_of(&self, lat: f64, lon: f64) -> Option<(f64, f64)> {
         let p = if self.projection.is_geographic() { [lon, lat] } else { rules::wgs84_to_rd(lat, lon) };

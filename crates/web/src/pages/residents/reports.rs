@@ -106,6 +106,14 @@ struct MapView {
     name: String,
     width: u32,
     height: u32,
+    /// Base-map tiles under the click-map: (url, x, y, size) in map pixels.
+    tiles: Vec<(String, String, String, String)>,
+    attribution: String,
+}
+
+/// Whether the click-map has a base map under it (configured, with a valid tile URL).
+fn has_base_map(app: &App) -> bool {
+    app.residents.reports.base_map_origin().is_some()
 }
 
 struct OptionView {
@@ -161,11 +169,25 @@ async fn with_map(app: &App, mut page: FormPage) -> FormPage {
         if let Ok(Some(m)) = reports::map_of(app, g.as_str()).await {
             let name = app.monitor.view(None).await.ok().and_then(|v| v.area(&g).ok().map(|a| a.name.clone()));
             page.v.gemeente = m.gemeente.clone();
+            let tiles = if has_base_map(app) {
+                m.base_tiles(&app.residents.reports.base_map_tiles)
+                    .into_iter()
+                    .map(|(url, t)| (url, format!("{:.2}", t.x), format!("{:.2}", t.y), format!("{:.2}", t.size)))
+                    .collect()
+            } else {
+                Vec::new()
+            };
             page.map = Some(MapView {
-                code: m.gemeente,
                 name: name.unwrap_or_else(|| g.as_str().to_string()),
                 width: m.width.round() as u32,
                 height: m.height.round() as u32,
+                attribution: if tiles.is_empty() {
+                    String::new()
+                } else {
+                    app.residents.reports.base_map_attribution.clone()
+                },
+                tiles,
+                code: m.gemeente,
             });
             return page;
         }
@@ -242,15 +264,21 @@ async fn map_image(
         Ok(None) => return app_error(&ctx, AppError::NotFound(format!("a map of {code}"))),
         Err(e) => return app_error(&ctx, e),
     };
+    // Over a base map the buurten are outlines with a light wash, so the streets show.
+    let over_base = has_base_map(&app) && !map.base_tiles(&app.residents.reports.base_map_tiles).is_empty();
+    let (background, fill) = if over_base {
+        ("", "fill=\"#dfe9f0\" fill-opacity=\"0.25\"")
+    } else {
+        ("<rect width=\"100%\" height=\"100%\" fill=\"#f7f7f7\"/>", "fill=\"#dfe9f0\"")
+    };
     let mut svg = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w:.0} {h:.0}\" width=\"{w:.0}\" height=\"{h:.0}\">\
-         <rect width=\"100%\" height=\"100%\" fill=\"#f7f7f7\"/>",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w:.0} {h:.0}\" width=\"{w:.0}\" height=\"{h:.0}\">{background}",
         w = map.width,
         h = map.height
     );
     for (_, d) in &map.buurten {
         svg.push_str(&format!(
-            "<path d=\"{d}\" fill=\"#dfe9f0\" stroke=\"#00507a\" stroke-width=\"1\" fill-rule=\"evenodd\"/>"
+            "<path d=\"{d}\" {fill} stroke=\"#00507a\" stroke-width=\"1.5\" fill-rule=\"evenodd\"/>"
         ));
     }
     // The buurten's names, so a resident finds their own part of town on the map.
