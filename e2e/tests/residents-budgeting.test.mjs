@@ -128,7 +128,10 @@ test('a resident proposes an initiative and a neighbour supports it, on a phone'
     // Without a title: the error sits next to the field and the typed text stays.
     await page.fill('#description', 'Een bakje met boeken bij de bushalte.');
     await page.click('#propose-submit');
-    assert.match(await page.locator('#title-error').textContent(), /title/);
+    // In the page's language, without the field's code (issue 17).
+    const titleError = await page.locator('#title-error').textContent();
+    assert.match(titleError, /verplicht/);
+    assert.doesNotMatch(titleError, /title|required/);
     assert.equal(await page.inputValue('#description'), 'Een bakje met boeken bij de bushalte.');
     assert.equal(await page.inputValue('#area_code'), 'WK990103');
     await expectNoViolations(page, 'proposal form with an error (phone)');
