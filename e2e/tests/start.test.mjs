@@ -122,6 +122,10 @@ test('look: one typeface for text, headings, labels, legends, captions, buttons 
     // The app's own rules win over the vendored components: numbers right-aligned.
     const align = await page.locator('#worklist td.num').first().evaluate((td) => getComputedStyle(td).textAlign);
     assert.equal(align, 'right', 'number cells are right-aligned');
+    // A required field that is still empty is not shown as an error before anyone typed.
+    await page.goto('/melden', { waitUntil: 'load' });
+    const untouched = await page.locator('#description').evaluate((el) => getComputedStyle(el).backgroundColor);
+    assert.equal(untouched, 'rgb(255, 255, 255)', 'the empty description box is not red');
   } finally {
     await context.close();
   }
