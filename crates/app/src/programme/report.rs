@@ -10,7 +10,7 @@ use leefwijk_domain::programme::business_case::{
 };
 use leefwijk_domain::programme::ledger::{FunderSummary, InterventionSummary, StreamSummary, Transaction};
 use leefwijk_domain::programme::{goal_progress, CommitmentStatus, FundingStream, GoalDirection};
-use leefwijk_domain::{AreaCode, Lang};
+use leefwijk_domain::AreaCode;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -181,6 +181,7 @@ pub async fn report(app: &App, programme_id: &str) -> Result<Report, AppError> {
                 .unwrap_or_else(|| c.clone())
         })
         .collect();
+    let evaluation = crate::residents::panels::programme_evaluation(app, &p.id).await?;
     Ok(Report {
         id: p.id.clone(),
         name: p.name.clone(),
@@ -210,8 +211,8 @@ pub async fn report(app: &App, programme_id: &str) -> Result<Report, AppError> {
         discount_rate: p.discount_rate,
         business_case,
         // From the panels' surveys linked to this programme (disclosure-controlled).
-        residents_evaluation: crate::residents::panels::programme_evaluation(app, &p.id, Lang::Nl).await?,
-        residents_evaluation_en: crate::residents::panels::programme_evaluation(app, &p.id, Lang::En).await?,
+        residents_evaluation: evaluation.as_ref().map(|(nl, _)| nl.clone()),
+        residents_evaluation_en: evaluation.map(|(_, en)| en),
         source: match &view {
             Some(v) => {
                 let keys: Vec<&str> = goals.iter().filter_map(|g| g.indicator.as_deref()).collect();

@@ -532,46 +532,54 @@ fn one_decimal(v: f64, lang: Lang) -> String {
 }
 
 /// The residents' evaluation of a programme, from the surveys linked to it (open or
-/// closed), as one paragraph in `lang` for the results report; `None` when no survey is
-/// linked. The surveys' own titles and questions stay in the language they were written in.
-pub async fn programme_evaluation(app: &App, programme_id: &str, lang: Lang) -> Result<Option<String>, AppError> {
-    let mut parts = Vec::new();
+/// closed), as one paragraph in Dutch and one in English for the results report; `None`
+/// when no survey is linked. The surveys are read once; their own titles and questions
+/// stay in the language they were written in.
+pub async fn programme_evaluation(app: &App, programme_id: &str) -> Result<Option<(String, String)>, AppError> {
+    let mut results = Vec::new();
     for s in app.store.surveys_of_programme(programme_id).await? {
-        if s.status == SurveyStatus::Draft.as_str() {
-            continue;
+        if s.status != SurveyStatus::Draft.as_str() {
+            results.push(results_of(app, s).await?);
         }
-        let r = results_of(app, s).await?;
-        let status = lang.t(r.status.label_nl(), r.status.label_en());
-        let mut text = format!("{} ({}, {status}): ", r.title, r.panel_name);
-        match r.responses {
-            None => text.push_str(
-                lang.t("te weinig reacties om resultaten te publiceren.", "too few responses to publish results."),
-            ),
-            Some(n) => {
-                text.push_str(&match lang {
-                    Lang::Nl => format!("ongeveer {n} reacties"),
-                    Lang::En => format!("about {n} responses"),
-                });
-                let means: Vec<String> = r
-                    .questions
-                    .iter()
-                    .filter_map(|q| {
-                        q.mean.map(|m| match lang {
-                            Lang::Nl => format!("“{}” gemiddeld {} op 5", q.text, one_decimal(m, lang)),
-                            Lang::En => format!("“{}” on average {} out of 5", q.text, one_decimal(m, lang)),
-                        })
-                    })
-                    .collect();
-                if !means.is_empty() {
-                    text.push_str("; ");
-                    text.push_str(&means.join("; "));
-                }
-                text.push('.');
-            }
-        }
-        parts.push(text);
     }
-    Ok((!parts.is_empty()).then(|| parts.join(" ")))
+    if results.is_empty() {
+        return Ok(None);
+    }
+    let paragraph = |lang: Lang| results.iter().map(|r| evaluation_of(r, lang)).collect::<Vec<_>>().join(" ");
+    Ok(Some((paragraph(Lang::Nl), paragraph(Lang::En))))
+}
+
+/// One survey's part of the evaluation, in `lang`.
+fn evaluation_of(r: &SurveyResults, lang: Lang) -> String {
+    let status = lang.t(r.status.label_nl(), r.status.label_en());
+    let mut text = format!("{} ({}, {status}): ", r.title, r.panel_name);
+    match r.responses {
+        None => text.push_str(
+            lang.t("te weinig reacties om resultaten te publiceren.", "too few responses to publish results."),
+        ),
+        Some(n) => {
+            text.push_str(&match lang {
+                Lang::Nl => format!("ongeveer {n} reacties"),
+                Lang::En => format!("about {n} responses"),
+            });
+            let means: Vec<String> = r
+                .questions
+                .iter()
+                .filter_map(|q| {
+                    q.mean.map(|m| match lang {
+                        Lang::Nl => format!("“{}” gemiddeld {} op 5", q.text, one_decimal(m, lang)),
+                        Lang::En => format!("“{}” on average {} out of 5", q.text, one_decimal(m, lang)),
+                    })
+                })
+                .collect();
+            if !means.is_empty() {
+                text.push_str("; ");
+                text.push_str(&means.join("; "));
+            }
+            text.push('.');
+        }
+    }
+    text
 }
 
 #[cfg(test)]

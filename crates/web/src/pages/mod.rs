@@ -165,31 +165,16 @@ impl PageCtx {
         let why = match &d.refusal {
             Some(Refusal::NoGrant { purpose: p, role, organisation_kind, action, category }) => {
                 let category = self.t(category.label_nl(), category.label_en()).to_lowercase();
-                match (self.lang, action) {
-                    (Lang::Nl, Action::Read) => format!(
-                        "Het convenant geeft een {} van een {} geen recht om {category} in te zien voor het doel “{}”.",
-                        self.role(role),
-                        self.organisation_kind(organisation_kind),
-                        purpose(*p)
-                    ),
-                    (Lang::Nl, Action::Write) => format!(
-                        "Het convenant geeft een {} van een {} geen recht om {category} vast te leggen voor het doel “{}”.",
-                        self.role(role),
-                        self.organisation_kind(organisation_kind),
-                        purpose(*p)
-                    ),
-                    (Lang::En, Action::Read) => format!(
-                        "The covenant gives a {} of a {} no right to see {category} for the purpose “{}”.",
-                        self.role(role),
-                        self.organisation_kind(organisation_kind),
-                        purpose(*p)
-                    ),
-                    (Lang::En, Action::Write) => format!(
-                        "The covenant gives a {} of a {} no right to record {category} for the purpose “{}”.",
-                        self.role(role),
-                        self.organisation_kind(organisation_kind),
-                        purpose(*p)
-                    ),
+                let (role, kind, purpose) = (self.role(role), self.organisation_kind(organisation_kind), purpose(*p));
+                match self.lang {
+                    Lang::Nl => {
+                        let verb = if *action == Action::Read { "in te zien" } else { "vast te leggen" };
+                        format!("Het convenant geeft een {role} van een {kind} geen recht om {category} {verb} voor het doel “{purpose}”.")
+                    }
+                    Lang::En => {
+                        let verb = if *action == Action::Read { "see" } else { "record" };
+                        format!("The covenant gives a {role} of a {kind} no right to {verb} {category} for the purpose “{purpose}”.")
+                    }
                 }
             }
             Some(Refusal::NoConsent(p)) => match self.lang {

@@ -24,7 +24,7 @@ use leefwijk_domain::signals::intake::FIELDS;
 use leefwijk_domain::signals::kpi::OutreachFigures;
 use leefwijk_domain::signals::worklist::WorkStage;
 use leefwijk_domain::signals::{Outcome, SignalKind};
-use leefwijk_domain::{AreaCode, Lang};
+use leefwijk_domain::Lang;
 use serde::Deserialize;
 
 pub fn routes() -> Router<App> {
@@ -250,17 +250,6 @@ fn status_text(ctx: &PageCtx, item: &WorkItem) -> String {
     }
 }
 
-async fn buurt_names(app: &App) -> Option<std::sync::Arc<leefwijk_app::areas::monitor::YearView>> {
-    app.monitor.view(None).await.ok()
-}
-
-fn area_name(view: Option<&leefwijk_app::areas::monitor::YearView>, code: &str) -> String {
-    AreaCode::parse(code)
-        .ok()
-        .and_then(|c| view.and_then(|v| v.area(&c).ok().map(|a| a.name.clone())))
-        .unwrap_or_else(|| code.to_string())
-}
-
 #[derive(Template)]
 #[template(path = "signals_worklist.html")]
 struct WorklistPage {
@@ -331,7 +320,7 @@ async fn worklist(
     let of_kind = |i: &&WorkItem| kind.is_none_or(|k| i.kinds.contains(&k));
     let in_buurt = |i: &&WorkItem| buurt.as_deref().is_none_or(|b| i.buurt_code == b);
     // Each filter's counts are of the cases the other two filters leave.
-    let view = buurt_names(&app).await;
+    let ctx = &ctx.clone().with_areas(&app).await;
     let mut stages = vec![filter_choice(
         "open",
         ctx.t("Alle open casussen", "All open cases"),
@@ -358,7 +347,7 @@ async fn worklist(
     for k in SignalKind::ALL {
         let n = all_items.iter().filter(in_stage).filter(in_buurt).filter(|i| i.kinds.contains(&k)).count();
         if n > 0 || Some(k) == kind {
-            kinds.push(filter_choice(k.code(), kind_label(&ctx, k), n, selected_kind));
+            kinds.push(filter_choice(k.code(), kind_label(ctx, k), n, selected_kind));
         }
     }
     let selected_buurt = buurt.clone().unwrap_or_default();
@@ -375,7 +364,7 @@ async fn worklist(
         .into_iter()
         .map(|code| {
             let n = all_items.iter().filter(in_stage).filter(of_kind).filter(|i| i.buurt_code == code).count();
-            (area_name(view.as_deref(), code), code, n)
+            (ctx.area(code), code, n)
         })
         .collect();
     named.sort();
@@ -387,7 +376,7 @@ async fn worklist(
     let closed = matches!(stage, "closed" | "all");
     let all_teams = match app.store.teams(&me.user.tenant_id).await {
         Ok(t) => t,
-        Err(e) => return app_error(&ctx, AppError::Store(e)),
+        Err(e) => return app_error(ctx, AppError::Store(e)),
     };
     let coordinator = me.user.role == "regisseur";
     let own = me.user.team_id.clone().unwrap_or_default();
@@ -414,24 +403,24 @@ async fn worklist(
             case_id: i.case_id.clone(),
             reference: reference(&i.case_id),
             opened_iso: i.opened_on.clone(),
-            opened: date_text(&ctx, &i.opened_on),
-            deadline: deadline_view(&ctx, i),
+            opened: date_text(ctx, &i.opened_on),
+            deadline: deadline_view(ctx, i),
             priority: i.priority,
-            buurt: area_name(view.as_deref(), &i.buurt_code),
+            buurt: ctx.area(&i.buurt_code),
             buurt_code: i.buurt_code.clone(),
             team: i.team_name.clone().or_else(|| i.team_id.clone()).unwrap_or_else(|| "—".into()),
-            kinds: i.kinds.iter().map(|k| kind_label(&ctx, *k)).collect::<Vec<_>>().join(", "),
+            kinds: i.kinds.iter().map(|k| kind_label(ctx, *k)).collect::<Vec<_>>().join(", "),
             signals: i.signal_count,
             recurrent: i.recurrent,
             crisis: i.crisis,
-            status: status_text(&ctx, i),
+            status: status_text(ctx, i),
             open: i.status == "open",
         })
         .collect();
     let overdue = rows.iter().filter(|r| r.deadline.overdue).count();
     let crisis_waiting = items.iter().filter(|i| i.crisis && i.stage == WorkStage::FirstContact).count();
     no_store(render(
-        &ctx,
+        ctx,
         &WorklistPage {
             ctx: ctx.clone(),
             rows,
@@ -540,7 +529,7 @@ async fn household(
     let team_name = |id: &str| {
         teams.iter().find(|(t, _, _, _)| t == id).map(|(_, n, _, _)| n.clone()).unwrap_or_else(|| id.to_string())
     };
-    let view = buurt_names(&app).await;
+    let ctx = &ctx.clone().with_areas(&app).await;
     let case = &h.case;
     let done = match q.gedaan.as_deref() {
         Some("poging") => ctx.t("De contactpoging is vastgelegd.", "The contact attempt has been recorded."),
@@ -558,16 +547,16 @@ async fn household(
         .signals
         .iter()
         .map(|s| SignalRow {
-            kind: kind_label(&ctx, s.kind).to_string(),
+            kind: kind_label(ctx, s.kind).to_string(),
             partner: s.partner_organisation.clone(),
             amount: if s.arrears_cents > 0 || s.kind.is_financial() {
-                euros(&ctx, s.arrears_cents)
+                euros(ctx, s.arrears_cents)
             } else {
                 "—".into()
             },
-            arrears_since: s.arrears_since.as_deref().map(|d| date_text(&ctx, d)).unwrap_or_else(|| "—".into()),
-            signal_date: date_text(&ctx, &s.signal_date),
-            received: date_text(&ctx, &s.received_on),
+            arrears_since: s.arrears_since.as_deref().map(|d| date_text(ctx, d)).unwrap_or_else(|| "—".into()),
+            signal_date: date_text(ctx, &s.signal_date),
+            received: date_text(ctx, &s.received_on),
             crisis: s.crisis,
             multiple: s.multiple,
             recurrent: s.recurrent,
@@ -580,9 +569,9 @@ async fn household(
         .iter()
         .map(|a| AttemptRow {
             on_iso: a.attempted_on.clone(),
-            on: date_text(&ctx, &a.attempted_on),
-            channel: channel_label(&ctx, &a.channel),
-            part_of_day: part_of_day_label(&ctx, &a.part_of_day),
+            on: date_text(ctx, &a.attempted_on),
+            channel: channel_label(ctx, &a.channel),
+            part_of_day: part_of_day_label(ctx, &a.part_of_day),
             reached: a.reached,
             by: a.by.clone(),
         })
@@ -594,7 +583,7 @@ async fn household(
             at: ctx.moment(e.at_ms),
             by: e.by.clone(),
             what: match e.event.as_str() {
-                "outcome" => format!("{}: {}", ctx.t("Uitkomst", "Outcome"), outcome_label(&ctx, &e.detail)),
+                "outcome" => format!("{}: {}", ctx.t("Uitkomst", "Outcome"), outcome_label(ctx, &e.detail)),
                 "assigned" => format!("{}: {}", ctx.t("Toegewezen aan", "Assigned to"), team_name(&e.detail)),
                 "attempt" => format!("{}: {}", ctx.t("Contactpoging", "Contact attempt"), e.detail),
                 other if e.detail.is_empty() => other.to_string(),
@@ -607,13 +596,13 @@ async fn household(
         case_id: case.case_id.clone(),
         reference: reference(&case.case_id),
         address: h.address.clone().unwrap_or_default(),
-        buurt: area_name(view.as_deref(), &case.buurt_code),
+        buurt: ctx.area(&case.buurt_code),
         buurt_code: case.buurt_code.clone(),
         team: case.team_name.clone().or_else(|| case.team_id.clone()).unwrap_or_else(|| "—".into()),
-        opened: date_text(&ctx, &case.opened_on),
-        deadline: deadline_view(&ctx, case),
+        opened: date_text(ctx, &case.opened_on),
+        deadline: deadline_view(ctx, case),
         priority: case.priority,
-        status: status_text(&ctx, case),
+        status: status_text(ctx, case),
         open: case.status == "open",
         recurrent: case.recurrent,
         crisis: case.crisis,
@@ -625,15 +614,15 @@ async fn household(
         today: app.signals.today().to_string(),
         channels: CHANNELS
             .iter()
-            .map(|c| Choice { value: c.to_string(), label: channel_label(&ctx, c), selected: *c == "phone" })
+            .map(|c| Choice { value: c.to_string(), label: channel_label(ctx, c), selected: *c == "phone" })
             .collect(),
         parts_of_day: PARTS_OF_DAY
             .iter()
-            .map(|p| Choice { value: p.to_string(), label: part_of_day_label(&ctx, p), selected: *p == "morning" })
+            .map(|p| Choice { value: p.to_string(), label: part_of_day_label(ctx, p), selected: *p == "morning" })
             .collect(),
         outcomes: Outcome::ALL
             .iter()
-            .map(|o| Choice { value: o.code().to_string(), label: outcome_label(&ctx, o.code()), selected: false })
+            .map(|o| Choice { value: o.code().to_string(), label: outcome_label(ctx, o.code()), selected: false })
             .collect(),
         teams: teams
             .iter()
@@ -641,7 +630,7 @@ async fn household(
             .collect(),
         ctx: ctx.clone(),
     };
-    no_store(render(&ctx, &page))
+    no_store(render(ctx, &page))
 }
 
 /// Where a household form sends the browser after success.
