@@ -167,7 +167,7 @@ async fn with_map(app: &App, mut page: FormPage) -> FormPage {
         .filter(|g| g.kind() == leefwijk_domain::AreaKind::Gemeente);
     if let Some(g) = gemeente {
         if let Ok(Some(m)) = reports::map_of(app, g.as_str()).await {
-            let name = app.monitor.view(None).await.ok().and_then(|v| v.area(&g).ok().map(|a| a.name.clone()));
+            let name = page.ctx.area(g.as_str());
             page.v.gemeente = m.gemeente.clone();
             let tiles = if has_base_map(app) {
                 m.base_tiles(&app.residents.reports.base_map_tiles)
@@ -178,7 +178,7 @@ async fn with_map(app: &App, mut page: FormPage) -> FormPage {
                 Vec::new()
             };
             page.map = Some(MapView {
-                name: name.unwrap_or_else(|| g.as_str().to_string()),
+                name,
                 width: m.width.round() as u32,
                 height: m.height.round() as u32,
                 attribution: if tiles.is_empty() {
