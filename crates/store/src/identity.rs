@@ -5,6 +5,7 @@
 
 use crate::{Result, Store, StoreError, StoreTx};
 use leefwijk_domain::access::audit_chain::AuditEntry;
+use leefwijk_domain::access::logboek::{Operation, OperationId, TraceId};
 use sqlx::Row;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,17 +66,25 @@ pub struct ApiClient {
 #[derive(Debug)]
 pub struct AccessHandle {
     tenant: String,
-    purpose: String,
-    category: String,
+    pub(crate) purpose: String,
+    pub(crate) category: String,
     action: String,
     subject: String,
     pub audit_seq: i64,
+    /// The Logboek operation this handle's processing is recorded as: the parent of the
+    /// operations the processing consists of (one per signal of a batch).
+    pub processing: (TraceId, OperationId),
 }
 
 impl AccessHandle {
     /// The data category this handle covers.
     pub fn category(&self) -> &str {
         &self.category
+    }
+
+    /// Whether this handle was issued for exactly this subject.
+    pub fn covers_subject(&self, subject: &str) -> bool {
+        self.subject == subject
     }
 
     pub(crate) fn permits(&self, tenant: &str, category: &str, action: &str, subject: &str) -> Result<()> {
@@ -521,13 +530,22 @@ impl Store {
 }
 
 impl StoreTx {
-    /// Writes the gate's "allow" decision to the audit log and hands out the access handle
-    /// for exactly that tenant, purpose, category, action and subject.
-    pub async fn issue_access(&mut self, decision: AuditEntry, key: &[u8]) -> Result<AccessHandle> {
+    /// Writes the gate's "allow" decision to the audit log and the processing it allows
+    /// to the Logboek Dataverwerkingen (linked by the audit entry's seq), and hands out the
+    /// access handle for exactly that tenant, purpose, category, action and subject. No
+    /// handle without both records, and both commit or roll back with the processing.
+    pub async fn issue_access(
+        &mut self,
+        decision: AuditEntry,
+        key: &[u8],
+        processing: Operation,
+    ) -> Result<AccessHandle> {
         if decision.outcome != "allow" {
             return Err(StoreError::Forbidden(format!("the gate denied {}: {}", decision.purpose, decision.rule)));
         }
         let entry = self.append_audit(decision, key).await?;
+        let recorded = (processing.trace_id, processing.operation_id);
+        self.append_processing(&[Operation { audit_seq: Some(entry.seq), ..processing }]).await?;
         Ok(AccessHandle {
             tenant: entry.tenant,
             purpose: entry.purpose,
@@ -535,6 +553,7 @@ impl StoreTx {
             action: entry.action,
             subject: entry.subject,
             audit_seq: entry.seq,
+            processing: recorded,
         })
     }
 

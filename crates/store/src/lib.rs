@@ -8,6 +8,7 @@ mod db;
 mod households;
 mod housing;
 mod identity;
+mod logboek;
 mod programme;
 mod residents;
 mod signals;

@@ -135,6 +135,9 @@ static RULES: &[Rule] = &[
     scoped("GET", "/api/v1/processing-register", SIGNED),
     scoped("GET", "/audit", PRIVACY),
     scoped("GET", "/api/v1/audit", PRIVACY),
+    scoped("POST", "/api/v1/processing-log/subject", PRIVACY),
+    scoped("GET", "/logboek", PRIVACY),
+    scoped("POST", "/logboek", PRIVACY),
     // Personal data: the gate decides per request against the covenant.
     scoped("GET", "/herleiden", SIGNED),
     scoped("POST", "/herleiden", SIGNED),

@@ -58,8 +58,19 @@ pub async fn request_context(State(csp): State<HeaderValue>, request: Request, n
         .uri()
         .query()
         .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("lang=")).and_then(leefwijk_domain::Lang::parse));
+    // The caller's W3C trace context: recorded as the foreign operation of every
+    // processing of personal data this request does (Logboek Dataverwerkingen).
+    let traceparent = request.headers().get("traceparent").and_then(|v| v.to_str().ok()).map(String::from);
+    let trace = leefwijk_app::access::logboek::RequestTrace::from_header(traceparent.as_deref());
     let started = Instant::now();
-    let mut response = REQUEST_ID.scope(id.clone(), next.run(request)).await;
+    let handled = async move {
+        match trace {
+            Ok(trace) => leefwijk_app::access::logboek::in_request(trace, next.run(request)).await,
+            // Without randomness each processing draws (and fails on) its own trace id.
+            Err(_) => next.run(request).await,
+        }
+    };
+    let mut response = REQUEST_ID.scope(id.clone(), handled).await;
     if is_api {
         response = REQUEST_ID.scope(id.clone(), as_problem(response)).await;
     }

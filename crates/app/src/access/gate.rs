@@ -4,9 +4,11 @@
 //! storage functions for personal data require, in the same transaction.
 
 use super::keys::KeyRing;
+use super::logboek::{self, operation_name, purpose_code, Processing};
 use crate::AppError;
 use leefwijk_domain::access::audit_chain::AuditEntry;
 use leefwijk_domain::access::covenant::{decide, AccessRequest, Action, Covenant, DataCategory, Decision, Purpose};
+use leefwijk_domain::access::logboek::{Operation, OperationName};
 use leefwijk_domain::signals::SignalKind;
 use leefwijk_store::{AccessHandle, ApiClient, SignalAccess, Store, StoreTx, User};
 
@@ -90,6 +92,28 @@ fn entry(actor_tenant: &str, actor: &str, organisation: &str, req: &Request<'_>,
     }
 }
 
+/// The Logboek operation of an allowed request (see [`logboek::operation`]).
+async fn processing(
+    tx: &mut StoreTx,
+    covenant: Option<&Covenant>,
+    actor: &Actor,
+    req: &Request<'_>,
+    name: OperationName,
+    start_ms: i64,
+) -> Result<Operation, AppError> {
+    let purpose = purpose_code(req.purpose);
+    let p = Processing {
+        tenant: actor.tenant_id(),
+        organisation: actor.organisation_id(),
+        name,
+        purpose: &purpose,
+        covenant,
+        subject: req.subject,
+        start_ms,
+    };
+    logboek::operation(tx, p, Some(req.purpose)).await
+}
+
 fn decide_for(covenant: &Covenant, actor: &Actor, req: &Request<'_>) -> Decision {
     decide(
         covenant,
@@ -145,6 +169,7 @@ pub async fn pass_all(
     actor: &Actor,
     reqs: &[Request<'_>],
 ) -> Result<Result<(StoreTx, Vec<AccessHandle>), Denied>, AppError> {
+    let start_ms = super::identity::now_ms();
     let decisions: Vec<Decision> = reqs.iter().map(|r| decide_for(covenant, actor, r)).collect();
     let mut tx = store.begin().await?;
     if let Some((req, decision)) = reqs.iter().zip(&decisions).find(|(_, d)| !d.allowed) {
@@ -153,7 +178,15 @@ pub async fn pass_all(
     let mut handles = Vec::with_capacity(reqs.len());
     for (req, decision) in reqs.iter().zip(&decisions) {
         let e = entry(actor.tenant_id(), actor.id(), actor.organisation_id(), req, decision);
-        handles.push(tx.issue_access(e, keys.audit()).await?);
+        // A delivery ("batch:…") is the intake of many subjects' data: its operation is the
+        // parent of each signal's intake (see `signals::ingest`).
+        let name = if req.subject.starts_with("batch:") {
+            OperationName::BatchIntake
+        } else {
+            operation_name(req.purpose, req.action)
+        };
+        let op = processing(&mut tx, Some(covenant), actor, req, name, start_ms).await?;
+        handles.push(tx.issue_access(e, keys.audit(), op).await?);
     }
     Ok(Ok((tx, handles)))
 }
@@ -170,6 +203,7 @@ pub async fn pass_allowed(
     actor: &Actor,
     reqs: &[Request<'_>],
 ) -> Result<Result<(StoreTx, Vec<(usize, AccessHandle)>), Denied>, AppError> {
+    let start_ms = super::identity::now_ms();
     let decisions: Vec<Decision> = reqs.iter().map(|r| decide_for(covenant, actor, r)).collect();
     let mut tx = store.begin().await?;
     if !decisions.iter().any(|d| d.allowed) {
@@ -181,7 +215,9 @@ pub async fn pass_allowed(
     let mut handles = Vec::with_capacity(reqs.len());
     for (i, (req, decision)) in reqs.iter().zip(&decisions).enumerate().filter(|(_, (_, d))| d.allowed) {
         let e = entry(actor.tenant_id(), actor.id(), actor.organisation_id(), req, decision);
-        handles.push((i, tx.issue_access(e, keys.audit()).await?));
+        let op =
+            processing(&mut tx, Some(covenant), actor, req, operation_name(req.purpose, req.action), start_ms).await?;
+        handles.push((i, tx.issue_access(e, keys.audit(), op).await?));
     }
     Ok(Ok((tx, handles)))
 }
@@ -221,12 +257,26 @@ pub async fn pass_signal_read(
 pub async fn system_access(
     store: &Store,
     keys: &KeyRing,
+    covenant: &Covenant,
     tenant: &str,
     req: &Request<'_>,
     rule: String,
+    name: OperationName,
 ) -> Result<(StoreTx, AccessHandle), AppError> {
+    let start_ms = super::identity::now_ms();
     let decision = Decision { allowed: true, rule, missing: None, refusal: None };
     let mut tx = store.begin().await?;
-    let handle = tx.issue_access(entry(tenant, "system", "system", req, &decision), keys.audit()).await?;
+    let purpose = purpose_code(req.purpose);
+    let p = Processing {
+        tenant,
+        organisation: "system",
+        name,
+        purpose: &purpose,
+        covenant: Some(covenant),
+        subject: req.subject,
+        start_ms,
+    };
+    let op = logboek::operation(&mut tx, p, None).await?;
+    let handle = tx.issue_access(entry(tenant, "system", "system", req, &decision), keys.audit(), op).await?;
     Ok((tx, handle))
 }

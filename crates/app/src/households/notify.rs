@@ -45,11 +45,14 @@ impl MailSender {
                 Ok(())
             }
             MailSender::File { path } => {
+                // The Logboek operation that caused the notice, as W3C Trace Context, so
+                // the receiving organisation can log it as its foreign operation.
                 let line = serde_json::json!({
                     "to_organisation": organisation,
                     "subject": "Leefwijk: melding betrokkenheidsindex",
                     "body": notice.text,
                     "notice": notice.id,
+                    "traceparent": crate::access::logboek::outgoing_traceparent(),
                 });
                 append_line(path, &line.to_string())
             }

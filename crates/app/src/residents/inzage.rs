@@ -23,6 +23,7 @@ use crate::{App, AppError};
 use leefwijk_domain::access::audit_chain::AuditEntry;
 use leefwijk_domain::access::bsn::Bsn;
 use leefwijk_domain::access::covenant::Purpose;
+use leefwijk_domain::access::logboek::OperationName;
 use leefwijk_domain::calendar::Date;
 use leefwijk_store::{AccessRequestRecord, OwnDataKeys, StoreTx, User};
 use serde::{Deserialize, Serialize};
@@ -109,7 +110,7 @@ pub struct Receipt {
     pub due_on: String,
 }
 
-fn pseudonyms(app: &App, tenant: &str, bsn: &Bsn) -> Result<BTreeMap<String, String>, AppError> {
+pub(crate) fn pseudonyms(app: &App, tenant: &str, bsn: &Bsn) -> Result<BTreeMap<String, String>, AppError> {
     let mut out = BTreeMap::new();
     for (name, purpose) in [
         ("early_signalling", Purpose::EarlySignalling),
@@ -508,6 +509,9 @@ pub struct OwnDataExport {
     /// Who looked at or changed their data, when and for what purpose.
     #[schema(value_type = Vec<Object>)]
     pub audit_entries: Vec<serde_json::Value>,
+    /// Every processing of their data in the Logboek Dataverwerkingen: which
+    /// organisation, when, for which purpose, in which trace.
+    pub processing_log: Vec<crate::access::history::HistoryLine>,
 }
 
 /// The sections of the export with their Dutch explanation, in order.
@@ -523,6 +527,7 @@ pub const SECTIONS: &[(&str, &str)] = &[
     ("zrm_assessments", "Zelfredzaamheidsmetingen (ZRM) in die plannen."),
     ("placements", "Plaatsingen in een woning met begeleiding."),
     ("audit_entries", "Wie uw gegevens inzag of wijzigde, wanneer en met welk doel (auditlog)."),
+    ("processing_log", "Elke verwerking van uw gegevens: welke organisatie, wanneer, met welk doel en in welke handeling (Logboek Dataverwerkingen)."),
 ];
 
 async fn gather(
@@ -530,8 +535,9 @@ async fn gather(
     user: &User,
     r: &AccessRequestRecord,
     tx: &mut StoreTx,
-) -> Result<leefwijk_store::OwnDataRows, AppError> {
+) -> Result<(leefwijk_store::OwnDataRows, Vec<String>), AppError> {
     let keys = keys_of(r)?;
+    let start_ms = crate::access::identity::now_ms();
     let mut handles = Vec::new();
     for subject in [&keys.signals_person, &keys.involvement_person, &keys.housing_person].into_iter().flatten() {
         let rule = format!(
@@ -539,9 +545,23 @@ async fn gather(
             r.id
         );
         let entry = audit_entry(&user.tenant_id, &user.id, &user.organisation_id, "read", "own_data", subject, rule);
-        handles.push(tx.issue_access(entry, app.keys.audit()).await?);
+        let p = crate::access::logboek::Processing {
+            tenant: &user.tenant_id,
+            organisation: &user.organisation_id,
+            name: OperationName::Export,
+            purpose: AUDIT_PURPOSE,
+            covenant: None,
+            subject,
+            start_ms,
+        };
+        let op = crate::access::logboek::operation(tx, p, None).await?;
+        handles.push(tx.issue_access(entry, app.keys.audit(), op).await?);
     }
-    Ok(tx.own_data(&handles, &r.tenant_id, &keys).await?)
+    let rows = tx.own_data(&handles, &r.tenant_id, &keys).await?;
+    let persons: Vec<String> =
+        [&keys.signals_person, &keys.involvement_person, &keys.housing_person].into_iter().flatten().cloned().collect();
+    let subjects = crate::access::history::subjects_of(tx, &handles, &r.tenant_id, &persons).await?;
+    Ok((rows, subjects))
 }
 
 /// The export (JSON and printable page). Only after identity is verified; every export
@@ -554,8 +574,10 @@ pub async fn export(app: &App, user: &User, id: &str) -> Result<OwnDataExport, A
         ));
     }
     let mut tx = app.store.begin().await?;
-    let rows = gather(app, user, &r, &mut tx).await?;
+    let (rows, subjects) = gather(app, user, &r, &mut tx).await?;
     tx.commit().await?;
+    let ops = crate::access::history::operations_on(app, &r.tenant_id, &subjects).await?;
+    let processing_log = crate::access::history::lines(app, &r.tenant_id, ops).await?;
     let name = app.store.tenant(&r.tenant_id).await?.map(|t| t.name).unwrap_or_default();
     Ok(OwnDataExport {
         request_id: r.id,
@@ -574,6 +596,7 @@ pub async fn export(app: &App, user: &User, id: &str) -> Result<OwnDataExport, A
         zrm_assessments: rows.zrm_assessments,
         placements: rows.placements,
         audit_entries: rows.audit_entries,
+        processing_log,
     })
 }
 

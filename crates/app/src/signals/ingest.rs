@@ -7,9 +7,11 @@ use super::intake::{RowError, MAX_ROWS};
 use super::SignalsConfig;
 use crate::access::entropy::Entropy;
 use crate::access::gate::{pass_all, Actor, Denied, Request};
+use crate::access::logboek::{activity_uri, operation_id_from, organisation_uri, purpose_code};
 use crate::access::vault::Sealer;
 use crate::{App, AppError};
 use leefwijk_domain::access::covenant::{Action, Covenant, DataCategory, Purpose};
+use leefwijk_domain::access::logboek::{ForeignOperation, Operation, OperationId, OperationName, StatusCode, TraceId};
 use leefwijk_domain::calendar::Date;
 use leefwijk_domain::signals::grouping::{assign, Prior, Target};
 use leefwijk_domain::signals::intake::{validate, SignalInput, ValidSignal};
@@ -248,6 +250,70 @@ impl std::fmt::Display for Phases {
     }
 }
 
+/// What the Logboek operations of one delivery share.
+struct LogboekBatch<'a> {
+    covenant: &'a Covenant,
+    actor: &'a Actor,
+    /// The delivery's own operation (written by the gate).
+    delivery: (TraceId, OperationId),
+    start_ms: i64,
+}
+
+/// The Logboek operations of a delivery's processing, in the delivery's trace: one intake
+/// per signal (the person's pseudonym as data subject, or the household's key without
+/// one), its parent the delivery; and one matching per case the signals opened or joined
+/// (the household as data subject), its parent the intake of the case's first signal.
+/// Later processing of the household or person continues this trace
+/// (see `access::logboek`).
+fn logboek_operations(
+    entropy: &mut Entropy,
+    batch: LogboekBatch<'_>,
+    signals: &[SignalRecord],
+    opened: &[CaseRecord],
+    joined: &[CaseRecord],
+) -> Result<Vec<Operation>, AppError> {
+    let request = crate::access::logboek::current()?;
+    let (trace_id, delivery) = batch.delivery;
+    let organisation = batch.actor.organisation_id();
+    let activity = activity_uri(Some(batch.covenant), &purpose_code(Purpose::EarlySignalling));
+    let end_ms = crate::access::identity::now_ms();
+    let foreign = request.caller.map(|c| ForeignOperation {
+        trace_id: c.trace_id,
+        operation_id: c.parent_id,
+        entity: organisation_uri(organisation),
+    });
+    let op = |name, parent, subject: &str, entropy: &mut Entropy| -> Result<Operation, AppError> {
+        Ok(Operation {
+            tenant: batch.actor.tenant_id().to_string(),
+            organisation: organisation.to_string(),
+            trace_id,
+            operation_id: operation_id_from(entropy)?,
+            parent_operation_id: Some(parent),
+            foreign_operation: foreign.clone(),
+            name,
+            status: StatusCode::Ok,
+            start_ms: batch.start_ms,
+            end_ms,
+            processing_activity_id: activity.clone(),
+            data_subject_id: Some(subject.to_string()),
+            audit_seq: None,
+        })
+    };
+    let mut out = Vec::with_capacity(signals.len() + opened.len() + joined.len());
+    let mut first_intake: HashMap<&str, OperationId> = HashMap::new();
+    for s in signals {
+        let subject = s.person_pseudonym.as_deref().unwrap_or(&s.household_key);
+        let intake = op(OperationName::SignalIntake, delivery, subject, entropy)?;
+        first_intake.entry(s.case_id.as_str()).or_insert(intake.operation_id);
+        out.push(intake);
+    }
+    for case in opened.iter().chain(joined) {
+        let parent = first_intake.get(case.id.as_str()).copied().unwrap_or(delivery);
+        out.push(op(OperationName::Matching, parent, &case.household_key, entropy)?);
+    }
+    Ok(out)
+}
+
 /// Batches of at least this many rows refresh the database's planner statistics.
 const ANALYZE_AFTER_ROWS: usize = 10_000;
 
@@ -308,6 +374,10 @@ pub async fn ingest(
     let (mut tx, handles) = match pass_all(&app.store, &app.keys, covenant, actor, &requests).await? {
         Ok(ok) => ok,
         Err(denied) => return Ok(Ingested::Denied(denied)),
+    };
+    // The Logboek operation of the delivery: the parent of each signal's intake.
+    let Some(delivery_op) = handles.first().map(|h| h.processing) else {
+        return Err(AppError::Internal("the gate allowed a batch without a handle".into()));
     };
     // The identity handle is the vault's, unless a kind's own category is identity.
     let mut handles = handles;
@@ -529,6 +599,14 @@ pub async fn ingest(
         restacked.push(case);
     }
     phases.lap("priorities");
+    let processing = logboek_operations(
+        &mut entropy,
+        LogboekBatch { covenant, actor, delivery: delivery_op, start_ms: now },
+        &signals,
+        &cases,
+        &restacked,
+    )?;
+    phases.lap("logboek");
     tx.restack_cases(&access, &batch_id, &tenant, &restacked).await?;
     let stacked = restacked.len() as u64;
     phases.lap("restack");
@@ -547,6 +625,7 @@ pub async fn ingest(
     let outcome =
         BatchOutcome { cases_opened: cases.len() as i64, cases_stacked: stacked as i64, repeats: repeats as i64 };
     tx.record_batch_outcome(&batch_id, outcome).await?;
+    tx.append_processing(&processing).await?;
     tx.commit().await?;
     phases.lap("commit");
     if signals.len() >= ANALYZE_AFTER_ROWS {

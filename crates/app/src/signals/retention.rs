@@ -37,7 +37,16 @@ pub async fn run_tenant(app: &App, tenant: &str, today: Date) -> Result<PurgeCou
         subject: "retention",
         consent: false,
     };
-    let (mut tx, handle) = system_access(&app.store, &app.keys, tenant, &request, rule.clone()).await?;
+    let (mut tx, handle) = system_access(
+        &app.store,
+        &app.keys,
+        &covenant,
+        tenant,
+        &request,
+        rule.clone(),
+        leefwijk_domain::access::logboek::OperationName::RetentionDeletion,
+    )
+    .await?;
     let accepted: Vec<&str> = Outcome::ALL.iter().filter(|o| o.accepted_help()).map(|o| o.code()).collect();
     let counts = tx.purge_signals(&handle, tenant, &cutoff, &accepted_cutoff, &accepted).await?;
     let summary = AuditEntry {

@@ -61,6 +61,19 @@ impl Purpose {
             _ => return None,
         })
     }
+
+    /// The code as stored and as covenants write it (`joint_plan`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Purpose::EarlySignalling => "early_signalling",
+            Purpose::Outreach => "outreach",
+            Purpose::JointPlan => "joint_plan",
+            Purpose::HousingPlacement => "housing_placement",
+            Purpose::Monitoring => "monitoring",
+            Purpose::Reidentification => "reidentification",
+            Purpose::InvolvementIndex => "involvement_index",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
@@ -502,6 +515,7 @@ mod tests {
         ] {
             let code = serde_json::to_value(p).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
             assert_eq!(Purpose::parse(&code), Some(p));
+            assert_eq!(p.code(), code);
             assert_ne!(p.label_nl(), p.label_en());
         }
     }
@@ -565,6 +579,9 @@ pub struct RegisterEntry {
     pub consent_required: bool,
     pub special_category: bool,
     pub covenant: String,
+    /// The activity's id, as the Logboek Dataverwerkingen records it with every processing
+    /// (`dpl.core.processing_activity_id`).
+    pub processing_activity_id: String,
 }
 
 /// The processing register of a covenant, one entry per purpose.
@@ -593,6 +610,7 @@ pub fn processing_register(covenant: &Covenant) -> Vec<RegisterEntry> {
                 consent_required: t.consent_required,
                 special_category: t.retention_days.keys().any(|c| c.is_special()),
                 covenant: format!("{} v{}", covenant.id, covenant.version),
+                processing_activity_id: super::logboek::processing_activity_uri(&covenant.id, t.purpose.code()),
             }
         })
         .collect()

@@ -5,6 +5,7 @@
 pub mod audit_chain;
 pub mod bsn;
 pub mod covenant;
+pub mod logboek;
 pub mod pseudonym;
 
 /// Lower-case hex, for hashes and pseudonyms.

@@ -21,6 +21,7 @@ pub fn routes() -> Router<App> {
         .route("/persons", post(register_person))
         .route("/processing-register", get(register))
         .route("/audit", get(audit))
+        .route("/processing-log/subject", post(subject_history))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -124,4 +125,40 @@ async fn audit(
     };
     let entries = app.store.audit_search(&filter).await.map_err(AppError::Store)?;
     Ok(json(&entries))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SubjectIn {
+    /// The BSN from the person's ID document; turned into pseudonyms at once, never kept.
+    bsn: String,
+}
+
+/// A person's processing history from the Logboek Dataverwerkingen.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubjectHistory {
+    /// Every processing of the person's data (and their households'), oldest first.
+    operations: Vec<leefwijk_app::access::history::HistoryLine>,
+}
+
+/// The processing history of one person (AVG art. 15): which organisation processed
+/// their data, when, for which purpose and in which trace. The BSN travels in the body,
+/// never in the URL; the lookup itself is audited and logged.
+#[utoipa::path(post, path = "/api/v1/processing-log/subject", tag = "access", request_body = SubjectIn,
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The history, oldest first", body = SubjectHistory),
+        (status = 400, description = "Not a valid BSN", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a privacy officer, or the CSRF token is missing", body = Problem, content_type = "application/problem+json")))]
+async fn subject_history(
+    State(app): State<App>,
+    Extension(me): Extension<SignedIn>,
+    headers: axum::http::HeaderMap,
+    body: Result<Json<SubjectIn>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, Problem> {
+    crate::api::check_csrf(&me, &headers)?;
+    let Json(body) = body
+        .map_err(|e| Problem::bad_request(format!("Send JSON like {{\"bsn\": \"123456782\"}}: {}", e.body_text())))?;
+    let operations = leefwijk_app::access::history::subject_history(&app, &me.user, &body.bsn).await?;
+    Ok(json(&SubjectHistory { operations }))
 }

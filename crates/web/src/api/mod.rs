@@ -36,6 +36,7 @@ use utoipa::OpenApi;
         access::register_person,
         access::register,
         access::audit,
+        access::subject_history,
         signals::post_signal,
         signals::post_batch,
         signals::batch_feedback,

@@ -706,6 +706,8 @@ struct RegisterRow {
     basis: String,
     special: bool,
     consent: bool,
+    /// The id the Logboek Dataverwerkingen records with each processing.
+    activity: String,
 }
 
 #[derive(Template)]
@@ -725,6 +727,7 @@ async fn register_page(State(app): State<App>, ctx: PageCtx, Extension(me): Exte
     let rows = processing_register(&c)
         .into_iter()
         .map(|r| RegisterRow {
+            activity: r.processing_activity_id.clone(),
             name: ctx.t(r.purpose.label_nl(), r.purpose.label_en()).to_string(),
             description: r.description,
             categories: r

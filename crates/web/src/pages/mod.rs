@@ -5,6 +5,7 @@ mod access;
 pub(crate) mod areas;
 mod households;
 mod housing;
+mod logboek;
 mod programme;
 pub mod residents;
 mod routing;
@@ -66,6 +67,7 @@ pub fn group_thousands(v: u64, lang: Lang) -> String {
 pub fn routes() -> Router<App> {
     areas::routes()
         .merge(access::routes())
+        .merge(logboek::routes())
         .merge(signals::routes())
         .merge(programme::routes())
         .merge(housing::routes())

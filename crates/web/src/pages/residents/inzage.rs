@@ -286,7 +286,16 @@ fn cell(v: &serde_json::Value) -> String {
     }
 }
 
-fn sections(e: &OwnDataExport) -> Vec<Section> {
+/// A cell as a person reads it: moments (`…_time`, `at_ms`: UTC milliseconds) as
+/// Amsterdam date and time.
+fn shown(ctx: &PageCtx, column: &str, v: &serde_json::Value) -> String {
+    match v.as_i64() {
+        Some(ms) if column.ends_with("_time") || column == "at_ms" => ctx.moment(ms),
+        _ => cell(v),
+    }
+}
+
+fn sections(ctx: &PageCtx, e: &OwnDataExport) -> Vec<Section> {
     let value = serde_json::to_value(e).unwrap_or_default();
     inzage::SECTIONS
         .iter()
@@ -294,7 +303,7 @@ fn sections(e: &OwnDataExport) -> Vec<Section> {
             let rows: Vec<serde_json::Value> = value[*key].as_array().cloned().unwrap_or_default();
             let columns: Vec<String> =
                 rows.first().and_then(|r| r.as_object()).map(|o| o.keys().cloned().collect()).unwrap_or_default();
-            let rows = rows.iter().map(|r| columns.iter().map(|c| cell(&r[c])).collect()).collect();
+            let rows = rows.iter().map(|r| columns.iter().map(|c| shown(ctx, c, &r[c])).collect()).collect();
             Section { key: key.to_string(), explanation: explanation.to_string(), columns, rows }
         })
         .collect()
@@ -307,7 +316,7 @@ async fn export(
     Path(id): Path<String>,
 ) -> Response {
     match inzage::export(&app, &me.user, &id).await {
-        Ok(e) => render(&ctx, &ExportPage { ctx: ctx.clone(), sections: sections(&e), e }),
+        Ok(e) => render(&ctx, &ExportPage { ctx: ctx.clone(), sections: sections(&ctx, &e), e }),
         Err(e) => page_error(&ctx, e),
     }
 }
