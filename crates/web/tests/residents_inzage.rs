@@ -171,6 +171,13 @@ async fn request_steps_export_and_audit() {
                 .any(|e| e["purpose"] == "data_subject_access" && e["action"] == "read" && e["category"] == "own_data"),
             "and this export itself"
         );
+        // The Logboek Dataverwerkingen section: the partners' intake of the person's
+        // signals, and the handling of this request itself (contact opened, export).
+        let processing = export["processing_log"].as_array().expect("processing_log");
+        let has = |name: &str| processing.iter().any(|l| l["name"] == name);
+        assert!(has("vroegsignaal ontvangen"), "{url}: the intake of the person's signals: {processing:?}");
+        assert!(has("persoonsgegevens geëxporteerd"), "{url}: this export");
+        assert!(processing.iter().all(|l| l["trace_id"].as_str().is_some_and(|t| t.len() == 32)));
         assert!(!export.to_string().contains(&bsn));
 
         // Another person's export shares nothing with this one.

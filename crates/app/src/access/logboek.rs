@@ -185,6 +185,35 @@ pub async fn operation(
     })
 }
 
+/// For processing outside the covenant gate (the residents' parts: a reporter's or
+/// proposer's contact details, open survey answers, their retention): appends the audit
+/// entry and the Logboek operation it stands for, in the caller's transaction. The
+/// activity id uses the installation's prefix (`urn:leefwijk:verwerkingsactiviteit:
+/// leefwijk:{purpose}`): these are the municipality's own activities, not the covenant's.
+pub(crate) async fn audit_and_log(
+    tx: &mut StoreTx,
+    key: &[u8],
+    entry: leefwijk_domain::access::audit_chain::AuditEntry,
+    name: OperationName,
+) -> Result<(), AppError> {
+    let start_ms = entry.at_ms;
+    let (tenant, organisation, purpose, subject) =
+        (entry.tenant.clone(), entry.organisation.clone(), entry.purpose.clone(), entry.subject.clone());
+    let recorded = tx.append_audit(entry, key).await?;
+    let p = Processing {
+        tenant: &tenant,
+        organisation: &organisation,
+        name,
+        purpose: &purpose,
+        covenant: None,
+        subject: &subject,
+        start_ms,
+    };
+    let op = operation(tx, p, None).await?;
+    tx.append_processing(&[Operation { audit_seq: Some(recorded.seq), ..op }]).await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

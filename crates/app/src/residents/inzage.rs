@@ -206,9 +206,11 @@ pub async fn submit(app: &App, input: &NewAccessRequest) -> Result<Result<Receip
     };
     let mut tx = app.store.begin().await?;
     let rule = format!("AVG art. 15: verzoek om inzage {} ontvangen via het openbare formulier", record.id);
-    tx.append_audit(
-        audit_entry(&tenant, "resident", "public", "write", "access_request", &subject, rule),
+    crate::access::logboek::audit_and_log(
+        &mut tx,
         app.keys.audit(),
+        audit_entry(&tenant, "resident", "public", "write", "access_request", &subject, rule),
+        OperationName::Write,
     )
     .await?;
     tx.add_access_request(&record).await?;
@@ -323,9 +325,11 @@ pub async fn detail(app: &App, user: &User, id: &str) -> Result<RequestDetail, A
     } else {
         let mut tx = app.store.begin().await?;
         let rule = format!("AVG art. 12 en 15: contactgegevens van verzoek {} geopend om te antwoorden", r.id);
-        tx.append_audit(
-            audit_entry(&user.tenant_id, &user.id, &user.organisation_id, "read", "contact", &subject_of(&r)?, rule),
+        crate::access::logboek::audit_and_log(
+            &mut tx,
             app.keys.audit(),
+            audit_entry(&user.tenant_id, &user.id, &user.organisation_id, "read", "contact", &subject_of(&r)?, rule),
+            OperationName::Read,
         )
         .await?;
         tx.commit().await?;

@@ -641,7 +641,13 @@ pub async fn open_answers(app: &App, user: &User, survey_id: &str) -> Result<Ope
         let subject = format!("survey:{}", survey.id);
         let entry = super::allowed(super::AuditBy::staff(user), "panels", "read", "survey_text", &subject, rule);
         let mut tx = app.store.begin().await?;
-        tx.append_audit(entry, app.keys.audit()).await?;
+        crate::access::logboek::audit_and_log(
+            &mut tx,
+            app.keys.audit(),
+            entry,
+            leefwijk_domain::access::logboek::OperationName::Read,
+        )
+        .await?;
         tx.commit().await?;
     }
     Ok(OpenAnswersView { survey_id: survey.id, title: survey.title, responses, shown_from, questions })

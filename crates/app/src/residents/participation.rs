@@ -1106,7 +1106,13 @@ pub async fn proposer_contact(app: &App, user: &User, initiative_id: &str) -> Re
     let subject = format!("initiative:{}", i.id);
     let entry = super::allowed(super::AuditBy::staff(user), "participation", "read", "contact", &subject, rule);
     let mut tx = app.store.begin().await?;
-    tx.append_audit(entry, app.keys.audit()).await?;
+    crate::access::logboek::audit_and_log(
+        &mut tx,
+        app.keys.audit(),
+        entry,
+        leefwijk_domain::access::logboek::OperationName::Read,
+    )
+    .await?;
     tx.commit().await?;
     Ok(i.contact)
 }

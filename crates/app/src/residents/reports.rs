@@ -10,6 +10,7 @@
 use crate::access::identity::{now_ms, random_token, sha256_hex};
 use crate::{App, AppError};
 use leefwijk_domain::access::audit_chain::AuditEntry;
+use leefwijk_domain::access::logboek::OperationName;
 use leefwijk_domain::calendar::Date;
 use leefwijk_domain::disclosure::DisclosureControl;
 use leefwijk_domain::residents::reports::{
@@ -790,7 +791,9 @@ pub async fn detail(app: &App, user: &User, id: &str) -> Result<ReportDetail, Ap
     let has_contact = r.contact_name.is_some() || r.contact_email.is_some() || r.contact_phone.is_some();
     if has_contact {
         let mut tx = app.store.begin().await?;
-        tx.append_audit(
+        crate::access::logboek::audit_and_log(
+            &mut tx,
+            app.keys.audit(),
             audit(
                 &user.tenant_id,
                 user,
@@ -799,7 +802,7 @@ pub async fn detail(app: &App, user: &User, id: &str) -> Result<ReportDetail, Ap
                 &r.id,
                 "handling organisation reads the reporter's contact details".into(),
             ),
-            app.keys.audit(),
+            OperationName::Read,
         )
         .await?;
         tx.commit().await?;
@@ -913,7 +916,8 @@ pub async fn anonymise_contacts(app: &App, today: Date) -> Result<u64, AppError>
         let by = super::AuditBy { tenant: &tenant, actor: "system", organisation: "system" };
         let rule = format!("contact details of reports closed before {before} ({days} days): cleared on {n} reports");
         let entry = super::allowed(by, "public_reports", "purge", "contact", "retention", rule);
-        tx.append_audit(entry, app.keys.audit()).await?;
+        crate::access::logboek::audit_and_log(&mut tx, app.keys.audit(), entry, OperationName::RetentionDeletion)
+            .await?;
         tx.commit().await?;
         total += n;
     }

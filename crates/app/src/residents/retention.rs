@@ -77,7 +77,13 @@ pub async fn run(app: &App, today: Date) -> Result<Cleared, AppError> {
         for (count, purpose, category, rule) in audited {
             if count > 0 {
                 let entry = allowed(by, purpose, "purge", category, "retention", rule);
-                tx.append_audit(entry, app.keys.audit()).await?;
+                crate::access::logboek::audit_and_log(
+                    &mut tx,
+                    app.keys.audit(),
+                    entry,
+                    leefwijk_domain::access::logboek::OperationName::RetentionDeletion,
+                )
+                .await?;
             }
         }
         tx.commit().await?;
