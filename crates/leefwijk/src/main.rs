@@ -75,6 +75,9 @@ enum Command {
     /// The data-exchange covenant.
     #[command(subcommand)]
     Covenant(CovenantCommand),
+    /// The Logboek Dataverwerkingen (docs/logboek.md).
+    #[command(subcommand)]
+    Logboek(LogboekCommand),
     /// Benchmarks, reported as ratios against a baseline measured in the same run.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -129,6 +132,24 @@ enum AuditCommand {
     /// outside the database (mail it, print it, write-once storage). A later `verify
     /// --checkpoint` then notices entries cut off before it, even with a restored head row.
     Checkpoint,
+}
+
+#[derive(Subcommand)]
+enum LogboekCommand {
+    /// Sends the Logboek's operations to a central Logboek over OpenTelemetry (OTLP/HTTP,
+    /// JSON), page by page, and prints the cursor to pass with --after next time.
+    Export {
+        /// The receiver's traces URL, such as https://logboek.example.nl/v1/traces.
+        #[arg(long)]
+        endpoint: String,
+        /// Export what came after this cursor (printed by the previous export); default:
+        /// everything.
+        #[arg(long, default_value = "0:")]
+        after: String,
+        /// Operations per request.
+        #[arg(long, default_value_t = 1000)]
+        page: i64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -707,6 +728,20 @@ fn main() -> Result<()> {
                     println!("In force for '{tenant}'.");
                 }
                 Ok(())
+            }
+            Command::Logboek(LogboekCommand::Export { ref endpoint, ref after, page }) => {
+                use leefwijk_app::access::otlp;
+                let store = open_store(&settings(&cli)?.database_url).await?;
+                let from = otlp::Cursor::parse(after).map_err(|e| anyhow::anyhow!("{e}"))?;
+                let done = otlp::export(&store, endpoint, from, page.clamp(1, 10_000)).await?;
+                println!("{} operation(s) exported. Next time: --after {}", done.operations, done.cursor.to_text());
+                match done.stopped {
+                    Some(why) => anyhow::bail!(
+                        "the export stopped early: {why}; run it again with --after {}",
+                        done.cursor.to_text()
+                    ),
+                    None => Ok(()),
+                }
             }
             Command::Retention(RetentionCommand::Run { ref today }) => retention(settings(&cli)?, today.clone()).await,
             Command::Bench(ref _b) => match cli.command {
