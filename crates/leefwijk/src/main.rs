@@ -84,6 +84,38 @@ enum Command {
     /// Retention: removes personal data whose covenant term has ended.
     #[command(subcommand)]
     Retention(RetentionCommand),
+    /// DDAS: early-signalling deliveries to CBS (docs/ddas.md).
+    #[command(subcommand)]
+    Ddas(DdasCommand),
+}
+
+#[derive(Subcommand)]
+enum DdasCommand {
+    /// Writes the DDAS vroegsignalering delivery of a period as UTF-8 JSON (VNG Realisatie's
+    /// exchange specification v0.9): per municipality the early signals and cases, with no
+    /// BSN, name, address or internal id. Read on behalf of --user under the covenant's
+    /// `statistics` purpose, and audited in that person's name.
+    Export {
+        /// The calendar month to deliver, such as 2026-11.
+        #[arg(long)]
+        period: Option<String>,
+        /// Instead of --period: the first day (YYYY-MM-DD), with --to.
+        #[arg(long)]
+        from: Option<String>,
+        /// The last day, with --from.
+        #[arg(long)]
+        to: Option<String>,
+        /// The user on whose behalf the delivery is made: a person the covenant's
+        /// `statistics` purpose lets read the data (policy staff of the municipality).
+        #[arg(long)]
+        user: String,
+        /// The collaboration (tenant) to deliver for; must be the user's. Default: the user's.
+        #[arg(long)]
+        tenant: Option<String>,
+        /// Write the JSON to this file instead of standard output.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -508,6 +540,53 @@ async fn retention(settings: Settings, today: Option<String>) -> Result<()> {
     Ok(())
 }
 
+/// `leefwijk ddas export`: errors name the argument to fix.
+async fn ddas_export(settings: Settings, command: DdasCommand) -> Result<()> {
+    let DdasCommand::Export { period, from, to, user, tenant, output } = command;
+    let period = leefwijk_app::signals::ddas::period_of(period.as_deref(), from.as_deref(), to.as_deref())
+        .map_err(|b| anyhow::anyhow!("--{}: {}", b.parameter, b.message))?;
+    let store = open_store(&settings.database_url).await?;
+    let keys = open_keys(&settings.keys_dir)?;
+    let app = App::new(store, settings.file.pressure.clone(), keys).with_signals(settings.file.signals.clone());
+    let person =
+        app.store.user_by_username(&user).await?.ok_or_else(|| anyhow::anyhow!("--user: there is no user '{user}'"))?;
+    if person.disabled {
+        anyhow::bail!("--user: the account '{user}' is disabled");
+    }
+    if let Some(t) = tenant.as_deref().filter(|t| *t != person.tenant_id) {
+        anyhow::bail!("--tenant: user '{user}' works in collaboration '{}', not '{t}'", person.tenant_id);
+    }
+    let covenant = app.covenant_of(&person.tenant_id).await?;
+    let actor = leefwijk_app::access::gate::Actor::User(person);
+    let delivery = match leefwijk_app::signals::ddas::export(&app, &covenant, &actor, &period).await? {
+        Ok(d) => d,
+        Err(denied) => anyhow::bail!(
+            "--user: the covenant does not let '{user}' deliver to CBS: {} ({})",
+            denied.decision.missing.unwrap_or_else(|| "no matching grant".into()),
+            denied.decision.rule
+        ),
+    };
+    let mut json = serde_json::to_string_pretty(&delivery)?;
+    json.push('\n');
+    let (signals, cases) =
+        delivery.deliveries.iter().fold((0, 0), |(s, c), l| (s + l.signals.len(), c + l.cases.len()));
+    match output {
+        Some(path) => {
+            std::fs::write(&path, json.as_bytes()).with_context(|| format!("--output: writing {}", path.display()))?;
+            eprintln!(
+                "DDAS delivery {period}: {} municipality(ies), {signals} signals, {cases} cases, written to {}.",
+                delivery.deliveries.len(),
+                path.display()
+            );
+        }
+        None => {
+            use std::io::Write as _;
+            std::io::stdout().write_all(json.as_bytes())?;
+        }
+    }
+    Ok(())
+}
+
 async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
@@ -744,6 +823,13 @@ fn main() -> Result<()> {
                 }
             }
             Command::Retention(RetentionCommand::Run { ref today }) => retention(settings(&cli)?, today.clone()).await,
+            Command::Ddas(ref _d) => {
+                let settings = settings(&cli)?;
+                match cli.command {
+                    Command::Ddas(command) => ddas_export(settings, command).await,
+                    _ => Ok(()),
+                }
+            }
             Command::Bench(ref _b) => match cli.command {
                 Command::Bench(b) => bench::run(b).await,
                 _ => Ok(()),

@@ -1016,6 +1016,100 @@ impl StoreTx {
             .collect()
     }
 
+    /// The cases of a statistics delivery (DDAS): those opened from `from` to `to`, under a
+    /// handle for contact data (outcomes and first contact) of `subject`, the delivery.
+    pub async fn delivery_cases(
+        &mut self,
+        contact: &AccessHandle,
+        tenant: &str,
+        subject: &str,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<CaseRecord>> {
+        contact.permits(tenant, "contact", "read", subject)?;
+        let rows = sqlx::query(&format!(
+            "SELECT {CASE_COLUMNS} FROM signal_cases c LEFT JOIN teams t ON t.id = c.team_id \
+             WHERE c.tenant_id = $1 AND c.opened_on >= $2 AND c.opened_on <= $3 ORDER BY c.opened_on, c.id"
+        ))
+        .bind(tenant.to_string())
+        .bind(from.to_string())
+        .bind(to.to_string())
+        .fetch_all(&mut *self.tx)
+        .await?;
+        rows.iter().map(decode_case).collect()
+    }
+
+    /// The signals of a statistics delivery, of the kinds `access` covers: every signal of
+    /// the cases opened from `from` to `to` except repeats received after `to`, and the
+    /// repeats received in the period whatever case they joined. So each signal is in the
+    /// delivery of exactly one period: with its case, or, a repeat, when it came in.
+    pub async fn delivery_signals(
+        &mut self,
+        access: &SignalAccess,
+        tenant: &str,
+        subject: &str,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<SignalRecord>> {
+        access.permits(tenant, "read", subject)?;
+        let kinds: Vec<&str> = access.kinds().collect();
+        let cols: String = SIGNAL_COLUMNS.split(", ").map(|c| format!("s.{}", c.trim())).collect::<Vec<_>>().join(", ");
+        let mut sql = format!(
+            "SELECT {cols} FROM signals s JOIN signal_cases c ON c.id = s.case_id WHERE s.tenant_id = $1 \
+             AND ((s.is_repeat = 0 AND c.opened_on >= $2 AND c.opened_on <= $3) \
+             OR (s.is_repeat = 1 AND s.received_on >= $2 AND s.received_on <= $3))"
+        );
+        if !access.covers_every_kind() {
+            sql.push_str(&format!(" AND s.kind IN ({})", in_list(4, kinds.len())));
+        }
+        sql.push_str(" ORDER BY s.signal_date, s.id");
+        let mut q = sqlx::query(&sql).bind(tenant.to_string()).bind(from.to_string()).bind(to.to_string());
+        if !access.covers_every_kind() {
+            for kind in &kinds {
+                q = q.bind(kind.to_string());
+            }
+        }
+        let rows = q.fetch_all(&mut *self.tx).await?;
+        rows.iter().map(decode_signal).collect()
+    }
+
+    /// The contact attempts of the given cases of a statistics delivery.
+    pub async fn delivery_attempts(
+        &mut self,
+        contact: &AccessHandle,
+        tenant: &str,
+        subject: &str,
+        case_ids: &[String],
+    ) -> Result<Vec<AttemptRecord>> {
+        contact.permits(tenant, "contact", "read", subject)?;
+        let mut out = Vec::new();
+        for chunk in case_ids.chunks(CHUNK) {
+            let sql = format!(
+                "SELECT id, tenant_id, case_id, attempted_on, channel, part_of_day, reached, user_id, created_at \
+                 FROM contact_attempts WHERE tenant_id = $1 AND case_id IN ({}) ORDER BY attempted_on, created_at, id",
+                in_list(2, chunk.len())
+            );
+            let mut q = sqlx::query(&sql).bind(tenant.to_string());
+            for id in chunk {
+                q = q.bind(id.as_str());
+            }
+            for r in q.fetch_all(&mut *self.tx).await? {
+                out.push(AttemptRecord {
+                    id: r.try_get(0)?,
+                    tenant_id: r.try_get(1)?,
+                    case_id: r.try_get(2)?,
+                    attempted_on: r.try_get(3)?,
+                    channel: r.try_get(4)?,
+                    part_of_day: r.try_get(5)?,
+                    reached: r.try_get::<i64, _>(6)? != 0,
+                    user_id: r.try_get(7)?,
+                    created_at: r.try_get(8)?,
+                });
+            }
+        }
+        Ok(out)
+    }
+
     /// Removes cases opened before `cutoff` whose household did not accept help (signals
     /// without follow-up), with their signals, attempts, events and the vault entries no
     /// remaining signal refers to. Cases where help was accepted are kept until

@@ -28,6 +28,10 @@ pub const SIGNALS_CLIENT: Access = Access::Client { scope: "signals:write" };
 pub const OUTREACH: Access = Access::Roles { roles: &["wijkteammedewerker", "regisseur"] };
 pub const OUTREACH_AND_POLICY: Access =
     Access::Roles { roles: &["wijkteammedewerker", "regisseur", "beleidsmedewerker"] };
+/// Who delivers early-signalling records to CBS (DDAS): the municipality's policy staff,
+/// who already see the signals figures of the whole collaboration; the covenant's
+/// `statistics` purpose further limits this to the organisations it names.
+pub const STATISTICS: Access = Access::Roles { roles: &["beleidsmedewerker"] };
 /// Policy staff and administrators: area programmes.
 pub const POLICY: Access = Access::Roles { roles: &["beleidsmedewerker", "beheerder"] };
 /// Who enters planned construction: policy staff, administrators, corporation staff.
@@ -154,6 +158,7 @@ static RULES: &[Rule] = &[
     scoped("POST", "/api/v1/signal-cases/{id}/assignment", OUTREACH),
     public("GET", "/api/v1/signal-figures/{code}"),
     scoped("GET", "/api/v1/signal-kpis", OUTREACH_AND_POLICY),
+    scoped("GET", "/api/v1/ddas/vroegsignalering", STATISTICS),
     scoped("GET", "/signalen", OUTREACH),
     scoped("GET", "/signalen/huishouden/{id}", OUTREACH),
     scoped("POST", "/signalen/huishouden/{id}/poging", OUTREACH),

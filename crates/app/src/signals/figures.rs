@@ -7,6 +7,7 @@ use crate::{App, AppError};
 use leefwijk_domain::calendar::Date;
 use leefwijk_domain::disclosure::DisclosureControl;
 use leefwijk_domain::signals::kpi::{figures, CaseFacts, OutreachFigures};
+use leefwijk_domain::signals::period::Period;
 use leefwijk_domain::signals::Outcome;
 use leefwijk_domain::AreaCode;
 use leefwijk_store::CaseFactRow;
@@ -24,7 +25,7 @@ fn to_facts(rows: &[&CaseFactRow]) -> Vec<CaseFacts> {
                 opened_on: Date::parse(&r.opened_on).ok()?,
                 first_contact_on: r.first_contact_on.as_deref().and_then(|d| Date::parse(d).ok()),
                 reached: r.reached,
-                accepted_help: r.outcome.as_deref().and_then(Outcome::parse).is_some_and(Outcome::accepted_help),
+                outcome: r.outcome.as_deref().and_then(Outcome::parse),
                 signals: u64::try_from(r.signal_count).unwrap_or_default(),
             })
         })
@@ -56,7 +57,29 @@ pub struct AreaKpi {
 /// else with disclosure control.
 pub async fn kpis(app: &App, tenant: &str, own_team: Option<&str>, months: u32) -> Result<Vec<AreaKpi>, AppError> {
     let (from, to) = period(app.signals.today(), months);
-    let rows = app.store.case_facts(Some(tenant), &from, &to).await?;
+    kpis_between(app, tenant, own_team, &from, &to, months).await
+}
+
+/// [`kpis`] of the cases opened in a reporting period (a month, as a DDAS delivery covers).
+pub async fn kpis_in(
+    app: &App,
+    tenant: &str,
+    own_team: Option<&str>,
+    reporting: &Period,
+) -> Result<Vec<AreaKpi>, AppError> {
+    let (from, to) = (reporting.from.to_string(), reporting.to.to_string());
+    kpis_between(app, tenant, own_team, &from, &to, reporting.months()).await
+}
+
+async fn kpis_between(
+    app: &App,
+    tenant: &str,
+    own_team: Option<&str>,
+    from: &str,
+    to: &str,
+    months: u32,
+) -> Result<Vec<AreaKpi>, AppError> {
+    let rows = app.store.case_facts(Some(tenant), from, to).await?;
     let view = app.monitor.view(None).await.ok();
     let mut wijken: Vec<AreaCode> =
         rows.iter().filter_map(|r| AreaCode::parse(&r.buurt_code).ok().and_then(|b| b.parent())).collect();

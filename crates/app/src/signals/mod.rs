@@ -2,6 +2,7 @@
 //! household, routing, deadlines, contact attempts and outcomes, partner feedback,
 //! retention and figures. Every access to personal data goes through the gate.
 
+pub mod ddas;
 pub mod figures;
 pub mod ingest;
 pub mod intake;
@@ -20,6 +21,8 @@ use serde::Deserialize;
 pub struct SignalsConfig {
     pub deadlines: DeadlinePolicy,
     pub disclosure: DisclosureControl,
+    /// Who delivers early-signalling records to CBS (DDAS, docs/ddas.md).
+    pub ddas: ddas::DdasConfig,
     /// A fixed "today" (YYYY-MM-DD) instead of the system clock: for tests and
     /// demonstrations only.
     #[serde(skip)]

@@ -21,6 +21,9 @@ pub enum Purpose {
     /// The involvement index (after the Verwijsindex): only *that* an organisation is
     /// involved, never why, and match notices between the involved.
     InvolvementIndex,
+    /// Statistics: the delivery of early-signalling records to CBS (DDAS vroegsignalering,
+    /// docs/ddas.md), pseudonymised under this purpose's own key.
+    Statistics,
 }
 
 impl Purpose {
@@ -33,6 +36,7 @@ impl Purpose {
             Purpose::Monitoring => "Monitoring (geaggregeerd)",
             Purpose::Reidentification => "Herleiding van pseudoniem",
             Purpose::InvolvementIndex => "Betrokkenheidsindex (wie is betrokken, nooit waarom)",
+            Purpose::Statistics => "Statistiek (levering vroegsignalering aan het CBS)",
         }
     }
 
@@ -45,6 +49,7 @@ impl Purpose {
             Purpose::Monitoring => "Monitoring (aggregated)",
             Purpose::Reidentification => "Re-identification of a pseudonym",
             Purpose::InvolvementIndex => "Involvement index (who is involved, never why)",
+            Purpose::Statistics => "Statistics (early-signalling delivery to CBS)",
         }
     }
 
@@ -58,6 +63,7 @@ impl Purpose {
             "monitoring" => Purpose::Monitoring,
             "reidentification" => Purpose::Reidentification,
             "involvement_index" => Purpose::InvolvementIndex,
+            "statistics" => Purpose::Statistics,
             _ => return None,
         })
     }
@@ -72,6 +78,7 @@ impl Purpose {
             Purpose::Monitoring => "monitoring",
             Purpose::Reidentification => "reidentification",
             Purpose::InvolvementIndex => "involvement_index",
+            Purpose::Statistics => "statistics",
         }
     }
 }
@@ -512,6 +519,7 @@ mod tests {
             Purpose::Monitoring,
             Purpose::Reidentification,
             Purpose::InvolvementIndex,
+            Purpose::Statistics,
         ] {
             let code = serde_json::to_value(p).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
             assert_eq!(Purpose::parse(&code), Some(p));

@@ -47,6 +47,14 @@ impl PseudonymKey {
     pub fn household(&self, normalised_address: &str) -> String {
         self.mac("address", normalised_address)
     }
+
+    /// The identifier under which a record (by its internal id) leaves the system in a
+    /// delivery to another organisation (the `ID` of a DDAS vroegsignaal): the same record
+    /// gets the same identifier in every delivery, and without the key nobody can link it
+    /// back to the internal id.
+    pub fn delivery_id(&self, record_id: &str) -> String {
+        self.mac("delivery", record_id)
+    }
 }
 
 impl std::fmt::Debug for PseudonymKey {
@@ -69,6 +77,9 @@ mod tests {
         assert_ne!(a.person(&bsn), a.household("111222333"), "domains are separated");
         assert_eq!(a.person(&bsn).len(), 64);
         assert!(!a.person(&bsn).contains("111222333"));
+        assert_eq!(a.delivery_id("0190-signal"), a.delivery_id("0190-signal"));
+        assert_ne!(a.delivery_id("0190-signal"), b.delivery_id("0190-signal"));
+        assert_ne!(a.delivery_id("111222333"), a.person(&bsn), "domains are separated");
         assert!(!format!("{a:?}").contains('\u{1}'));
     }
 }

@@ -3,6 +3,7 @@
 //! receipt to first contact. Disclosure control is applied by the caller's choice of
 //! [`DisclosureControl`]: none for the owning team, the default for everyone else.
 
+use super::Outcome;
 use crate::calendar::{working_days_between, Date, HolidayRules};
 use crate::disclosure::DisclosureControl;
 use serde::Serialize;
@@ -13,7 +14,8 @@ pub struct CaseFacts {
     pub opened_on: Date,
     pub first_contact_on: Option<Date>,
     pub reached: bool,
-    pub accepted_help: bool,
+    /// The GGM outcome of a closed case; none while open.
+    pub outcome: Option<Outcome>,
     pub signals: u64,
 }
 
@@ -27,6 +29,18 @@ pub struct OutreachFigures {
     pub share_reached: Option<f64>,
     pub share_accepted_help: Option<f64>,
     pub median_working_days_to_first_contact: Option<f64>,
+    /// Cases not closed yet.
+    pub open_cases: Option<u64>,
+    /// Closed cases per GGM outcome, every outcome in the order of [`Outcome::ALL`].
+    pub outcomes: Vec<OutcomeCount>,
+}
+
+/// The number of closed cases with one outcome, after disclosure control.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = SignalOutcomeCount)]
+pub struct OutcomeCount {
+    pub outcome: Outcome,
+    pub cases: Option<u64>,
 }
 
 /// The median of a list (the mean of the middle two for an even count).
@@ -51,7 +65,15 @@ pub fn figures(
     let n_cases = cases.len() as u64;
     let n_signals: u64 = cases.iter().map(|c| c.signals).sum();
     let reached = cases.iter().filter(|c| c.reached).count() as u64;
-    let accepted = cases.iter().filter(|c| c.accepted_help).count() as u64;
+    let accepted = cases.iter().filter(|c| c.outcome.is_some_and(Outcome::accepted_help)).count() as u64;
+    let open = cases.iter().filter(|c| c.outcome.is_none()).count() as u64;
+    let outcomes = Outcome::ALL
+        .into_iter()
+        .map(|outcome| OutcomeCount {
+            outcome,
+            cases: control.count(cases.iter().filter(|c| c.outcome == Some(outcome)).count() as u64),
+        })
+        .collect();
     let mut days: Vec<i64> = cases
         .iter()
         .filter_map(|c| c.first_contact_on.map(|f| working_days_between(c.opened_on, f, holidays).max(0)))
@@ -68,6 +90,8 @@ pub fn figures(
         share_reached: control.share(reached, n_cases),
         share_accepted_help: control.share(accepted, n_cases),
         median_working_days_to_first_contact: control.over(days.len() as u64, median(&mut days)),
+        open_cases: control.count(open),
+        outcomes,
     }
 }
 
@@ -80,7 +104,13 @@ mod tests {
             opened_on: Date::parse(opened).expect("date"),
             first_contact_on: contact.map(|c| Date::parse(c).expect("date")),
             reached,
-            accepted_help: accepted,
+            outcome: if accepted {
+                Some(Outcome::HelpAcceptedFinancial)
+            } else if reached {
+                Some(Outcome::NoHelpNeeded)
+            } else {
+                None
+            },
             signals: 2,
         }
     }
@@ -100,6 +130,14 @@ mod tests {
         assert_eq!(open.share_reached, Some(0.5));
         assert_eq!(open.share_accepted_help, Some(0.25));
         assert_eq!(open.median_working_days_to_first_contact, Some(2.0));
+        assert_eq!(open.open_cases, Some(2));
+        let count = |f: &OutreachFigures, o: Outcome| f.outcomes.iter().find(|c| c.outcome == o).and_then(|c| c.cases);
+        assert_eq!(
+            (count(&open, Outcome::HelpAcceptedFinancial), count(&open, Outcome::NoHelpNeeded)),
+            (Some(1), Some(1))
+        );
+        assert_eq!(count(&open, Outcome::Deceased), Some(0));
+        assert_eq!(open.outcomes.len(), Outcome::ALL.len());
         let public = figures(&cases, 1, Some(400.0), HolidayRules::default(), DisclosureControl::default());
         assert_eq!(
             (public.cases, public.share_reached, public.median_working_days_to_first_contact),

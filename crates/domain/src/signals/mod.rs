@@ -2,10 +2,13 @@
 //! for the signals capability (issue 4): signal kinds, the GGM outcome codes with what a
 //! partner may be told, and how a new signal relates to a household's earlier ones.
 
+pub mod contact;
+pub mod ddas;
 pub mod deadlines;
 pub mod grouping;
 pub mod intake;
 pub mod kpi;
+pub mod period;
 pub mod routing;
 pub mod worklist;
 

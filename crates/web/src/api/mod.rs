@@ -48,6 +48,7 @@ use utoipa::OpenApi;
         signals::assign,
         signals::area_figures,
         signals::kpis,
+        signals::ddas_export,
         programme::list,
         programme::get_report,
         programme::get_report_csv,

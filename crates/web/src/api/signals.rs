@@ -13,11 +13,13 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use leefwijk_app::access::gate::{Actor, Denied};
+use leefwijk_app::signals::ddas;
 use leefwijk_app::signals::figures::{self, AreaKpi};
 use leefwijk_app::signals::ingest::{self, BatchReport, Delivery, Ingested};
 use leefwijk_app::signals::intake::{object_input, parse_csv, parse_json, RowError};
 use leefwijk_app::signals::outreach::{self, Feedback, Household, NewAttempt, WorkItem};
 use leefwijk_app::App;
+use leefwijk_domain::signals::ddas::Delivery as DdasDelivery;
 use leefwijk_domain::signals::kpi::OutreachFigures;
 use leefwijk_domain::AreaCode;
 use serde::Deserialize;
@@ -39,6 +41,7 @@ pub fn routes() -> Router<App> {
         .route("/signal-cases/{id}/assignment", post(assign))
         .route("/signal-figures/{code}", get(area_figures))
         .route("/signal-kpis", get(kpis))
+        .route("/ddas/vroegsignalering", get(ddas_export))
 }
 
 pub fn denied(d: &Denied) -> Problem {
@@ -381,16 +384,81 @@ async fn area_figures(
     Ok(json(&figures::area_figures(&app, &code, months).await?))
 }
 
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct KpiQuery {
+    /// Months back from today (1–24, default 12).
+    months: Option<u32>,
+    /// Instead of `months`: the cases opened in this calendar month (YYYY-MM), the period a
+    /// DDAS delivery covers.
+    #[param(example = "2026-11")]
+    period: Option<String>,
+    /// Instead of `months`: the cases opened from this day (YYYY-MM-DD), with `to`.
+    #[param(format = Date)]
+    from: Option<String>,
+    /// The last day, with `from`.
+    #[param(format = Date)]
+    to: Option<String>,
+}
+
+/// A period asked for wrongly: 400, naming the parameter.
+fn bad_period(b: ddas::BadPeriod) -> Problem {
+    Problem::bad_request(format!("{b}."))
+        .with_errors(serde_json::json!([{ "field": b.parameter, "message": b.message }]))
+}
+
 /// KPIs per wijk of the own collaboration: the own team's cases exactly, others
-/// disclosure-controlled.
-#[utoipa::path(get, path = "/api/v1/signal-kpis", tag = "signals", params(FiguresQuery),
+/// disclosure-controlled. Per wijk: signals, cases, open cases and cases per outcome, the
+/// shares reached and accepting help, and the median working days to first contact.
+#[utoipa::path(get, path = "/api/v1/signal-kpis", tag = "signals", params(KpiQuery),
     security(("session" = [])),
-    responses((status = 200, description = "KPIs per wijk", body = [AreaKpi])))]
+    responses((status = 200, description = "KPIs per wijk", body = [AreaKpi]),
+        (status = 400, description = "Invalid period; `errors` names the parameter", body = Problem, content_type = "application/problem+json")))]
 async fn kpis(
     State(app): State<App>,
     Extension(me): Extension<SignedIn>,
-    Query(q): Query<FiguresQuery>,
+    Query(q): Query<KpiQuery>,
 ) -> Result<Response, Problem> {
+    let (tenant, team) = (&me.user.tenant_id, me.user.team_id.as_deref());
+    if q.period.is_some() || q.from.is_some() || q.to.is_some() {
+        let period = ddas::period_of(q.period.as_deref(), q.from.as_deref(), q.to.as_deref()).map_err(bad_period)?;
+        return Ok(json(&figures::kpis_in(&app, tenant, team, &period).await?));
+    }
     let months = q.months.unwrap_or(12).clamp(1, 24);
-    Ok(json(&figures::kpis(&app, &me.user.tenant_id, me.user.team_id.as_deref(), months).await?))
+    Ok(json(&figures::kpis(&app, tenant, team, months).await?))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DdasQuery {
+    /// The calendar month to deliver (YYYY-MM).
+    #[param(example = "2026-11")]
+    period: Option<String>,
+    /// Instead of `period`: the first day (YYYY-MM-DD), with `to`; at most 366 days.
+    #[param(format = Date)]
+    from: Option<String>,
+    /// The last day, with `from`.
+    #[param(format = Date)]
+    to: Option<String>,
+}
+
+/// The DDAS vroegsignalering delivery to CBS of a period, as VNG Realisatie's exchange
+/// specification v0.9 defines it (JSON schema `json_schema_Uitwisselmodel.json`): per
+/// municipality the early signals and the cases of the period, pseudonymised (no BSN,
+/// name, address or internal id; every signal's `ID` is a keyed pseudonym that stays the
+/// same in later deliveries). Read under the covenant's `statistics` purpose and audited.
+#[utoipa::path(get, path = "/api/v1/ddas/vroegsignalering", tag = "signals", params(DdasQuery),
+    security(("session" = [])),
+    responses((status = 200, description = "The delivery (UTF-8 JSON)", body = DdasDelivery),
+        (status = 400, description = "Invalid period, or `[signals.ddas]` incomplete; `errors` names the parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed by role or covenant", body = Problem, content_type = "application/problem+json")))]
+async fn ddas_export(
+    State(app): State<App>,
+    Extension(me): Extension<SignedIn>,
+    Query(q): Query<DdasQuery>,
+) -> Result<Response, Problem> {
+    let period = ddas::period_of(q.period.as_deref(), q.from.as_deref(), q.to.as_deref()).map_err(bad_period)?;
+    let covenant = app.covenant_of(&me.user.tenant_id).await?;
+    let actor = Actor::User(me.user.clone());
+    Ok(json(&ddas::export(&app, &covenant, &actor, &period).await?.map_err(|d| denied(&d))?))
 }

@@ -819,6 +819,8 @@ async fn kpi(
             share_reached: None,
             share_accepted_help: None,
             median_working_days_to_first_contact: None,
+            open_cases: None,
+            outcomes: Vec::new(),
         },
     )
     .into_iter()
