@@ -24,6 +24,7 @@ const LIMIT: i64 = 10_000;
 /// One operation as the data subject's history shows it: the standard's fields plus the
 /// names a person can read.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
+#[schema(as = ProcessingHistoryLine)]
 pub struct HistoryLine {
     pub trace_id: String,
     pub operation_id: String,
@@ -48,6 +49,7 @@ pub struct HistoryLine {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
+#[schema(as = ProcessingForeignOperation)]
 pub struct ForeignLine {
     pub trace_id: String,
     pub operation_id: String,

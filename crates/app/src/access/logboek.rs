@@ -111,6 +111,8 @@ pub fn organisation_uri(organisation_id: &str) -> String {
 pub fn operation_name(purpose: Purpose, action: Action) -> OperationName {
     match (purpose, action) {
         (Purpose::Reidentification, Action::Read) => OperationName::Reidentification,
+        // A statistics read is the delivery to CBS (DDAS): data leaves Leefwijk.
+        (Purpose::Statistics, Action::Read) => OperationName::Export,
         (_, Action::Read) => OperationName::Read,
         (_, Action::Write) => OperationName::Write,
     }
