@@ -9,6 +9,7 @@ pub mod demo;
 pub mod households;
 pub mod housing;
 pub mod programme;
+pub mod publication;
 pub mod residents;
 pub mod signals;
 pub mod start;

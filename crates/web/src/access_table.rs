@@ -137,6 +137,10 @@ static RULES: &[Rule] = &[
     scoped("GET", "/convenant", SIGNED),
     scoped("GET", "/verwerkingsregister", SIGNED),
     scoped("GET", "/api/v1/processing-register", SIGNED),
+    // Published for anyone: the covenant in force (Woo) and the accessibility statement.
+    public("GET", "/openbaar/convenant"),
+    public("GET", "/api/v1/convenant"),
+    public("GET", "/toegankelijkheid"),
     scoped("GET", "/audit", PRIVACY),
     scoped("GET", "/api/v1/audit", PRIVACY),
     scoped("POST", "/api/v1/processing-log/subject", PRIVACY),

@@ -276,7 +276,7 @@ async fn crawl(
     checks: &Checks,
     user: Option<&str>,
     lang: Lang,
-) -> (BTreeMap<String, Vec<String>>, usize) {
+) -> (BTreeMap<String, Vec<String>>, BTreeSet<String>) {
     let session = match user {
         Some(u) => Some(login(router, u).await.cookie()),
         None => None,
@@ -315,7 +315,7 @@ async fn crawl(
             }
         }
     }
-    (problems, visited)
+    (problems, seen)
 }
 
 #[tokio::test]
@@ -337,8 +337,13 @@ async fn every_page_shows_names_and_dutch_formats_in_both_languages() {
     let mut pages = 0;
     for lang in [Lang::Nl, Lang::En] {
         for user in ROLES {
-            let (problems, visited) = crawl(&router, &checks, *user, lang).await;
+            let (problems, seen) = crawl(&router, &checks, *user, lang).await;
+            let visited = seen.len();
             assert!(visited >= 6, "{user:?} {lang:?}: the crawl reached only {visited} page types");
+            // The publications every page's footer links (issue 20) are read by everyone.
+            for public in ["/toegankelijkheid", "/openbaar/convenant"] {
+                assert!(seen.contains(public), "{user:?} {lang:?}: the crawl reaches {public}");
+            }
             pages += visited;
             all.extend(problems);
         }

@@ -6,6 +6,7 @@ mod areas;
 mod households;
 mod housing;
 mod programme;
+mod publication;
 pub mod residents;
 pub mod signals;
 
@@ -36,6 +37,7 @@ use utoipa::OpenApi;
         access::register_person,
         access::register,
         access::audit,
+        publication::covenant,
         access::subject_history,
         signals::post_signal,
         signals::post_batch,
@@ -335,6 +337,7 @@ pub fn routes() -> Router<App> {
         .merge(programme::routes())
         .merge(housing::routes())
         .merge(households::routes())
+        .merge(publication::routes())
         .merge(residents::routes())
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed)

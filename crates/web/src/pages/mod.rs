@@ -2,11 +2,13 @@
 //! usable without JavaScript and on a phone.
 
 mod access;
+mod accessibility;
 pub(crate) mod areas;
 mod households;
 mod housing;
 mod logboek;
 mod programme;
+mod public_covenant;
 pub mod residents;
 mod routing;
 pub(crate) mod signals;
@@ -75,6 +77,8 @@ pub fn routes() -> Router<App> {
         .merge(routing::routes())
         .merge(residents::routes())
         .merge(start::routes())
+        .merge(public_covenant::routes())
+        .merge(accessibility::routes())
 }
 
 /// The signed-in person as the layout shows them.
