@@ -255,7 +255,11 @@ mod tests {
                 .await
                 .expect("s")
                 .is_empty());
-            assert_eq!(store.processing_after(1_002, "", 10).await.expect("after").len(), 1);
+            assert_eq!(
+                store.processing_after(1_003, "", 10).await.expect("after").len(),
+                1,
+                "{url}: from the start of a millisecond"
+            );
             let first = &ops[0];
             let rest = store.processing_after(first.end_ms, &first.operation_id.to_hex(), 10).await.expect("after");
             assert_eq!(rest, ops[1..], "{url}: the cursor skips exactly what was exported");
