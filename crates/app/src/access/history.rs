@@ -58,13 +58,12 @@ pub struct ForeignLine {
 
 /// The purpose code at the end of a processing activity URI, by its register name.
 fn purpose_name(activity: &str) -> String {
-    let code = activity.rsplit(':').next().unwrap_or_default();
-    let purpose: Option<leefwijk_domain::access::covenant::Purpose> =
-        serde_json::from_value(serde_json::Value::String(code.to_string())).ok();
-    match purpose {
+    match leefwijk_domain::access::logboek::activity_purpose(activity) {
         Some(p) => p.label_nl().to_string(),
-        None if code == AUDIT_PURPOSE => "Inzage door de betrokkene (AVG art. 15)".to_string(),
-        None => code.to_string(),
+        None if leefwijk_domain::access::logboek::activity_code(activity) == AUDIT_PURPOSE => {
+            "Inzage door de betrokkene (AVG art. 15)".to_string()
+        }
+        None => leefwijk_domain::access::logboek::activity_code(activity).to_string(),
     }
 }
 

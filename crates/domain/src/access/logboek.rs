@@ -273,6 +273,17 @@ pub fn processing_activity_uri(covenant_id: &str, purpose_code: &str) -> String 
     format!("urn:leefwijk:verwerkingsactiviteit:{}:{}", clean(covenant_id), clean(purpose_code))
 }
 
+/// The covenant purpose a processing activity URI names (its last segment), if it is one;
+/// `None` for the installation's own activities such as `data_subject_access`.
+pub fn activity_purpose(activity: &str) -> Option<super::covenant::Purpose> {
+    super::covenant::Purpose::parse(activity_code(activity))
+}
+
+/// The last segment of a processing activity URI: the purpose's code.
+pub fn activity_code(activity: &str) -> &str {
+    activity.rsplit(':').next().unwrap_or_default()
+}
+
 /// Whether a gate subject names one person or household (a 64-hex pseudonym) rather
 /// than a group ("team:…", "batch:…", "organisation:…").
 pub fn is_data_subject(subject: &str) -> bool {
@@ -351,6 +362,8 @@ mod tests {
         assert_eq!(attrs[1].0, ATTR_DATA_SUBJECT);
         assert!(is_data_subject(&attrs[1].1));
         assert!(!is_data_subject("team:*"));
+        assert_eq!(activity_purpose(&op.processing_activity_id), Some(super::super::covenant::Purpose::Outreach));
+        assert_eq!(activity_purpose("urn:leefwijk:verwerkingsactiviteit:leefwijk:data_subject_access"), None);
     }
 
     proptest! {

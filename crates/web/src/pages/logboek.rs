@@ -12,8 +12,7 @@ use axum::routing::get;
 use axum::{Extension, Form, Router};
 use leefwijk_app::access::history::{subject_history, HistoryLine};
 use leefwijk_app::{App, AppError};
-use leefwijk_domain::access::covenant::Purpose;
-use leefwijk_domain::access::logboek::OperationName;
+use leefwijk_domain::access::logboek::{activity_code, activity_purpose, OperationName};
 use leefwijk_domain::Lang;
 use serde::Deserialize;
 
@@ -52,16 +51,15 @@ struct LookupForm {
 }
 
 fn purpose_label(ctx: &PageCtx, activity: &str, fallback: &str) -> String {
-    let code = activity.rsplit(':').next().unwrap_or_default();
-    match serde_json::from_value::<Purpose>(serde_json::Value::String(code.to_string())) {
-        Ok(p) => match ctx.lang {
+    match activity_purpose(activity) {
+        Some(p) => match ctx.lang {
             Lang::Nl => p.label_nl().to_string(),
             Lang::En => p.label_en().to_string(),
         },
-        Err(_) if ctx.lang == Lang::En && code == leefwijk_app::access::history::AUDIT_PURPOSE => {
+        None if ctx.lang == Lang::En && activity_code(activity) == leefwijk_app::access::history::AUDIT_PURPOSE => {
             "Access by the data subject (GDPR art. 15)".to_string()
         }
-        Err(_) => fallback.to_string(),
+        None => fallback.to_string(),
     }
 }
 
